@@ -1,0 +1,136 @@
+"""The numbers of GB/T 9704-2012 and the house style that a project may override.
+
+This module is the single source of truth for the docx writer, the text preview and
+the checker. Lengths are in twips (1/20 pt) unless a name says otherwise; clause
+numbers of the standard are given in brackets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+TWIPS_PER_PT = 20
+TWIPS_PER_MM = 1440 / 25.4
+
+# --- Page [5.1, 5.2.1] -------------------------------------------------------
+PAGE_WIDTH = 11906  # A4 210 mm
+PAGE_HEIGHT = 16838  # A4 297 mm
+MARGIN_TOP = 2098  # 37 mm 天头
+MARGIN_BOTTOM = 1984  # 35 mm
+MARGIN_LEFT = 1587  # 28 mm 订口
+MARGIN_RIGHT = 1474  # 26 mm
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8845 ≈ 156 mm
+TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 12756 = 225 mm
+
+# --- Grid [5.2.3]: 22 lines × 28 characters ----------------------------------
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+# 579 twips exact gives 22 lines in LibreOffice and Word; 580 gives 21 (measured).
+LINE_PITCH = 579
+# 28 × 16 pt > 442.2 pt: −0.25 pt tracking on 三号 runs gives 28 per line (measured).
+BODY_TRACKING = -5  # twentieths of a point (w:spacing w:val)
+# Footer distance: puts the page-number dash 7 mm below the type area [7.5].
+FOOTER_DISTANCE = 1429
+HEADER_DISTANCE = 851
+
+# --- Sizes in points [2.2 of the research notes] -----------------------------
+SIZES_PT = {
+    "初号": 42.0,
+    "小初": 36.0,
+    "一号": 26.0,
+    "二号": 22.0,
+    "三号": 16.0,
+    "四号": 14.0,
+    "小四": 12.0,
+}
+BODY_SIZE = SIZES_PT["三号"]
+TITLE_SIZE = SIZES_PT["二号"]
+COLOPHON_SIZE = SIZES_PT["四号"]  # 版记 and page numbers
+ORGAN_MARK_MAX_SIZE = SIZES_PT["小初"]
+
+RED = "FF0000"
+BLACK = "000000"
+
+# Distance from the top of the type area to the top of the organ mark [7.2.4].
+ORGAN_MARK_TOP_MM = 35.0
+# Red rule under the 文号 [7.2.7].
+RED_RULE_BELOW_MM = 4.0
+
+# Level markers of the four heading levels [7.3.3].
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_small(n: int) -> str:
+    """Chinese numeral for heading numbers 1..99 (一, 十, 十一, 二十)."""
+    if not 0 < n < 100:
+        raise ValueError(f"heading number out of range: {n}")
+    tens, ones = divmod(n, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else CN_DIGITS[tens]) + "十"
+    if ones:
+        text += CN_DIGITS[ones]
+    return text
+
+
+def heading_number(level: int, n: int) -> str:
+    """The marker of the n-th heading of a level: 一、 （一） 1. （1）."""
+    if level == 1:
+        return f"{cn_small(n)}、"
+    if level == 2:
+        return f"（{cn_small(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    raise ValueError(f"heading level must be 1..4, got {level}")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font names per font kind; offices use these names and they must stay configurable [notes: Fonts]."""
+
+    fangsong: str = "仿宋_GB2312"  # 仿宋: body, 1. and （1） headings
+    heiti: str = "黑体"  # 一、 headings, 密级, 紧急程度, 附件 label
+    kaiti: str = "楷体_GB2312"  # （一） headings, 签发人 names
+    xiaobiaosong: str = "方正小标宋简体"  # title, organ mark
+    songti: str = "宋体"  # page numbers
+    latin: str | None = None  # a Latin font for digits and letters (house style), None = same as CJK
+
+
+@dataclass(frozen=True)
+class Style:
+    """A house style profile. The defaults are GB/T 9704-2012; a project overrides fields."""
+
+    fonts: Fonts = field(default_factory=Fonts)
+    red_rule_sz: int = 12  # eighths of a point: 1.5 pt
+    colophon_thick_sz: int = 8  # 0.35 mm
+    colophon_thin_sz: int = 6  # 0.25 mm
+    signature_blank_lines: int = 2  # room for the seal between body and signature
+    sealed: bool = True  # 7.3.5.1 (sealed) or 7.3.5.2 (unsealed) signature layout
+    bold_ordinals: bool = False  # bold 一是/二是 (local house style, not the standard)
+    heading_bold: tuple[bool, bool, bool, bool] = (False, False, False, False)
+    cc_full_stop: bool = True  # 抄送：A，B。 [7.4.2]
+    organ_mark_suffix: str = ""  # e.g. "文件"
+    party_star: bool = False  # a red ★ in the red rule (practice of Party organs)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Style:
+        """A copy with the given fields replaced; unknown keys raise KeyError."""
+        values: dict[str, Any] = {}
+        names = {f.name for f in fields(self)}
+        for key, value in overrides.items():
+            if key == "fonts":
+                font_names = {f.name for f in fields(Fonts)}
+                unknown = set(value) - font_names
+                if unknown:
+                    raise KeyError(f"fonts.{sorted(unknown)[0]}")
+                values["fonts"] = replace(self.fonts, **value)
+            elif key in names:
+                values[key] = tuple(value) if isinstance(value, list) else value
+            else:
+                raise KeyError(key)
+        return replace(self, **values)
+
+
+DEFAULT_STYLE = Style()
