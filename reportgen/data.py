@@ -1,0 +1,139 @@
+"""Loading the year's facts from YAML, keeping where each value came from.
+
+Values are loaded with PyYAML's safe constructor (no Python tags), and a side table
+maps every key path (``registry.enterprises``, ``founded[0].name``) to its file,
+line and column, so that later checks can point at the exact place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Place, Problem
+
+MAX_INPUT_BYTES = 5 * 1024 * 1024  # a year's facts are a few kB; refuse absurd files early
+MAX_NODES = 200_000  # after alias expansion: stops "billion laughs" alias bombs
+
+
+@dataclass
+class Facts:
+    """Merged data values plus the place of every key path."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def place(self, path: str) -> Place:
+        """The place of a key path, or of its nearest known parent."""
+        probe = path
+        while probe:
+            if probe in self.places:
+                return self.places[probe]
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return Place(self.files[-1] if self.files else None, key=path)
+
+
+def _path(parent: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else str(key)
+
+
+def _walk(node: Any, path: str, file: str, places: dict[str, Place], budget: list[int]) -> None:
+    import yaml
+
+    budget[0] += 1
+    if budget[0] > MAX_NODES:
+        raise DataError(f"more than {MAX_NODES} values after expanding aliases",
+                        place=Place(file), hint="remove the repeated YAML aliases (&a / *a)")
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            sub = _path(path, key)
+            mark = key_node.start_mark
+            places[sub] = Place(file, mark.line + 1, mark.column + 1, sub)
+            _walk(value_node, sub, file, places, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = _path(path, index)
+            mark = item.start_mark
+            places[sub] = Place(file, mark.line + 1, mark.column + 1, sub)
+            _walk(item, sub, file, places, budget)
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[str, Place]]:
+    """Load one YAML file safely; return its value and the places of its keys."""
+    import yaml
+
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataError(f"cannot read data file: {exc.strerror}", place=Place(name),
+                        hint="check the path given on the command line or in reportgen.yaml") from None
+    if size > MAX_INPUT_BYTES:
+        limit = MAX_INPUT_BYTES // 1048576
+        raise DataError(f"data file is {size // 1024} KiB, more than the {limit} MiB allowed",
+                        place=Place(name), hint="a year's facts fit in a few kB: is this the right file?")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text (byte {exc.start})", place=Place(name),
+                        hint="save the file as UTF-8") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        places: dict[str, Place] = {}
+        if node is None:
+            return {}, places
+        _walk(node, "", name, places, [0])
+        value = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        problem = exc.problem or str(exc)
+        hint = "fix the YAML syntax at that place"
+        if "could not determine a constructor" in problem:
+            problem = f"tag not allowed in data: {problem.split('tag')[-1].strip()}"
+            hint = "data files hold plain values only; remove the !tag"
+        raise DataError(problem, place=Place(name, line, col), hint=hint) from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"invalid YAML: {exc}", place=Place(name)) from None
+    finally:
+        loader.dispose()
+    return value, places
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def load_facts(paths: list[Path], display: list[str] | None = None) -> Facts:
+    """Load and deep-merge several data files; later files win key by key."""
+    facts = Facts()
+    problems: list[Problem] = []
+    for index, path in enumerate(paths):
+        name = display[index] if display else str(path)
+        try:
+            value, places = load_yaml(path, name)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem("a data file must be a mapping of keys to values at the top level",
+                                    Place(name, 1), "start the file with key: value lines"))
+            continue
+        _merge(facts.values, value)
+        facts.places.update(places)
+        facts.files.append(name)
+    if problems:
+        raise DataError(problems)
+    return facts

@@ -1,0 +1,188 @@
+"""The sandboxed, strict Jinja environment that turns templates and facts into markup.
+
+* Sandboxed: a template from a colleague cannot reach Python internals.
+* Strict: a name missing from the data is an error naming the variable and the
+  template line, never blank text in an official document.
+* Built-in templates (``report``, ``summary``) live in ``templates/`` and ship
+  inside the wheel; a project's own templates may extend them as ``builtin/NAME.md.j2``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import Place, TemplateError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+TEMPLATE_SUFFIX = ".md.j2"
+
+
+def builtin_template_dir() -> Path:
+    """Built-in templates: inside the package when installed, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError("the built-in templates are missing from this installation",
+                        hint="reinstall reportgen: pip install --force-reinstall reportgen")
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.name[: -len(TEMPLATE_SUFFIX)]
+                  for p in builtin_template_dir().glob("*" + TEMPLATE_SUFFIX))
+
+
+class FactDict(dict):  # type: ignore[type-arg]
+    """A dict that knows its key path, so a missing key can be named in full."""
+
+    rg_path: str = ""
+
+
+class FactList(list):  # type: ignore[type-arg]
+    rg_path: str = ""
+
+
+def wrap(value: Any, path: str = "") -> Any:
+    """Deep-copy data into path-aware containers."""
+    if isinstance(value, dict):
+        out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k))) for k, v in value.items())
+        out.rg_path = path
+        return out
+    if isinstance(value, list):
+        items = FactList(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        items.rg_path = path
+        return items
+    return value
+
+
+def _make_undefined() -> type:
+    from jinja2 import StrictUndefined
+    from jinja2.utils import missing
+
+    class MissingFact(StrictUndefined):
+        """StrictUndefined whose message names the whole key path."""
+
+        @property
+        def _undefined_message(self) -> str:
+            obj = self._undefined_obj
+            name = self._undefined_name
+            if self._undefined_hint:
+                return self._undefined_hint
+            if obj is missing:
+                return f"'{name}' is not in the data"
+            parent = getattr(obj, "rg_path", "")
+            if isinstance(name, int):
+                full = f"{parent}[{name}]"
+            else:
+                full = f"{parent}.{name}" if parent else str(name)
+            return f"'{full}' is not in the data"
+
+    return MissingFact
+
+
+def make_environment(search_dirs: list[Path]) -> Environment:
+    """A sandboxed environment: local folders first, then the built-in templates."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from .filters import FILTERS
+
+    builtin = FileSystemLoader(str(builtin_template_dir()))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([
+            FileSystemLoader([str(d) for d in search_dirs]),
+            PrefixLoader({"builtin": builtin}),
+            builtin,
+        ]),
+        undefined=_make_undefined(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def resolve_template(ref: str, base: Path | None = None) -> tuple[str, list[Path]]:
+    """A template reference → (name for the loader, folders to search).
+
+    ``ref`` is a path to a file (relative to ``base``) or a built-in name such as ``report``.
+    """
+    candidate = Path(ref)
+    if base is not None and not candidate.is_absolute():
+        candidate = base / candidate
+    if candidate.is_file():
+        return candidate.name, [candidate.parent]
+    if "/" not in ref and "\\" not in ref:
+        name = ref if ref.endswith(TEMPLATE_SUFFIX) else ref + TEMPLATE_SUFFIX
+        if (builtin_template_dir() / name).is_file():
+            return "builtin/" + name, []
+    raise TemplateError(
+        f"template not found: {ref}",
+        place=Place(str(candidate)),
+        hint="give a path to a .md.j2 file or a built-in name: " + ", ".join(builtin_names()),
+    )
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a Jinja traceback."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2") or frame.filename.endswith(TEMPLATE_SUFFIX):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[str, str]:
+    """Render a template with the data; return (markup text, template file name)."""
+    from jinja2 import TemplateError as JinjaTemplateError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from .errors import ReportgenError
+
+    name, dirs = resolve_template(ref, base)
+    env = make_environment(dirs)
+    try:
+        template = env.get_template(name)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax: {exc.message}",
+                            place=Place(exc.filename or name, exc.lineno),
+                            hint="check the {{ }} / {% %} tags at that line") from None
+    except TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}", place=Place(name)) from None
+    filename = template.filename or name
+    context = wrap(dict(values))
+    context["data"] = wrap(dict(values))
+    try:
+        return template.render(context), filename
+    except UndefinedError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(str(exc.message), place=Place(file or filename, line),
+                            hint="add the value to the data file or fix its name in the template") from None
+    except SecurityError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(f"not allowed in a template: {exc}", place=Place(file or filename, line),
+                            hint="templates may only read data, not Python internals") from None
+    except ReportgenError as exc:
+        file, line = _template_frame(exc)
+        for problem in exc.problems:
+            if problem.place.file is None:
+                problem.place = Place(file or filename, line, key=problem.place.key)
+        raise
+    except TemplateNotFound as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(f"template not found: {exc.name}", place=Place(file or filename, line),
+                            hint="check the name in {% extends %} / {% include %}") from None
+    except JinjaTemplateError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(str(exc), place=Place(file or filename, line)) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(f"{type(exc).__name__}: {exc}", place=Place(file or filename, line),
+                            hint="check the types of the values used at that line") from None
