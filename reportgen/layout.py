@@ -1,0 +1,551 @@
+"""The 22 × 28 grid: line breaking, title splitting, pagination, 版记 placement.
+
+Pure functions over the Document model. The result, a :class:`Plan`, is a list of
+grid items (one per printed paragraph) with their lines already broken and their
+pages known; the docx writer and the terminal preview both draw from it, so the
+preview shows the pages the .docx will have.
+
+Widths are in grid cells: a CJK character or full-width punctuation mark is one
+cell, a half-width digit or Latin letter half a cell (autospace is turned off in
+the .docx, so no extra space appears between the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import spec
+from .model import Document, Heading, Paragraph, Run, Table, plain
+from .spec import Style
+
+# Lines may not start with these (closing punctuation) …
+NO_LINE_START = set("，。、；：？！）》」』】〕〗〉”’…—·%‰℃,.;:?!)]}")
+# … nor end with these (opening punctuation).
+NO_LINE_END = set("（《「『【〔〖〈“‘([{")
+# A number followed by one of these is kept on one line with it (2020年, 31户).
+UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千百十岁%‰号")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+
+
+def char_cells(ch: str) -> float:
+    """Width of one character in grid cells."""
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return 1.0
+    if unicodedata.combining(ch):
+        return 0.0
+    return 0.5
+
+
+def cells(text: str) -> float:
+    return sum(char_cells(c) for c in text)
+
+
+def units(text: str) -> list[str]:
+    """Split text into unbreakable units: ASCII words/numbers (with a CJK unit), …… and ——."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        m = _WORD.match(text, i)
+        if m:
+            out.append(m.group(0))
+            i = m.end()
+            continue
+        if text.startswith(("……", "——"), i):
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        out.append(text[i])
+        i += 1
+    return out
+
+
+def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: float = 0.0,
+                left: float = 0.0, right: float = 0.0) -> list[str]:
+    """Break a paragraph into lines the way a CJK renderer does.
+
+    ``width`` is the line in cells, ``first_indent``/``left``/``right`` indents in cells.
+    A line never starts with closing punctuation nor ends with opening punctuation:
+    the unit before the break moves down with it (kinsoku by push-down).
+    """
+    if not text:
+        return [""]
+    eps = 1e-9
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    avail = width - left - right - first_indent
+    for unit in units(text):
+        w = cells(unit)
+        if used + w <= avail + eps or not lines[-1]:
+            if w > avail + eps and not lines[-1] and len(unit) > 1:
+                # A Latin word longer than the line: break it by characters.
+                for ch in unit:
+                    cw = char_cells(ch)
+                    if used + cw > avail + eps and lines[-1]:
+                        lines.append([])
+                        used = 0.0
+                        avail = width - left - right
+                    lines[-1].append(ch)
+                    used += cw
+                continue
+            lines[-1].append(unit)
+            used += w
+            continue
+        carry: list[str] = []
+        current = lines[-1]
+        # Closing punctuation may not open the next line: take units down with it.
+        if unit[0] in NO_LINE_START:
+            while len(current) > 1 and current[-1][0] in NO_LINE_START:
+                carry.insert(0, current.pop())
+            if len(current) > 1:
+                carry.insert(0, current.pop())
+        # Opening punctuation may not end this line.
+        while len(current) > 1 and current[-1][-1] in NO_LINE_END:
+            carry.insert(0, current.pop())
+        lines.append([*carry, unit])
+        avail = width - left - right
+        used = sum(cells(u) for u in lines[-1])
+    return ["".join(line) for line in lines]
+
+
+# --- title splitting ------------------------------------------------------------
+
+TITLE_CELLS = int(spec.TEXT_WIDTH / 20 / spec.TITLE_SIZE)  # 20 cells of 2号 per line
+_GOOD_BREAK_AFTER = ("关于", "的", "》", "、", "和", "及", "与", "暨", "，")
+_GOOD_BREAK_BEFORE = ("《", "的", "关于")
+# Words common in 公文 titles that a line break must not split (no dictionary is shipped,
+# so this list stands in for word segmentation).
+TITLE_WORDS = (
+    "互联网", "网信办", "网信", "党建", "党委", "党组", "党支部", "工作", "企业", "组织", "社会",
+    "实施", "意见", "通知", "报告", "请示", "方案", "总结", "办法", "规定", "决定", "要点",
+    "建设", "发展", "管理", "加强", "进一步", "全市", "全省", "全面", "关于", "印发", "开展",
+    "推进", "落实", "宝鸡", "陕西", "行业", "网络", "中共", "委员会", "人民政府", "办公室",
+    "专项", "行动", "情况", "年度", "计划", "制度", "机制", "培训", "安全", "信息化",
+)
+
+
+def _title_breakpoints(text: str) -> list[tuple[int, float]]:
+    """Allowed break offsets in ``text`` with a penalty (0 = a natural break)."""
+    parts = units(text)
+    offsets: list[tuple[int, float]] = []
+    pos = 0
+    depth = 0
+    for index, part in enumerate(parts[:-1]):
+        depth += part.count("《") - part.count("》")
+        pos += len(part)
+        nxt = parts[index + 1]
+        if nxt[0] in NO_LINE_START or part[-1] in NO_LINE_END:
+            continue
+        if _WORD.fullmatch(part) and part[-1].isdigit() and nxt[0] in UNITS:
+            continue  # a number stays with its unit
+        before = text[:pos]
+        if any(before.endswith(w[:k]) and text[pos:].startswith(w[k:])
+               for w in TITLE_WORDS for k in range(1, len(w))):
+            penalty = 300.0 if depth > 0 else 80.0
+            offsets.append((pos, penalty))
+            continue
+        penalty = 200.0 if depth > 0 else 10.0
+        if before.endswith(_GOOD_BREAK_AFTER) or text[pos:].startswith(_GOOD_BREAK_BEFORE):
+            penalty = 0.0 if depth == 0 else 150.0
+        offsets.append((pos, penalty))
+    return offsets
+
+
+def title_shape_ok(widths: list[float]) -> bool:
+    """梯形 (each line at least as long as the one above) or 菱形; never rectangle or hourglass."""
+    if len(widths) < 2:
+        return True
+    if len(widths) >= 2 and max(widths) - min(widths) < 1.0:
+        return False  # rectangle
+    peak = widths.index(max(widths))
+    rising = all(widths[i] <= widths[i + 1] + 0.5 for i in range(peak))
+    falling = all(widths[i] >= widths[i + 1] - 0.5 for i in range(peak, len(widths) - 1))
+    if not (rising and falling):
+        return False
+    # A 菱形 needs a longest middle; a two-line title must be 上短下长 (正梯形).
+    return len(widths) != 2 or widths[0] < widths[1]
+
+
+def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
+    """Split a title into lines of a 梯形 or 菱形 shape [7.3.1].
+
+    Every split into at most five lines is scored: a break inside 《》 costs far more
+    than an extra line, a break inside a word more than one at a natural point (after
+    关于, 的, 》, 、 …), a rectangle or hourglass shape most of all. Numbers never part
+    from their units (no break point exists there).
+    """
+    if cells(text) <= width:
+        return [text]
+    points = _title_breakpoints(text)
+    best: tuple[float, list[str]] | None = None
+
+    def consider(chosen: list[int], penalty: float) -> None:
+        nonlocal best
+        cuts = [0, *chosen, len(text)]
+        lines = [text[a:b] for a, b in itertools.pairwise(cuts)]
+        widths = [cells(x) for x in lines]
+        score = penalty + 25.0 * (len(lines) - 2)
+        if not title_shape_ok(widths):
+            score += 1000.0
+        # Among good shapes prefer balanced neighbours (a 菱形's outer lines not too short).
+        score += sum(abs(a - b) for a, b in itertools.pairwise(widths)) * 0.2
+        if best is None or score < best[0]:
+            best = (score, lines)
+
+    def search(start: int, chosen: list[int], penalty: float) -> None:
+        if cells(text[start:]) <= width:
+            consider(chosen, penalty)
+            return
+        if len(chosen) >= 4:
+            return
+        for pos, pen in points:
+            if pos <= start:
+                continue
+            if cells(text[start:pos]) > width:
+                break
+            search(pos, [*chosen, pos], penalty + pen)
+
+    search(0, [], 0.0)
+    return best[1] if best is not None else break_lines(text, width)
+
+
+# --- the plan -------------------------------------------------------------------
+
+@dataclass
+class Seg:
+    """A run of text in one font kind (a field name of spec.Fonts) and size."""
+
+    text: str
+    font: str = "fangsong"
+    size: float = spec.BODY_SIZE
+    bold: bool = False
+    color: str | None = None
+    tab_before: bool = False
+
+
+@dataclass
+class Item:
+    """One printed paragraph on the grid."""
+
+    role: str
+    segs: list[Seg] = field(default_factory=list)
+    align: str = "both"  # left | center | right | both
+    first_line: float = 0.0  # indents in cells of the item's size
+    left: float = 0.0
+    right: float = 0.0
+    lines: list[str] = field(default_factory=lambda: [""])
+    grid_lines: int = 1  # how many 579-twip lines it takes per printed line
+    page_break_before: bool = False
+    keep_next: bool = False
+    red_rule: bool = False
+    right_tab: bool = False
+    size: float = spec.BODY_SIZE
+    page: int = 0  # filled by paginate (1-based)
+    row: int = 0  # first grid line on that page (1-based)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segs)
+
+    @property
+    def height(self) -> int:
+        return len(self.lines) * self.grid_lines
+
+
+@dataclass
+class Colophon:
+    """The 版记 rows (抄送, 印发), placed at the bottom of the last even page."""
+
+    rows: list[Item]
+    pad_lines: int = 0
+    page_break_before: bool = False
+    page: int = 0
+
+    @property
+    def height(self) -> int:
+        return sum(r.height for r in self.rows)
+
+
+@dataclass
+class Plan:
+    items: list[Item]
+    colophon: Colophon | None
+    pages: int = 1
+    style: Style = field(default_factory=Style)
+
+
+def fmt_date(d: dt.date) -> str:
+    """成文日期 in Arabic numerals without leading zeros [7.3.5.4]."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _runs_to_segs(runs: list[Run], font: str, style: Style) -> list[Seg]:
+    segs: list[Seg] = []
+    for run in runs:
+        segs.append(Seg(run.text, font, bold=run.bold))
+    if style.bold_ordinals:
+        segs = _bold_ordinals(segs)
+    return segs
+
+
+_ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}是")
+
+
+def _bold_ordinals(segs: list[Seg]) -> list[Seg]:
+    out: list[Seg] = []
+    for seg in segs:
+        if seg.bold:
+            out.append(seg)
+            continue
+        pos = 0
+        for m in _ORDINAL.finditer(seg.text):
+            if m.start() > pos:
+                out.append(Seg(seg.text[pos : m.start()], seg.font, seg.size))
+            out.append(Seg(m.group(0), seg.font, seg.size, bold=True))
+            pos = m.end()
+        if pos < len(seg.text):
+            out.append(Seg(seg.text[pos:], seg.font, seg.size))
+    return out
+
+
+def _body_item(role: str, segs: list[Seg], **kw: object) -> Item:
+    item = Item(role, segs, first_line=2.0, **kw)  # type: ignore[arg-type]
+    return item
+
+
+HEADING_FONTS = ("heiti", "kaiti", "fangsong", "fangsong")
+
+
+def _blocks(blocks: list, style: Style) -> list[Item]:
+    items: list[Item] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            font = HEADING_FONTS[block.level - 1]
+            bold = style.heading_bold[block.level - 1]
+            segs = [Seg(block.number, font, bold=bold)]
+            segs += [Seg(s.text, font, bold=s.bold or bold) for s in _runs_to_segs(block.runs, font, style)]
+            if block.tail:
+                segs += _runs_to_segs(block.tail, "fangsong", style)
+                items.append(_body_item(f"heading{block.level}", segs))
+            else:
+                items.append(_body_item(f"heading{block.level}", segs, keep_next=True))
+        elif isinstance(block, Paragraph):
+            items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells_text = "　".join(plain(c) for c in row)
+                items.append(Item("table", [Seg(cells_text)], align="left"))
+    return items
+
+
+def organ_mark_size(text: str) -> float:
+    """小初 at most, shrunk so the mark fits the type width [7.2.4]."""
+    width_pt = spec.TEXT_WIDTH / 20
+    return min(spec.ORGAN_MARK_MAX_SIZE, round(width_pt * 0.96 / max(cells(text), 1), 1))
+
+
+def build_items(doc: Document, style: Style) -> list[Item]:
+    """Turn the Document into grid items in printing order (without the 版记)."""
+    items: list[Item] = []
+    if doc.has_head:
+        head = [doc.copy_number, doc.secrecy, doc.urgency]
+        for role, value in zip(("copy_number", "secrecy", "urgency"), head, strict=True):
+            if value:
+                font = "fangsong" if role == "copy_number" else "heiti"
+                items.append(Item(role, [Seg(value, font)], align="left"))
+        while len(items) < 3:
+            items.append(Item("blank"))
+        if doc.organ_mark:
+            mark = doc.organ_mark + style.organ_mark_suffix
+            size = organ_mark_size(mark)
+            items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=spec.RED)],
+                              align="center", grid_lines=2, size=size))
+            items += [Item("blank"), Item("blank")]
+        number = doc.doc_number or ""
+        if doc.is_upward and doc.signers:
+            signers = doc.signers
+            first = signers[:2] if len(signers) > 2 else signers
+            segs = [Seg(number), Seg("签发人：", tab_before=True)]
+            segs.append(Seg("　".join(first), "kaiti"))
+            items.append(Item("doc_number", segs, align="left", first_line=1.0, right_tab=True,
+                              red_rule=len(signers) <= 2))
+            rest = signers[2:]
+            for k in range(0, len(rest), 2):
+                last = k + 2 >= len(rest)
+                items.append(Item("signers", [Seg("", tab_before=True),
+                                              Seg("　".join(rest[k : k + 2]), "kaiti")],
+                                  align="left", right_tab=True, red_rule=last))
+        elif doc.is_upward:
+            items.append(Item("doc_number", [Seg(number)], align="left", first_line=1.0, red_rule=True))
+        else:
+            items.append(Item("doc_number", [Seg(number)], align="center", red_rule=True))
+        items += [Item("blank"), Item("blank")]
+    if doc.title:
+        items.append(Item("title", [Seg(doc.title, "xiaobiaosong", spec.TITLE_SIZE)], align="center",
+                          size=spec.TITLE_SIZE, keep_next=True))
+        items.append(Item("blank"))
+    if doc.to:
+        items.append(Item("to", [Seg(doc.to)], align="both"))
+    items += _blocks(doc.blocks, style)
+    if doc.attachment_note:
+        items.append(Item("blank"))
+        names = doc.attachment_note
+        if len(names) == 1:
+            items.append(Item("attachment_note", [Seg(f"附件：{names[0]}")], first_line=-3.0, left=5.0))
+        else:
+            for k, name in enumerate(names, 1):
+                label = "附件：" if k == 1 else "　　　"
+                items.append(Item("attachment_note", [Seg(f"{label}{k}.{name}")],
+                                  first_line=-3.0 - 1.0, left=6.0))
+    if doc.signature or doc.date:
+        _signature(items, doc, style)
+    if doc.note:
+        note = doc.note if doc.note.startswith("（") else f"（{doc.note}）"
+        items.append(Item("note", [Seg(note)], first_line=2.0))
+    for index, attachment in enumerate(doc.attachments, 1):
+        label = "附件" if len(doc.attachments) == 1 else f"附件{index}"
+        items.append(Item("attachment_label", [Seg(label, "heiti")], align="left", page_break_before=True))
+        items.append(Item("blank"))
+        items.append(Item("attachment_title", [Seg(attachment.title, "xiaobiaosong", spec.TITLE_SIZE)],
+                          align="center", size=spec.TITLE_SIZE, keep_next=True))
+        items.append(Item("blank"))
+        items += _blocks(attachment.blocks, style)
+    return items
+
+
+def _signature(items: list[Item], doc: Document, style: Style) -> None:
+    date_text = fmt_date(doc.date) if doc.date else ""
+    # Keep the last body lines with the signature: never a page with only a signature.
+    for item in reversed(items):
+        if item.role != "blank":
+            item.keep_next = True
+            break
+    blanks = style.signature_blank_lines if style.sealed else 1
+    for _ in range(blanks):
+        items.append(Item("blank", keep_next=True))
+    name = doc.signature or ""
+    if style.sealed:
+        date_right = 4.0
+        name_right = date_right + (cells(date_text) - cells(name)) / 2 if date_text else 4.0
+        name_right = max(name_right, 0.0)
+    else:
+        name_right = 2.0
+        date_right = max(2.0, name_right + cells(name) - 2.0 - cells(date_text))
+        if cells(date_text) > cells(name) - 2.0:
+            date_right = 2.0
+            name_right = 2.0 + cells(date_text) - (cells(name) - 2.0)
+    if name:
+        items.append(Item("signature", [Seg(name)], align="right", right=name_right, keep_next=True))
+    if date_text:
+        items.append(Item("date", [Seg(date_text)], align="right", right=date_right))
+
+
+def _item_width(item: Item) -> float:
+    """Cells of the item's own size that fit on a line (28 for 三号 with its tracking)."""
+    if item.size == spec.BODY_SIZE:
+        return float(spec.CHARS_PER_LINE)
+    return spec.TEXT_WIDTH / 20 / item.size
+
+
+def break_item(item: Item) -> None:
+    if item.role in ("title", "attachment_title"):
+        item.lines = split_title(item.text)  # one paragraph, lines joined by breaks
+        return
+    if item.role in ("organ_mark", "blank"):
+        item.lines = [item.text]
+        return
+    width = _item_width(item)
+    first = item.first_line
+    left = item.left
+    if first < 0:  # hanging indent
+        left, first = item.left, item.first_line
+    item.lines = break_lines(item.text, width, first_indent=first, left=left, right=item.right)
+
+
+def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tuple[int, int]:
+    """Assign each item its page and first row; return (pages, grid lines used on the last).
+
+    Widow/orphan control is off in the .docx, so a paragraph splits at any line.
+    Keep-with-next glues an item's last line to the next item's first line; a glued
+    group that does not fit in what is left of a page moves to the next page whole.
+    """
+    # Flatten to printed lines: (item index, height in grid lines, glued to the next line).
+    flat: list[tuple[int, int, bool]] = []
+    breaks: set[int] = set()
+    for index, item in enumerate(items):
+        if item.page_break_before and flat:
+            breaks.add(len(flat))
+        count = len(item.lines)
+        for k in range(count):
+            glued = k == count - 1 and item.keep_next and index + 1 < len(items) \
+                and not items[index + 1].page_break_before
+            flat.append((index, item.grid_lines, glued))
+    page, row = 1, 1
+    placed: set[int] = set()
+    i = 0
+    while i < len(flat):
+        if i in breaks and row > 1:
+            page, row = page + 1, 1
+        j = i
+        height = flat[i][1]
+        while flat[j][2] and j + 1 < len(flat) and (j + 1) not in breaks:
+            j += 1
+            height += flat[j][1]
+        if row > 1 and row - 1 + height > lines_per_page and height <= lines_per_page:
+            page, row = page + 1, 1
+        for k in range(i, j + 1):
+            index, lines, _ = flat[k]
+            if row > 1 and row - 1 + lines > lines_per_page:
+                page, row = page + 1, 1
+            if index not in placed:
+                placed.add(index)
+                items[index].page, items[index].row = page, row
+            row += lines
+        i = j + 1
+    return page, row - 1
+
+
+def plan(doc: Document, style: Style | None = None) -> Plan:
+    """Lay the document out on the grid and place the 版记 on the last even page."""
+    style = style or spec.DEFAULT_STYLE
+    items = build_items(doc, style)
+    for item in items:
+        break_item(item)
+    pages, used = paginate(items)
+    colophon = None
+    if doc.has_colophon:
+        colophon = _colophon(doc, style)
+        page = pages
+        free = spec.LINES_PER_PAGE - used
+        if page % 2 == 1 or free < colophon.height:
+            colophon.page_break_before = True
+            page += 1
+            if page % 2 == 1:
+                page += 1  # a blank page, then the 版记 on the even page
+            free = spec.LINES_PER_PAGE
+        colophon.pad_lines = free - colophon.height
+        colophon.page = page
+        pages = page
+    return Plan(items, colophon, pages, style)
+
+
+def _colophon(doc: Document, style: Style) -> Colophon:
+    rows: list[Item] = []
+    size = spec.COLOPHON_SIZE
+    width = spec.TEXT_WIDTH / 20 / size
+    if doc.cc:
+        text = "抄送：" + "，".join(doc.cc) + ("。" if style.cc_full_stop else "")
+        item = Item("cc", [Seg(text, size=size)], align="left", left=1 + 3, right=1,
+                    first_line=-3, size=size)
+        item.lines = break_lines(text, width, first_indent=-3, left=4, right=1)
+        rows.append(item)
+    if doc.printer or doc.print_date:
+        date = (fmt_date(doc.print_date) + "印发") if doc.print_date else ""
+        item = Item("printer", [Seg(doc.printer or "", size=size), Seg(date, size=size, tab_before=True)],
+                    align="left", left=1, right=1, right_tab=True, size=size)
+        item.lines = [item.text]
+        rows.append(item)
+    return Colophon(rows)

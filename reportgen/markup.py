@@ -1,0 +1,308 @@
+"""公文 markup → :class:`reportgen.model.Document`.
+
+The markup is deliberately small and not CommonMark:
+
+* YAML front matter between ``---`` lines holds the document's elements
+  (kind, organ_mark, number, signers, title, to, signature, date, cc …).
+* ``#`` … ``####`` are the four heading levels, numbered automatically
+  一、 （一） 1. （1）. A level 2–4 heading whose text ends with 。！？：
+  runs into the paragraph that follows it, as 公文 practice prints
+  "1.认真开展调研，明确工作思路。按照……".
+* ``**bold**`` is the only inline markup; ``\\*`` and ``\\#`` escape.
+* Blank lines separate paragraphs; lines of one paragraph are joined without a
+  space (CJK text has none), except between two Latin words.
+* Pipe tables: ``| a | b |`` rows, the second row ``|---|---|`` marks a header.
+* ``::: 附件 TITLE`` starts an attachment; what follows belongs to it.
+
+CommonMark would turn a body line starting with "1." into a list and its
+emphasis rules fail next to CJK punctuation (``**“两个覆盖”**工作``), which is
+why this parser is our own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .errors import MarkupError, Place, Problem
+from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
+from .spec import heading_number
+
+RUN_IN_END = tuple("。！？：")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_ATTACHMENT = re.compile(r"^:::\s*附件\s*(.*?)\s*$")
+# Markers an author might type by hand although numbering is automatic.
+_MANUAL_NUMBER = [
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+    re.compile(r"^\d+[.．]"),
+    re.compile(r"^[（(]\d+[）)]"),
+]
+
+FRONT_MATTER_KEYS = {
+    "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
+    "title", "to", "signature", "date", "note", "attachments", "cc", "printer",
+    "print_date",
+}
+
+
+def parse(text: str, source: str = "<markup>") -> Document:
+    """Parse rendered 公文 markup into a Document; raise MarkupError with places."""
+    meta, body, offset = split_front_matter(text, source)
+    doc = _document_from_meta(meta, source)
+    problems: list[Problem] = []
+    main, attachments = _split_attachments(body.split("\n"), offset)
+    doc.blocks = _parse_blocks(main, source, problems)
+    for title, lines in attachments:
+        doc.attachments.append(Attachment(title, _parse_blocks(lines, source, problems)))
+    if not doc.attachment_note and doc.attachments:
+        doc.attachment_note = [a.title for a in doc.attachments]
+    if problems:
+        raise MarkupError(problems)
+    return doc
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int]:
+    """Return (metadata, body, line offset of the body)."""
+    import yaml  # lazy: keeps CLI start-up fast
+
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or lines[start].strip() != "---":
+        return {}, text, 0
+    for end in range(start + 1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            block = "\n".join(lines[start + 1 : end])
+            try:
+                meta = yaml.safe_load(block) or {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                line = start + 2 + mark.line if mark else start + 1
+                raise MarkupError(
+                    f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+                    place=Place(source, line),
+                    hint="quote values from data with the tojson filter: title: {{ x | tojson }}",
+                ) from None
+            if not isinstance(meta, dict):
+                raise MarkupError("front matter must be a mapping of keys to values",
+                                  place=Place(source, start + 1))
+            return meta, "\n".join(lines[end + 1 :]), end + 1
+    raise MarkupError("front matter opened with --- is never closed",
+                      place=Place(source, start + 1), hint="add a line with --- after it")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _as_date(value: Any, key: str, source: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise MarkupError(f"{key}: not a date: {value!r}", place=Place(source, key=key),
+                          hint="write dates as YYYY-MM-DD") from None
+
+
+def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
+    unknown = sorted(set(meta) - FRONT_MATTER_KEYS)
+    if unknown:
+        raise MarkupError(
+            f"unknown front matter key {unknown[0]!r}",
+            place=Place(source, key=unknown[0]),
+            hint="known keys: " + ", ".join(sorted(FRONT_MATTER_KEYS)),
+        )
+
+    def text(key: str) -> str | None:
+        value = meta.get(key)
+        return None if value is None or value == "" else str(value)
+
+    to = text("to")
+    if to and not to.endswith(("：", ":")):
+        to += "："
+    copy_number = text("copy_number")
+    if copy_number and copy_number.isdigit():
+        copy_number = copy_number.zfill(6)  # 6 digits [7.2.1]
+    return Document(
+        kind=text("kind") or "",
+        copy_number=copy_number,
+        secrecy=text("secrecy"),
+        urgency=text("urgency"),
+        organ_mark=text("organ_mark"),
+        doc_number=text("number"),
+        signers=_as_list(meta.get("signers")),
+        title=text("title") or "",
+        to=to,
+        attachment_note=_as_list(meta.get("attachments")),
+        signature=text("signature"),
+        date=_as_date(meta.get("date"), "date", source),
+        note=text("note"),
+        cc=_as_list(meta.get("cc")),
+        printer=text("printer"),
+        print_date=_as_date(meta.get("print_date"), "print_date", source),
+        source=source,
+    )
+
+
+def _split_attachments(lines: list[str], offset: int,
+                       ) -> tuple[list[tuple[int, str]], list[tuple[str, list[tuple[int, str]]]]]:
+    main: list[tuple[int, str]] = []
+    attachments: list[tuple[str, list[tuple[int, str]]]] = []
+    target = main
+    for i, line in enumerate(lines):
+        m = _ATTACHMENT.match(line.strip())
+        if m:
+            target = []
+            attachments.append((m.group(1), target))
+            continue
+        target.append((offset + i + 1, line))
+    return main, attachments
+
+
+def parse_inline(text: str, source: str = "<markup>", line: int | None = None) -> list[Run]:
+    """``**bold**`` and backslash escapes → runs."""
+    runs: list[Run] = []
+    buf: list[str] = []
+    bold = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "*#\\|":
+            buf.append(text[i + 1])
+            i += 2
+            continue
+        if text.startswith("**", i):
+            if buf:
+                runs.append(Run("".join(buf), bold))
+                buf = []
+            bold = not bold
+            i += 2
+            continue
+        buf.append(ch)
+        i += 1
+    if bold:
+        raise MarkupError("unclosed ** (bold)", place=Place(source, line),
+                          hint="close the bold text with ** or escape a literal asterisk as \\*")
+    if buf:
+        runs.append(Run("".join(buf), bold))
+    return runs
+
+
+def _join(lines: list[str]) -> str:
+    out = ""
+    for part in (ln.strip() for ln in lines):
+        if out and part and out[-1].isascii() and out[-1].isalnum() \
+                and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
+
+
+def _parse_blocks(lines: list[tuple[int, str]], source: str,
+                  problems: list[Problem]) -> list[Block]:
+    blocks: list[Block] = []
+    counters = [0, 0, 0, 0]
+    pending_runin: Heading | None = None
+    i = 0
+    n = len(lines)
+    while i < n:
+        lineno, raw = lines[i]
+        line = raw.strip()
+        if not line:
+            i += 1
+            continue
+        m = _HEADING.match(line)
+        if m:
+            level = len(m.group(1))
+            if level > 4:
+                problems.append(Problem(f"heading level {level} does not exist in 公文 (at most 4: #### )",
+                                        Place(source, lineno)))
+                i += 1
+                continue
+            content = m.group(2)
+            for pattern in _MANUAL_NUMBER:
+                if pattern.match(content):
+                    problems.append(Problem(
+                        f"heading already carries a number: {content[:12]!r}",
+                        Place(source, lineno),
+                        "numbering is automatic: write the heading without 一、 （一） 1. （1）"))
+                    break
+            counters[level - 1] += 1
+            for deeper in range(level, 4):
+                counters[deeper] = 0
+            try:
+                runs = parse_inline(content, source, lineno)
+            except MarkupError as exc:
+                problems.extend(exc.problems)
+                runs = [Run(content)]
+            heading = Heading(level, heading_number(level, counters[level - 1]), runs, line=lineno)
+            blocks.append(heading)
+            pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) else None
+            i += 1
+            continue
+        if line.startswith("|"):
+            rows: list[tuple[int, str]] = []
+            while i < n and lines[i][1].strip().startswith("|"):
+                rows.append((lines[i][0], lines[i][1].strip()))
+                i += 1
+            blocks.append(_parse_table(rows, source, problems))
+            pending_runin = None
+            continue
+        para_lines: list[str] = []
+        first = lineno
+        while i < n:
+            text = lines[i][1].strip()
+            if not text or _HEADING.match(text) or text.startswith("|"):
+                break
+            para_lines.append(text)
+            i += 1
+        try:
+            runs = parse_inline(_join(para_lines), source, first)
+        except MarkupError as exc:
+            problems.extend(exc.problems)
+            runs = [Run(_join(para_lines))]
+        if pending_runin is not None:
+            pending_runin.tail = runs
+            pending_runin = None
+        else:
+            blocks.append(Paragraph(runs, line=first))
+    return blocks
+
+
+def _split_row(row: str) -> list[str]:
+    cells = re.split(r"(?<!\\)\|", row.strip())
+    if cells and cells[0].strip() == "":
+        cells = cells[1:]
+    if cells and cells[-1].strip() == "":
+        cells = cells[:-1]
+    return [c.strip() for c in cells]
+
+
+def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Problem]) -> Table:
+    header_rows = 0
+    body: list[list[list[Run]]] = []
+    width = None
+    for idx, (lineno, row) in enumerate(rows):
+        if idx == 1 and _TABLE_SEP.match(row):
+            header_rows = 1
+            continue
+        cells = _split_row(row)
+        if width is None:
+            width = len(cells)
+        elif len(cells) != width:
+            problems.append(Problem(f"table row has {len(cells)} cells, the first row has {width}",
+                                    Place(source, lineno), "give every row the same number of | cells"))
+        try:
+            body.append([parse_inline(c, source, lineno) for c in cells])
+        except MarkupError as exc:
+            problems.extend(exc.problems)
+    return Table(body, header_rows, line=rows[0][0])
