@@ -1,0 +1,121 @@
+"""A laid-out Plan → pages of text for the terminal.
+
+Each page is the 22 × 28 grid: one grid cell is two terminal columns (a CJK character
+is two columns wide, a digit one). The page number stands under each page, right on
+odd pages and left on even ones, as it will be printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import spec
+from ..layout import Item, Plan, cells
+
+Styler = Callable[[str, str], str]
+
+
+def _plain(text: str, role: str) -> str:
+    return text
+
+
+def ansi_styler(text: str, role: str) -> str:
+    """Colour for the organ mark and rules, bold for titles and headings."""
+    if role in ("organ_mark", "red_rule"):
+        return f"\x1b[31m{text}\x1b[0m"
+    if role in ("title", "attachment_title", "heading1", "heading2", "attachment_label"):
+        return f"\x1b[1m{text}\x1b[0m"
+    return text
+
+
+def _place(line: str, item: Item, first: bool, width: float) -> str:
+    """Indent/align one printed line within ``width`` cells; returns columns as text."""
+    scale = item.size / spec.BODY_SIZE if item.size != spec.BODY_SIZE else 1.0
+    used = cells(line) * scale
+    if item.align == "center":
+        left = max((width - used) / 2, 0)
+    elif item.align == "right":
+        left = max(width - used - item.right * scale, 0)
+    else:
+        indent = item.left + (item.first_line if first else 0)
+        left = max(indent * scale, 0)
+    return " " * round(left * 2) + line
+
+
+def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
+    """The plan as pages, each a list of 22 terminal lines (blank rows included)."""
+    width = float(spec.CHARS_PER_LINE)
+    pages: list[list[str]] = [["" for _ in range(spec.LINES_PER_PAGE)] for _ in range(plan.pages)]
+    for item in plan.items:
+        page, row = item.page, item.row
+        for index, line in enumerate(item.lines):
+            if row + item.grid_lines - 1 > spec.LINES_PER_PAGE:
+                page, row = page + 1, 1
+            text = _place(line, item, index == 0, width)
+            if item.role == "doc_number" or item.role == "signers":
+                text = _doc_number_line(item, width)
+            pages[page - 1][row - 1] = styler(text, item.role)
+            if item.red_rule and row < spec.LINES_PER_PAGE:
+                pages[page - 1][row] = styler("=" * int(width * 2), "red_rule")
+            row += item.grid_lines
+    if plan.colophon is not None:
+        colophon = plan.colophon
+        rows = [line for r in colophon.rows for line in r.lines]
+        start = spec.LINES_PER_PAGE - len(rows)
+        page = pages[colophon.page - 1]
+        page[start - 1] = "=" * int(width * 2)
+        for k, (text, item) in enumerate(zip(rows, [r for r in colophon.rows for _ in r.lines],
+                                               strict=True)):
+            text = _two_ends(item, width) if item.role == "printer" else _place(text, item, k == 0, width)
+            page[start + k] = text
+        page.append("=" * int(width * 2))
+    return pages
+
+
+def _two_ends(item: Item, width: float) -> str:
+    left = item.segs[0].text
+    right = item.segs[-1].text
+    scale = item.size / spec.BODY_SIZE
+    gap = width - (cells(left) + cells(right) + 2) * scale
+    return "  " + left + " " * max(round(gap * 2), 1) + right
+
+
+def _doc_number_line(item: Item, width: float) -> str:
+    if not item.right_tab:
+        return _place(item.text, item, True, width)
+    left = item.segs[0].text
+    right = "".join(s.text for s in item.segs[1:])
+    gap = width - item.first_line - cells(left) - cells(right) - 1
+    return " " * round(item.first_line * 2) + left + " " * max(round(gap * 2), 1) + right
+
+
+def render_text(plan: Plan, styler: Styler = _plain) -> str:
+    """The whole draft: pages framed, page numbers under them, blank (unnumbered) pages marked."""
+    width = spec.CHARS_PER_LINE * 2
+    out: list[str] = []
+    numbered_until = plan.items[-1].page if plan.items else plan.pages
+    if plan.colophon is not None and plan.colophon.page <= numbered_until + 1:
+        numbered_until = plan.pages
+    for number, lines in enumerate(render_pages(plan, styler), 1):
+        out.append("┌" + "─" * (width + 2) + "┐")
+        for line in lines:
+            out.append("│ " + _pad(line, width) + " │")
+        out.append("└" + "─" * (width + 2) + "┘")
+        if number <= numbered_until:
+            label = f"— {number} —"
+            out.append(label.rjust(width + 2) if number % 2 else "  " + label)
+        else:
+            out.append("")
+        out.append("")
+    return "\n".join(out)
+
+
+def _columns(text: str) -> int:
+    import re
+
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return round(cells(visible) * 2)
+
+
+def _pad(line: str, width: int) -> str:
+    return line + " " * max(width - _columns(line), 0)
