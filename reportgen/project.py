@@ -1,0 +1,209 @@
+"""Projects (a folder with reportgen.yaml) and the pipeline that renders one document.
+
+data → template → markup → Document → Plan; the writers take it from there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import spec
+from .data import Facts, load_facts, load_yaml
+from .errors import OutputError, Place, Problem, ProjectError
+from .layout import Plan, plan
+from .model import Document
+from .spec import Style
+
+PROJECT_FILE = "reportgen.yaml"
+PROJECT_KEYS = {"data", "style", "documents", "output"}
+DOCUMENT_KEYS = {"name", "template", "data", "output", "style"}
+
+
+@dataclass
+class DocumentSpec:
+    name: str
+    template: str
+    data: list[Path] = field(default_factory=list)
+    output: str | None = None
+    style: dict[str, Any] = field(default_factory=dict)
+    place: Place = field(default_factory=Place)
+
+
+@dataclass
+class Project:
+    root: Path
+    data: list[Path]
+    style: Style
+    documents: list[DocumentSpec]
+    output: str | None = None
+
+    def find(self, name: str) -> DocumentSpec:
+        for document in self.documents:
+            if document.name == name:
+                return document
+        raise ProjectError(f"no document named {name!r} in the project",
+                           place=Place(str(self.root / PROJECT_FILE)),
+                           hint="documents: " + ", ".join(d.name for d in self.documents))
+
+
+@dataclass
+class Rendered:
+    """One document carried through the pipeline."""
+
+    name: str
+    markup: str
+    document: Document
+    plan: Plan
+    facts: Facts
+    output: str
+
+
+def _paths(value: Any, base: Path, where: Place) -> list[Path]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProjectError("data must be a path or a list of paths", place=where)
+    return [base / v for v in value]
+
+
+def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
+    if not overrides:
+        return base
+    if not isinstance(overrides, dict):
+        raise ProjectError("style must be a mapping of house-style settings", place=where)
+    try:
+        return base.with_overrides(overrides)
+    except (KeyError, TypeError) as exc:
+        from dataclasses import fields
+
+        known = ", ".join(f.name for f in fields(Style))
+        raise ProjectError(f"unknown style setting {exc}", place=where,
+                           hint=f"known settings: {known}") from None
+
+
+def load_project(root: Path) -> Project:
+    """Read PROJECT_DIR/reportgen.yaml."""
+    file = root / PROJECT_FILE
+    shown = str(file)
+    if not file.is_file():
+        raise ProjectError(f"no {PROJECT_FILE} in {root}", place=Place(str(root)),
+                           hint=f"a project folder holds a {PROJECT_FILE} listing its documents")
+    value, places = load_yaml(file, shown)
+    if not isinstance(value, dict):
+        raise ProjectError(f"{PROJECT_FILE} must be a mapping", place=Place(shown, 1))
+
+    def at(key: str) -> Place:
+        return places.get(key, Place(shown, key=key))
+
+    problems = [Problem(f"unknown key {k!r}", at(k), "known keys: " + ", ".join(sorted(PROJECT_KEYS)))
+                for k in value if k not in PROJECT_KEYS]
+    docs_value = value.get("documents")
+    if not isinstance(docs_value, list) or not docs_value:
+        problems.append(Problem("documents: a list of documents is required", at("documents"),
+                                "add documents: [{name: report, template: report}]"))
+        raise ProjectError(problems)
+    style = make_style(value.get("style") or {}, spec.DEFAULT_STYLE, at("style"))
+    documents: list[DocumentSpec] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(docs_value):
+        where = at(f"documents[{index}]")
+        if not isinstance(entry, dict):
+            problems.append(Problem("a document is a mapping with name and template", where))
+            continue
+        for key in entry:
+            if key not in DOCUMENT_KEYS:
+                problems.append(Problem(f"unknown key {key!r}", at(f"documents[{index}].{key}"),
+                                        "known keys: " + ", ".join(sorted(DOCUMENT_KEYS))))
+        name = entry.get("name")
+        template = entry.get("template")
+        if not isinstance(name, str) or not name:
+            problems.append(Problem("document without a name", where, "add name: report"))
+            continue
+        if name in seen:
+            problems.append(Problem(f"document name {name!r} is used twice", where))
+        seen.add(name)
+        if not isinstance(template, str) or not template:
+            problems.append(Problem(f"document {name!r} has no template", where,
+                                    "add template: report (built-in) or a path to a .md.j2 file"))
+            continue
+        documents.append(DocumentSpec(
+            name=name,
+            template=template,
+            data=_paths(entry.get("data"), root, where),
+            output=entry.get("output"),
+            style=entry.get("style") or {},
+            place=where,
+        ))
+    if problems:
+        raise ProjectError(problems)
+    return Project(root, _paths(value.get("data"), root, at("data")), style, documents,
+                   value.get("output"))
+
+
+def render_markup(template: str, facts: Facts, base: Path | None) -> tuple[str, str]:
+    from .templating import render
+
+    return render(template, facts.values, base)
+
+
+def render_document(name: str, template: str, data: list[Path], style: Style,
+                    base: Path | None = None, output: str | None = None) -> Rendered:
+    """Run the pipeline for one document, up to the laid-out plan."""
+    from .markup import parse
+
+    facts = load_facts(data)
+    markup, source = render_markup(template, facts, base)
+    document = parse(markup, source)
+    laid = plan(document, style)
+    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source))
+
+
+def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str:
+    """The output file name, possibly a template over the data; never a path."""
+    if not pattern:
+        return f"{name}.docx"
+    if "{" in pattern:
+        from .templating import make_environment, wrap
+
+        try:
+            env = make_environment([])
+            text = env.from_string(pattern).render(wrap(dict(facts.values)))
+        except Exception as exc:
+            raise ProjectError(f"output name {pattern!r} cannot be rendered: {exc}",
+                               place=Place(where)) from None
+    else:
+        text = pattern
+    text = text.strip()
+    if not text.lower().endswith(".docx"):
+        text += ".docx"
+    bad = set('/\\:*?"<>|\0')
+    if any(c in bad or ord(c) < 32 for c in text) or text.startswith(".") or text in (".docx",):
+        raise ProjectError(f"output name {text!r} is not a plain file name",
+                           place=Place(where),
+                           hint="an output name may not contain / \\ : * ? \" < > | or start with a dot")
+    return text
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename: never a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write output: {exc.strerror}", place=Place(str(path))) from None
+        raise
