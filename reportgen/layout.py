@@ -245,6 +245,7 @@ class Item:
     size: float = spec.BODY_SIZE
     page: int = 0  # filled by paginate (1-based)
     row: int = 0  # first grid line on that page (1-based)
+    positions: list[tuple[int, int]] = field(default_factory=list)  # (page, row) of every line
 
     @property
     def text(self) -> str:
@@ -503,6 +504,8 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             if index not in placed:
                 placed.add(index)
                 items[index].page, items[index].row = page, row
+                items[index].positions = []
+            items[index].positions.append((page, row))
             row += lines
         i = j + 1
     return page, row - 1

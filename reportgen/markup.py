@@ -299,7 +299,7 @@ def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Proble
         if width is None:
             width = len(cells)
         elif len(cells) != width:
-            problems.append(Problem(f"table row has {len(cells)} cells, the first row has {width}",
+            problems.append(Problem(f"table row has {len(cells)} cell(s); the first row has {width}",
                                     Place(source, lineno), "give every row the same number of | cells"))
         try:
             body.append([parse_inline(c, source, lineno) for c in cells])

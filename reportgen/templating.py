@@ -105,6 +105,8 @@ def make_environment(search_dirs: list[Path]) -> Environment:
         autoescape=False,
     )
     env.filters.update(FILTERS)
+    # tojson writes front matter values: keep Chinese readable in the markup preview.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
 
 

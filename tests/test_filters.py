@@ -29,6 +29,7 @@ from reportgen.filters import (
     cn_month_day,
     cn_num,
     cn_year,
+    month,
     num,
     ordinal,
     pct,
@@ -197,7 +198,7 @@ def test_ordinal_examples(n, expected):
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, None, "一", 10**16])
 def test_ordinal_rejects(bad):
-    with pytest.raises(FilterError, match="^ordinal:"):
+    with pytest.raises(FilterError, match=r"^ordinal:"):
         ordinal(bad)
 
 
@@ -215,7 +216,7 @@ def test_cn_year_examples(y, expected):
 
 @pytest.mark.parametrize("bad", [0, -2020, 10000, 2020.5, True, None, "二〇二〇", math.nan])
 def test_cn_year_rejects(bad):
-    with pytest.raises(FilterError, match="^cn_year:"):
+    with pytest.raises(FilterError, match=r"^cn_year:"):
         cn_year(bad)
 
 
@@ -253,12 +254,12 @@ def test_cn_date_default_style_is_arabic():
 @pytest.mark.parametrize("bad", ["2020/12/15", "2020-02-30", "2020-1-5", "20201215", 20201215,
                                  None, True, math.nan, "", []])
 def test_cn_date_rejects(bad):
-    with pytest.raises(FilterError, match="^cn_date:"):
+    with pytest.raises(FilterError, match=r"^cn_date:"):
         cn_date(bad)
 
 
 def test_cn_date_unknown_style():
-    with pytest.raises(FilterError, match="^cn_date:") as info:
+    with pytest.raises(FilterError, match=r"^cn_date:") as info:
         cn_date("2020-12-15", style="roman")
     assert "hanzi" in (info.value.problems[0].hint or "")
 
@@ -272,7 +273,7 @@ def test_cn_month_day(d, expected):
 
 @pytest.mark.parametrize("bad", ["11-26", None, 1126, True])
 def test_cn_month_day_rejects(bad):
-    with pytest.raises(FilterError, match="^cn_month_day:"):
+    with pytest.raises(FilterError, match=r"^cn_month_day:"):
         cn_month_day(bad)
 
 
@@ -316,7 +317,7 @@ def test_rmb_upper_examples(amount, expected):
 @pytest.mark.parametrize("bad", [10**16, Decimal("9999999999999999.995"), -(10**16), "1,000",
                                  "壹佰", "1e5", "", True, None, math.nan, math.inf, [1]])
 def test_rmb_upper_rejects(bad):
-    with pytest.raises(FilterError, match="^rmb_upper:"):
+    with pytest.raises(FilterError, match=r"^rmb_upper:"):
         rmb_upper(bad)
 
 
@@ -375,7 +376,7 @@ def test_approx_keyword_arguments():
      (312, 1, "", 3), (True,), (None,), (math.nan,), ("三百",), (math.inf,)],
 )
 def test_approx_rejects(args):
-    with pytest.raises(FilterError, match="^approx:"):
+    with pytest.raises(FilterError, match=r"^approx:"):
         approx(*args)
 
 
@@ -487,7 +488,7 @@ def test_pct_examples(args, expected):
 
 @pytest.mark.parametrize("args", [("12%",), (None,), (True,), (math.inf,), (0.5, -1), (0.5, "1")])
 def test_pct_rejects(args):
-    with pytest.raises(FilterError, match="^pct:"):
+    with pytest.raises(FilterError, match=r"^pct:"):
         pct(*args)
 
 
@@ -519,7 +520,7 @@ def test_change_examples(args, expected):
 @pytest.mark.parametrize("args", [(120, -100), (-120, 100), (-1, 0), ("abc", 100), (100, None),
                                   (True, 100), (100, math.nan), (100, 100, -1)])
 def test_change_rejects(args):
-    with pytest.raises(FilterError, match="^change:"):
+    with pytest.raises(FilterError, match=r"^change:"):
         change(*args)
 
 
@@ -562,7 +563,7 @@ def test_pp_change_examples(args, expected):
 @pytest.mark.parametrize("args", [(0.3, None), (True, 0.3), ("35%", 0.3), (math.nan, 0.3),
                                   (0.3, 0.2, 30)])
 def test_pp_change_rejects(args):
-    with pytest.raises(FilterError, match="^pp_change:"):
+    with pytest.raises(FilterError, match=r"^pp_change:"):
         pp_change(*args)
 
 
@@ -585,7 +586,7 @@ def test_num_examples(args, expected):
 
 @pytest.mark.parametrize("args", [(None,), (True,), (math.nan,), ("2,953",), (2953, "yes"), ([],)])
 def test_num_rejects(args):
-    with pytest.raises(FilterError, match="^num:"):
+    with pytest.raises(FilterError, match=r"^num:"):
         num(*args)
 
 
@@ -594,11 +595,26 @@ def test_num_rejects(args):
 # ---------------------------------------------------------------------------
 
 # filter name -> how to call it with one bad value
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2020-09", "9"), ("2020-12", "12"), ("2021-1", "1"), (dt.date(2020, 11, 26), "11"),
+    ("2020-11-26", "11"),
+])
+def test_month(value, expected):
+    assert month(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2020-13", "2020-00", "九月", "2020/09"])
+def test_month_rejects(value):
+    with pytest.raises(FilterError, match="month"):
+        month(value)
+
+
 CALLS = {
     "cn_num": lambda v: cn_num(v),
     "cn_year": lambda v: cn_year(v),
     "cn_date": lambda v: cn_date(v),
     "cn_month_day": lambda v: cn_month_day(v),
+    "month": lambda v: month(v),
     "rmb_upper": lambda v: rmb_upper(v),
     "approx": lambda v: approx(v, 2, "万"),
     "wan": lambda v: wan(v),

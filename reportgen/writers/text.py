@@ -47,17 +47,13 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
     width = float(spec.CHARS_PER_LINE)
     pages: list[list[str]] = [["" for _ in range(spec.LINES_PER_PAGE)] for _ in range(plan.pages)]
     for item in plan.items:
-        page, row = item.page, item.row
-        for index, line in enumerate(item.lines):
-            if row + item.grid_lines - 1 > spec.LINES_PER_PAGE:
-                page, row = page + 1, 1
+        for index, (line, (page, row)) in enumerate(zip(item.lines, item.positions, strict=True)):
             text = _place(line, item, index == 0, width)
             if item.role == "doc_number" or item.role == "signers":
                 text = _doc_number_line(item, width)
             pages[page - 1][row - 1] = styler(text, item.role)
             if item.red_rule and row < spec.LINES_PER_PAGE:
                 pages[page - 1][row] = styler("=" * int(width * 2), "red_rule")
-            row += item.grid_lines
     if plan.colophon is not None:
         colophon = plan.colophon
         rows = [line for r in colophon.rows for line in r.lines]
