@@ -46,6 +46,9 @@ def test_preview_of_the_cover_letter_shows_head_rule_and_colophon() -> None:
     code, out, _ = run_cli("preview", str(EXAMPLE), "--doc", "report")
     assert code == 0
     assert "中共宝鸡市委网信办" in out and "宝网信办发〔2020〕38号" in out
+    rows = ANSI.sub("", out).splitlines()
+    number_row = next(i for i, row in enumerate(rows) if "宝网信办发〔2020〕38号" in row)
+    assert "=" * 40 in rows[number_row + 1]  # the red rule under the 文号
     assert "抄送：市委组织部" in out
     assert out.count("┌") == 2  # the 版记 goes to the bottom of page 2
 

@@ -33,7 +33,8 @@ def _place(line: str, item: Item, first: bool, width: float) -> str:
     scale = item.size / spec.BODY_SIZE if item.size != spec.BODY_SIZE else 1.0
     used = cells(line) * scale
     if item.align == "center":
-        left = max((width - used) / 2, 0)
+        # The screen cannot print larger type: centre what it shows.
+        left = max((width - cells(line)) / 2, 0)
     elif item.align == "right":
         left = max(width - used - item.right * scale, 0)
     else:
@@ -47,6 +48,8 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
     width = float(spec.CHARS_PER_LINE)
     pages: list[list[str]] = [["" for _ in range(spec.LINES_PER_PAGE)] for _ in range(plan.pages)]
     for item in plan.items:
+        if item.role == "blank":
+            continue  # leaves the row empty (and a red rule drawn there intact)
         for index, (line, (page, row)) in enumerate(zip(item.lines, item.positions, strict=True)):
             text = _place(line, item, index == 0, width)
             if item.role == "doc_number" or item.role == "signers":
