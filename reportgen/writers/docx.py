@@ -157,14 +157,18 @@ def _add_item(container, item: Item, plan: Plan) -> None:  # type: ignore[no-unt
                 run._r.insert(run._r.index(run._r.find(_w("w:t"))), _el("w:br"))
             _format_run(run, item.segs[0], plan)
         return
+    _add_segs(p, item, plan)
+
+
+def _add_segs(p: DocxParagraph, item: Item, plan: Plan) -> None:
+    """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期)."""
     for seg in item.segs:
         if seg.tab_before:
             run = p.add_run()
             run._r.append(_el("w:tab"))
             _format_run(run, seg, plan)
         if seg.text:
-            run = p.add_run(seg.text)
-            _format_run(run, seg, plan)
+            _format_run(p.add_run(seg.text), seg, plan)
 
 
 def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-def]
@@ -250,13 +254,7 @@ def _colophon(d: DocxDocument, plan: Plan) -> None:
         cell.width = spec.TEXT_WIDTH * 635  # EMU per twip
         p = cell.paragraphs[0]
         _format_paragraph(p, item, plan, line_twips=spec.LINE_PITCH - COLOPHON_ROW_SLACK)
-        for seg in item.segs:
-            if seg.tab_before:
-                run = p.add_run()
-                run._r.append(_el("w:tab"))
-                _format_run(run, seg, plan)
-            if seg.text:
-                _format_run(p.add_run(seg.text), seg, plan)
+        _add_segs(p, item, plan)
     # Word needs a paragraph after a table at the end of the body: make it take no room.
     tail = d.add_paragraph()
     ppr = tail._p.get_or_add_pPr()
