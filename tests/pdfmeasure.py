@@ -1,0 +1,224 @@
+"""Measuring helpers for the PDF rendering tests (pdfplumber).
+
+Coordinates are PDF points (1/72 in) measured from the top-left corner of the page, as pdfplumber
+reports them (``top`` grows downwards). The GB/T 9704-2012 geometry is given in millimetres and
+converted with :func:`mm`.
+
+What the numbers mean:
+
+* **baseline** comes from the text matrix of each character, so it does not depend on the
+  font's ascent/descent values that pdfminer uses for a char's ``top``/``bottom`` (LibreOffice's
+  Type 1 subsets declare a descent of 0, so ``bottom`` *is* the baseline there and ``top`` is
+  baseline − size, which is neither the glyph top nor the em box top).
+* **em box** of a CJK character is the square body the character is designed in. For the Noto CJK
+  fonts (and the usual Chinese fonts) it runs from 0.88 em above the baseline to 0.12 em below it
+  (the OpenType ``ideo`` baseline at −120/1000, OS/2 typo ascender/descender 880/−120).
+* **ink** is what is actually painted: a crop of the page is rasterised and the dark pixels are
+  located. It is used where the standard measures from a visible mark (the 一字线 of the page number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+PT_PER_MM = 72 / 25.4
+
+EM_ASCENT = 0.88  # CJK em box above the baseline, fraction of the font size
+EM_DESCENT = 0.12  # CJK em box below the baseline
+
+
+def mm(value: float) -> float:
+    """Millimetres → points."""
+    return value * PT_PER_MM
+
+
+def to_mm(value: float) -> float:
+    """Points → millimetres."""
+    return value / PT_PER_MM
+
+
+# GB/T 9704-2012 5.1 / 5.2.1: A4 paper, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm.
+PAPER_W = mm(210)
+PAPER_H = mm(297)
+AREA_LEFT = mm(28)
+AREA_RIGHT = mm(28 + 156)  # 184 mm from the left edge of the paper
+AREA_TOP = mm(37)
+AREA_BOTTOM = mm(37 + 225)  # 262 mm from the top edge of the paper
+LINES_PER_PAGE = 22  # 5.2.3
+CHARS_PER_LINE = 28  # 5.2.3
+LINE_PITCH = mm(225) / LINES_PER_PAGE  # 22 lines filling the 225 mm type area: 28.99 pt
+
+
+def baseline(char: dict) -> float:
+    """Distance of the character's baseline from the top of the page."""
+    # pdfminer: y0 = matrix.f + descent (PDF coordinates, y up); bottom = page height − y0.
+    return char["bottom"] + (char["y0"] - char["matrix"][5])
+
+
+def is_cjk_text(text: str) -> bool:
+    """True when no character is ASCII (no digits, Latin letters or half-width punctuation)."""
+    return all(ord(ch) > 0x7F for ch in text)
+
+
+@dataclass
+class Line:
+    """Characters sharing one baseline on one page, left to right."""
+
+    chars: list[dict] = field(default_factory=list)
+
+    @property
+    def glyphs(self) -> list[dict]:
+        """The characters without spaces."""
+        return [c for c in self.chars if not c["text"].isspace()]
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+    @property
+    def stripped(self) -> str:
+        return "".join(c["text"] for c in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return min(c["x0"] for c in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(c["x1"] for c in self.glyphs)
+
+    @property
+    def centre_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def baseline(self) -> float:
+        return sum(baseline(c) for c in self.glyphs) / len(self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return max(c["size"] for c in self.glyphs)
+
+    @property
+    def em_top(self) -> float:
+        return self.baseline - EM_ASCENT * self.size
+
+    @property
+    def em_bottom(self) -> float:
+        return self.baseline + EM_DESCENT * self.size
+
+    @property
+    def sizes(self) -> set[float]:
+        return {round(c["size"], 1) for c in self.glyphs}
+
+    @property
+    def fontnames(self) -> set[str]:
+        return {font_family(c["fontname"]) for c in self.glyphs}
+
+    def __repr__(self) -> str:  # readable assertion messages
+        return (f"Line({self.stripped!r}, x0={self.x0:.1f}, x1={self.x1:.1f}, "
+                f"baseline={self.baseline:.1f}, size={self.size:g})")
+
+
+def font_family(fontname: str) -> str:
+    """Drop the subset tag: ``BAAAAA+NotoSerifCJKjp-Bold`` → ``NotoSerifCJKjp-Bold``."""
+    return re.sub(r"^[A-Z]{6}\+", "", fontname)
+
+
+def text_lines(page, *, bottom_limit: float | None = None, decimals: int = 0) -> list[Line]:
+    """Group the page's upright characters into lines by their rounded baseline, top to bottom.
+
+    ``bottom_limit`` drops characters whose baseline lies below it (e.g. the footer).
+    Characters whose baselines round apart but lie within 1.5 pt are merged (a rounding boundary).
+    """
+    chars = [c for c in page.chars if c.get("upright", True)]
+    if bottom_limit is not None:
+        chars = [c for c in chars if baseline(c) <= bottom_limit]
+    groups: dict[float, list[dict]] = {}
+    for c in chars:
+        groups.setdefault(round(baseline(c), decimals), []).append(c)
+    lines: list[Line] = []
+    for key in sorted(groups):
+        members = sorted(groups[key], key=lambda c: c["x0"])
+        if lines and abs(baseline(members[0]) - baseline(lines[-1].chars[0])) < 1.5:
+            lines[-1].chars = sorted(lines[-1].chars + members, key=lambda c: c["x0"])
+        else:
+            lines.append(Line(members))
+    return [line for line in lines if line.glyphs]
+
+
+def find_line(lines: Iterable[Line], needle: str, *, nth: int = 0) -> Line:
+    """The ``nth`` line (0-based) whose text without spaces contains ``needle``."""
+    hits = [line for line in lines if needle in line.stripped]
+    if len(hits) <= nth:
+        raise AssertionError(f"no line #{nth} containing {needle!r}; lines: {list(lines)!r}")
+    return hits[nth]
+
+
+def horizontal_rules(page, *, min_length: float = mm(100)) -> list[dict]:
+    """Horizontal lines (and thin rectangles drawn as lines) at least ``min_length`` long,
+    de-duplicated (LibreOffice sometimes paints the same border twice), top to bottom.
+
+    Each rule is a dict with x0, x1, y (centre line, from the top), width (stroke), color.
+    """
+    rules: list[dict] = []
+    for obj in list(page.lines) + list(page.rects):
+        length = obj["x1"] - obj["x0"]
+        height = obj["bottom"] - obj["top"]
+        if length < min_length or height > 3:
+            continue
+        if obj["object_type"] == "rect":
+            y = (obj["top"] + obj["bottom"]) / 2
+            width = height
+            color = obj.get("non_stroking_color")
+        else:
+            y = (obj["top"] + obj["bottom"]) / 2
+            width = obj.get("linewidth") or 0
+            color = obj.get("stroking_color")
+        rule = {"x0": obj["x0"], "x1": obj["x1"], "y": y, "width": width, "color": color_tuple(color)}
+        if not any(abs(r["y"] - y) < 0.5 and abs(r["x0"] - rule["x0"]) < 0.5
+                   and abs(r["x1"] - rule["x1"]) < 0.5 for r in rules):
+            rules.append(rule)
+    return sorted(rules, key=lambda r: r["y"])
+
+
+def color_tuple(color) -> tuple[float, ...]:
+    """pdfplumber colours as an RGB tuple: grey (g,) → (g, g, g); None → black."""
+    if color is None:
+        return (0.0, 0.0, 0.0)
+    if isinstance(color, int | float):
+        color = (color,)
+    color = tuple(float(v) for v in color)
+    if len(color) == 1:
+        return color * 3
+    if len(color) == 4:  # CMYK
+        c, m, y, k = color
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return color
+
+
+def is_red(color: Sequence[float], tol: float = 0.1) -> bool:
+    r, g, b = color_tuple(color)
+    return r >= 1 - tol and g <= tol and b <= tol
+
+
+def is_black(color: Sequence[float], tol: float = 0.1) -> bool:
+    return all(v <= tol for v in color_tuple(color))
+
+
+def ink_bbox(page, bbox: tuple[float, float, float, float], *, resolution: int = 600,
+             threshold: int = 128) -> tuple[float, float, float, float] | None:
+    """Bounding box (x0, top, x1, bottom in page points) of the dark pixels inside ``bbox``."""
+    region = page.crop(bbox)
+    image = region.to_image(resolution=resolution).original.convert("L")
+    width, height = image.size
+    mask = image.point(lambda v: 255 if v < threshold else 0)
+    box = mask.getbbox()
+    if box is None:
+        return None
+    sx = (bbox[2] - bbox[0]) / width
+    sy = (bbox[3] - bbox[1]) / height
+    left, upper, right, lower = box
+    return (bbox[0] + left * sx, bbox[1] + upper * sy, bbox[0] + right * sx, bbox[1] + lower * sy)
