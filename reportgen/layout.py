@@ -458,12 +458,9 @@ def break_item(item: Item) -> None:
     if item.role in ("organ_mark", "blank"):
         item.lines = [item.text]
         return
-    width = _item_width(item)
-    first = item.first_line
-    left = item.left
-    if first < 0:  # hanging indent
-        left, first = item.left, item.first_line
-    item.lines = break_lines(item.text, width, first_indent=first, left=left, right=item.right)
+    # A negative first_line is a hanging indent (附件说明, 抄送): the first line starts left of ``left``.
+    item.lines = break_lines(item.text, _item_width(item), first_indent=item.first_line, left=item.left,
+                             right=item.right)
 
 
 def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tuple[int, int]:
