@@ -263,6 +263,7 @@ class Colophon:
     rows: list[Item]
     pad_lines: int = 0
     page_break_before: bool = False
+    blank_page_before: bool = False  # 7.5: then neither page carries a page number
     page: int = 0
 
     @property
@@ -525,6 +526,7 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
             page += 1
             if page % 2 == 1:
                 page += 1  # a blank page, then the 版记 on the even page
+                colophon.blank_page_before = True
             free = spec.LINES_PER_PAGE
         colophon.pad_lines = free - colophon.height
         colophon.page = page

@@ -131,3 +131,20 @@ def test_unknown_project_document(tmp_path: Path) -> None:
 def test_not_a_project(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", str(tmp_path))
     assert code == 1 and "no reportgen.yaml" in stderr
+
+
+def test_blank_page_and_colophon_page_are_unnumbered(tmp_path: Path) -> None:
+    template = tmp_path / "t.md.j2"
+    body = "\n\n".join(["字" * 54] * 21)
+    template.write_text(f"---\ntitle: 标题\ncc: [甲]\n---\n{body}\n", encoding="utf-8")
+    code, out, _ = run_cli("preview", str(template), str(DATA))
+    assert code == 0
+    assert "— 2 —" in out and "— 3 —" not in out and "— 4 —" not in out
+    docx = tmp_path / "x.docx"
+    assert run_cli("render", str(template), str(DATA), "-o", str(docx))[0] == 0
+    from docx import Document
+
+    sections = Document(str(docx)).sections
+    assert len(sections) == 2
+    assert all(p.text == "" for p in sections[1].footer.paragraphs)
+    assert all(p.text == "" for p in sections[1].even_page_footer.paragraphs)

@@ -134,3 +134,10 @@ def test_colophon_after_an_even_last_page_shares_it() -> None:
     laid = plan(parse(f"---\ntitle: 标题\ncc: [甲]\n---\n{body}\n"))
     assert laid.colophon is not None and laid.colophon.page == 2
     assert not laid.colophon.page_break_before
+
+
+def test_full_even_last_page_puts_the_colophon_after_a_blank_page() -> None:
+    body = "\n\n".join(["字" * 54] * 21)  # title + blank + 42 lines: page 2 is full
+    laid = plan(parse(f"---\ntitle: 标题\ncc: [甲]\n---\n{body}\n"))
+    assert laid.colophon is not None
+    assert laid.colophon.blank_page_before and laid.colophon.page == 4 and laid.pages == 4

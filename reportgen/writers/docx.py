@@ -201,27 +201,21 @@ def _clear_footer(footer) -> None:  # type: ignore[no-untyped-def]
 def _colophon(d: DocxDocument, plan: Plan) -> None:
     colophon = plan.colophon
     assert colophon is not None
-    body = d
     if colophon.page_break_before:
-        blank_page = colophon.page > (plan.items[-1].page if plan.items else 1) + 1
-        if blank_page:
+        if colophon.blank_page_before:
             # 7.5: a blank page before the 版记 page and the 版记 page carry no page number.
             from docx.enum.section import WD_SECTION
 
             new = d.add_section(WD_SECTION.NEW_PAGE)
             _clear_footer(new.footer)
             _clear_footer(new.even_page_footer)
-            first = Item("blank")
-            _add_item(body, first, plan)
-            brk = Item("blank", page_break_before=True)
-            _add_item(body, brk, plan)
-        else:
-            _add_item(body, Item("blank", page_break_before=True), plan)
+            _add_item(d, Item("blank"), plan)
+        _add_item(d, Item("blank", page_break_before=True), plan)
         pad = colophon.pad_lines - 1
     else:
         pad = colophon.pad_lines
     for _ in range(max(pad, 0)):
-        _add_item(body, Item("blank"), plan)
+        _add_item(d, Item("blank"), plan)
     table = d.add_table(rows=len(colophon.rows), cols=1)
     tbl = table._tbl
     tblpr = tbl.tblPr

@@ -92,9 +92,9 @@ def render_text(plan: Plan, styler: Styler = _plain) -> str:
     """The whole draft: pages framed, page numbers under them, blank (unnumbered) pages marked."""
     width = spec.CHARS_PER_LINE * 2
     out: list[str] = []
-    numbered_until = plan.items[-1].page if plan.items else plan.pages
-    if plan.colophon is not None and plan.colophon.page <= numbered_until + 1:
-        numbered_until = plan.pages
+    numbered_until = plan.pages
+    if plan.colophon is not None and plan.colophon.blank_page_before:
+        numbered_until = plan.pages - 2
     for number, lines in enumerate(render_pages(plan, styler), 1):
         out.append("┌" + "─" * (width + 2) + "┐")
         for line in lines:
