@@ -6,15 +6,23 @@ Jinja, YAML) are imported inside the commands so that ``reportgen --help`` start
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import ReportgenError
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from .batch import Result
+
 EXIT_ERROR = 1
+PROGRESS_MIN_DOCUMENTS = 10  # smaller builds end before a bar would tell anything
 
 
 def _fail(exc: ReportgenError) -> None:
@@ -23,6 +31,13 @@ def _fail(exc: ReportgenError) -> None:
         label = "错误 error" if problem.severity == "error" else "警告 warning"
         click.echo(f"{label}: {problem.format()}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _progress(total: int) -> ProgressBar[int] | None:
+    """A progress bar on stderr for builds of many documents, when stderr is a terminal."""
+    if total < PROGRESS_MIN_DOCUMENTS or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True)
 
 
 def _is_project(path: str) -> bool:
@@ -50,36 +65,45 @@ def main() -> None:
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (one call for all).")
-def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool) -> None:
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
+              help="Documents rendered at once (default: the number of CPUs).")
+def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool,
+          workers: int | None) -> None:
     """Build every document of a project folder (its reportgen.yaml).
+
+    Documents are rendered in parallel; one that fails does not stop the others, and
+    all failures are listed at the end (exit status 1).
 
     \b
     Example:
-      reportgen build examples/baoji-2020 -o out/
+      reportgen build examples/baoji-2020 -o out/ -j 2
     """
-    from .project import load_project, make_style, render_document, write_atomic
-    from .writers.docx import write_docx
+    from .batch import Job, Summary, default_workers
+    from .batch import build as build_all
+    from .project import load_project
 
+    summary = Summary()
     try:
         project = load_project(project_dir)
         selected = [project.find(n) for n in names] if names else project.documents
     except ReportgenError as exc:
         _fail(exc)
     target = out_dir or (project_dir / project.output if project.output else project_dir / "out")
-    failures: list[ReportgenError] = []
-    written: list[Path] = []
-    for spec_ in selected:
-        try:
-            style = make_style(spec_.style, project.style, spec_.place)
-            rendered = render_document(spec_.name, spec_.template, project.data + spec_.data,
-                                       style, project.root, spec_.output)
-            data = write_docx(rendered.plan, rendered.document)
-            path = target / rendered.output
-            write_atomic(path, data)
-            written.append(path)
-            click.echo(f"{spec_.name}: {path} ({rendered.plan.pages} 页 pages)")
-        except ReportgenError as exc:
-            failures.append(exc)
+    jobs = [Job(s.name, s.template, tuple(project.data + s.data), project.style, s.style, project.root,
+                s.output, s.place) for s in selected]
+    bar = _progress(len(jobs))
+    echo_each = bar is None or not sys.stdout.isatty()
+
+    def done(result: Result) -> None:
+        if bar is not None:
+            bar.update(1)
+        if result.ok and echo_each:
+            click.echo(f"{result.name}: {result.path} ({result.pages} 页 pages)")
+
+    with bar or contextlib.nullcontext():
+        results, summary = build_all(jobs, target, workers or default_workers(), done, summary)
+    failures = [(r.name, p) for r in results for p in r.problems]
+    written = [r.path for r in results if r.path is not None]
     if pdf and written:
         from .writers.pdf import convert
 
@@ -87,11 +111,11 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
             for path in convert(written, target):
                 click.echo(f"pdf: {path}")
         except ReportgenError as exc:
-            failures.append(exc)
+            failures.extend(("pdf", p) for p in exc.problems)
+    for name, problem in failures:
+        click.echo(f"错误 error: {name}: {problem.format()}", err=True)
+    click.echo(summary.line(), err=True)
     if failures:
-        for exc in failures:
-            for problem in exc.problems:
-                click.echo(f"错误 error: {problem.format()}", err=True)
         sys.exit(EXIT_ERROR)
 
 
