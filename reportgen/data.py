@@ -7,7 +7,9 @@ line and column, so that later checks can point at the exact place.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +68,6 @@ def _walk(node: Any, path: str, file: str, places: dict[str, Place], budget: lis
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[str, Place]]:
     """Load one YAML file safely; return its value and the places of its keys."""
-    import yaml
-
     name = display or str(path)
     try:
         size = path.stat().st_size
@@ -79,7 +79,22 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[str, Pl
         raise DataError(f"data file is {size // 1024} KiB, more than the {limit} MiB allowed",
                         place=Place(name), hint="a year's facts fit in a few kB: is this the right file?")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read data file: {exc.strerror}", place=Place(name)) from None
+    value, places = _parse(raw, name)
+    # The cached value is shared: merging writes into the mappings it is given.
+    return copy.deepcopy(value), dict(places)
+
+
+@lru_cache(maxsize=32)
+def _parse(raw: bytes, name: str) -> tuple[Any, dict[str, Place]]:
+    """Parse one file's bytes; cached per process by content, so a build of many documents
+    over shared facts parses them once per worker (and an edited file is parsed again)."""
+    import yaml
+
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 text (byte {exc.start})", place=Place(name),
                         hint="save the file as UTF-8") from None

@@ -17,6 +17,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import spec
 from .model import Document, Heading, Paragraph, Run, Table, plain
@@ -31,6 +32,7 @@ UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千�
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
 
 
+@lru_cache(maxsize=8192)
 def char_cells(ch: str) -> float:
     """Width of one character in grid cells."""
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
@@ -181,12 +183,17 @@ def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
         return [text]
     points = _title_breakpoints(text)
     best: tuple[float, list[str]] | None = None
+    # Cells of text[:i] for every i: the width of any slice is then one subtraction.
+    upto = list(itertools.accumulate((char_cells(c) for c in text), initial=0.0))
+
+    def span(a: int, b: int) -> float:
+        return upto[b] - upto[a]
 
     def consider(chosen: list[int], penalty: float) -> None:
         nonlocal best
         cuts = [0, *chosen, len(text)]
         lines = [text[a:b] for a, b in itertools.pairwise(cuts)]
-        widths = [cells(x) for x in lines]
+        widths = [span(a, b) for a, b in itertools.pairwise(cuts)]
         score = penalty + 25.0 * (len(lines) - 2)
         if not title_shape_ok(widths):
             score += 1000.0
@@ -196,7 +203,7 @@ def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
             best = (score, lines)
 
     def search(start: int, chosen: list[int], penalty: float) -> None:
-        if cells(text[start:]) <= width:
+        if span(start, len(text)) <= width:
             consider(chosen, penalty)
             return
         if len(chosen) >= 4:
@@ -204,7 +211,7 @@ def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
         for pos, pen in points:
             if pos <= start:
                 continue
-            if cells(text[start:pos]) > width:
+            if span(start, pos) > width:
                 break
             search(pos, [*chosen, pos], penalty + pen)
 

@@ -9,6 +9,7 @@ import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -170,11 +171,10 @@ def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str
     if not pattern:
         return f"{name}.docx"
     if "{" in pattern:
-        from .templating import make_environment, wrap
+        from .templating import wrap
 
         try:
-            env = make_environment([])
-            text = env.from_string(pattern).render(wrap(dict(facts.values)))
+            text = _name_template(pattern).render(wrap(dict(facts.values)))
         except Exception as exc:
             raise ProjectError(f"output name {pattern!r} cannot be rendered: {exc}",
                                place=Place(where)) from None
@@ -189,6 +189,14 @@ def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str
                            place=Place(where),
                            hint="an output name may not contain / \\ : * ? \" < > | or start with a dot")
     return text
+
+
+@lru_cache(maxsize=64)
+def _name_template(pattern: str) -> Any:
+    """An output-name pattern compiled once per process (a build uses one pattern many times)."""
+    from .templating import make_environment
+
+    return make_environment([]).from_string(pattern)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,16 +86,46 @@ def _make_undefined() -> type:
 
 
 def make_environment(search_dirs: list[Path]) -> Environment:
+    """The sandboxed environment for these folders, made once per process.
+
+    Jinja keeps compiled templates in its environment, so a build of many documents over
+    one template compiles it once; a template whose text changed is compiled again.
+    """
+    return _environment(tuple(str(d) for d in search_dirs))
+
+
+def _loader(search: str | list[str]) -> Any:
+    """A file loader whose cached templates stay valid only while the file's text is the same
+    (file times are too coarse to notice a template rewritten within the same tick)."""
+    from jinja2 import FileSystemLoader
+
+    class TextCheckedLoader(FileSystemLoader):
+        def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+            source, filename, _ = super().get_source(environment, template)
+
+            def uptodate() -> bool:
+                try:
+                    return Path(filename).read_text(encoding=self.encoding) == source
+                except OSError:
+                    return False
+
+            return source, filename, uptodate
+
+    return TextCheckedLoader(search)
+
+
+@lru_cache(maxsize=32)
+def _environment(search_dirs: tuple[str, ...]) -> Environment:
     """A sandboxed environment: local folders first, then the built-in templates."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+    from jinja2 import ChoiceLoader, PrefixLoader
     from jinja2.sandbox import SandboxedEnvironment
 
     from .filters import FILTERS
 
-    builtin = FileSystemLoader(str(builtin_template_dir()))
+    builtin = _loader(str(builtin_template_dir()))
     env = SandboxedEnvironment(
         loader=ChoiceLoader([
-            FileSystemLoader([str(d) for d in search_dirs]),
+            _loader(list(search_dirs)),
             PrefixLoader({"builtin": builtin}),
             builtin,
         ]),

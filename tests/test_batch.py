@@ -161,3 +161,19 @@ def test_errors_with_places_cross_process_boundaries() -> None:
         assert type(copy) is type(error)
         assert copy.problems == error.problems
         assert str(copy) == str(error)
+
+
+def test_per_process_caches_see_edited_inputs_at_once(tmp_path: Path) -> None:
+    """Data and templates are cached per process for batch builds; a file rewritten within
+    the same clock tick (same length, same modification time) must still be read again."""
+    template = tmp_path / "t.md.j2"
+    data = tmp_path / "d.yaml"
+    for word in ("甲", "乙", "丙"):
+        template.write_text(f"---\ntitle: 标题\n---\n{word}：{{{{ figure }}}}。\n", encoding="utf-8")
+        data.write_text(f"figure: {word}\n", encoding="utf-8")
+        for path in (template, data):
+            os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+        out = tmp_path / "x.docx"
+        code, _, stderr = run_cli("render", str(template), str(data), "-o", str(out))
+        assert code == 0, stderr
+        assert f"{word}：{word}。" in body_texts(out)

@@ -7,14 +7,17 @@ depend on the styles of whatever program opens it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import spec
 from ..layout import Item, Plan, Seg
 from ..model import Document
+from ..spec import Fonts
 from .base import base_docx
 
 if TYPE_CHECKING:
@@ -50,6 +53,7 @@ TBLPR_SEQ = (
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+@lru_cache(maxsize=256)
 def _w(tag: str) -> str:
     from docx.oxml.ns import qn
 
@@ -65,15 +69,25 @@ def _el(tag: str, **attrs: str):  # type: ignore[no-untyped-def]
     return el
 
 
+@lru_cache(maxsize=8)
+def _ranks(seq: tuple[str, ...]) -> dict[str, int]:
+    """Clark-notation tag → position in a schema sequence (computed once per sequence)."""
+    return {_w(tag): rank for rank, tag in enumerate(seq)}
+
+
 def _insert_ordered(parent, child, seq: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     """Insert ``child`` into ``parent`` at its schema position (Word is schema-strict)."""
     tag = child.tag
-    for old in parent.findall(tag):
-        parent.remove(old)
-    names = [_w(t) for t in seq]
-    later = set(names[names.index(tag) + 1 :])
+    ranks = _ranks(seq)
+    rank = ranks[tag]
     for index, existing in enumerate(parent):
-        if existing.tag in later:
+        other = ranks.get(existing.tag, -1)
+        if other == rank:
+            parent.remove(existing)
+            # A property occurs once: the replacement takes the old one's place.
+            parent.insert(index, child)
+            return
+        if other > rank:
             parent.insert(index, child)
             return
     parent.append(child)
@@ -86,60 +100,83 @@ def _cell_twips(size: float) -> int:
 
 
 def _format_run(run, seg: Seg, plan: Plan) -> None:  # type: ignore[no-untyped-def]
-    fonts = plan.style.fonts
-    name = getattr(fonts, seg.font)
-    latin = fonts.latin or name
-    rpr = run._r.get_or_add_rPr()
-    rf = _el("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=name, cs=latin, hint="eastAsia")
-    _insert_ordered(rpr, rf, RPR_SEQ)
-    if seg.bold:
-        _insert_ordered(rpr, _el("w:b"), RPR_SEQ)
-        _insert_ordered(rpr, _el("w:bCs"), RPR_SEQ)
-    if seg.color:
-        _insert_ordered(rpr, _el("w:color", val=seg.color), RPR_SEQ)
-    tracking = spec.BODY_TRACKING if seg.size == spec.BODY_SIZE else 0
-    _insert_ordered(rpr, _el("w:spacing", val=str(tracking)), RPR_SEQ)
-    half_points = str(round(seg.size * 2))
-    _insert_ordered(rpr, _el("w:sz", val=half_points), RPR_SEQ)
-    _insert_ordered(rpr, _el("w:szCs", val=half_points), RPR_SEQ)
+    _set_first(run._r, _rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color))
 
 
 def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int | None = None) -> None:
+    _set_first(p._p, _ppr(plan.style.red_rule_sz, item.keep_next, item.page_break_before, item.red_rule,
+                          item.size, item.right_tab, item.left, item.right, item.first_line, item.grid_lines,
+                          item.align, line_twips))
+
+
+def _set_first(parent, properties) -> None:  # type: ignore[no-untyped-def]
+    """Give a new paragraph or run its properties (a copy of a cached element: most paragraphs
+    of a document share a handful of formats, and building elements is the writer's main cost)."""
+    old = parent.find(properties.tag)
+    if old is not None:
+        parent.remove(old)
+    parent.insert(0, copy.deepcopy(properties))
+
+
+@lru_cache(maxsize=256)
+def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None):  # type: ignore[no-untyped-def]
+    name = getattr(fonts, font)
+    latin = fonts.latin or name
+    rpr = _el("w:rPr")
+    rf = _el("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=name, cs=latin, hint="eastAsia")
+    _insert_ordered(rpr, rf, RPR_SEQ)
+    if bold:
+        _insert_ordered(rpr, _el("w:b"), RPR_SEQ)
+        _insert_ordered(rpr, _el("w:bCs"), RPR_SEQ)
+    if color:
+        _insert_ordered(rpr, _el("w:color", val=color), RPR_SEQ)
+    tracking = spec.BODY_TRACKING if size == spec.BODY_SIZE else 0
+    _insert_ordered(rpr, _el("w:spacing", val=str(tracking)), RPR_SEQ)
+    half_points = str(round(size * 2))
+    _insert_ordered(rpr, _el("w:sz", val=half_points), RPR_SEQ)
+    _insert_ordered(rpr, _el("w:szCs", val=half_points), RPR_SEQ)
+    return rpr
+
+
+@lru_cache(maxsize=256)
+def _ppr(red_rule_sz: int, keep_next: bool, page_break_before: bool, red_rule: bool,  # type: ignore[no-untyped-def]
+         size: float, right_tab: bool, left: float, right: float, first_line: float, grid_lines: int,
+         align: str, line_twips: int | None):
     seq = PPR_SEQ
-    ppr = p._p.get_or_add_pPr()
-    if item.keep_next:
+    ppr = _el("w:pPr")
+    if keep_next:
         _insert_ordered(ppr, _el("w:keepNext"), seq)
-    if item.page_break_before:
+    if page_break_before:
         _insert_ordered(ppr, _el("w:pageBreakBefore"), seq)
-    if item.red_rule:
+    if red_rule:
         bdr = _el("w:pBdr")
-        bdr.append(_el("w:bottom", val="single", sz=str(plan.style.red_rule_sz), space=str(RED_RULE_SPACE_PT),
+        bdr.append(_el("w:bottom", val="single", sz=str(red_rule_sz), space=str(RED_RULE_SPACE_PT),
                        color=spec.RED))
         _insert_ordered(ppr, bdr, seq)
     # Written on every paragraph: LibreOffice ignores these in the style (measured: a
     # 3.2 pt gap between 2020 and 年 with autoSpaceDN only in Normal).
     for tag in ("w:widowControl", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
         _insert_ordered(ppr, _el(tag, val="0"), seq)
-    cell = _cell_twips(item.size)
-    if item.right_tab:
+    cell = _cell_twips(size)
+    if right_tab:
         tabs = _el("w:tabs")
-        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(item.right or 1) * cell)))
+        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(right or 1) * cell)))
         _insert_ordered(ppr, tabs, seq)
-    height = line_twips or spec.LINE_PITCH * item.grid_lines
-    if item.red_rule:
+    height = line_twips or spec.LINE_PITCH * grid_lines
+    if red_rule:
         # The bottom border adds its space and width to the paragraph; take them off the
         # line so the text below stays on the 22-line grid.
-        height -= RED_RULE_SPACE_PT * 20 + round(plan.style.red_rule_sz * 20 / 8)
+        height -= RED_RULE_SPACE_PT * 20 + round(red_rule_sz * 20 / 8)
     _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(height), lineRule="exact"), seq)
-    ind = {"left": str(round(item.left * cell)), "right": str(round(item.right * cell))
-           if not item.right_tab else "0"}
-    if item.first_line >= 0:
-        ind["firstLine"] = str(round(item.first_line * cell))
+    ind = {"left": str(round(left * cell)), "right": str(round(right * cell)) if not right_tab else "0"}
+    if first_line >= 0:
+        ind["firstLine"] = str(round(first_line * cell))
     else:
-        ind["hanging"] = str(round(-item.first_line * cell))
+        ind["hanging"] = str(round(-first_line * cell))
     _insert_ordered(ppr, _el("w:ind", **ind), seq)
-    jc = {"left": "left", "center": "center", "right": "right", "both": "both"}[item.align]
+    jc = {"left": "left", "center": "center", "right": "right", "both": "both"}[align]
     _insert_ordered(ppr, _el("w:jc", val=jc), seq)
+    return ppr
 
 
 COLOPHON_ROW_SLACK = 40  # twips per 版记 row: room for its 1 pt rules (measured)
