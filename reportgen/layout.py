@@ -43,26 +43,16 @@ def char_cells(ch: str) -> float:
 
 
 def cells(text: str) -> float:
-    return sum(char_cells(c) for c in text)
+    return sum(map(char_cells, text))
+
+
+# At each position the first alternative that matches wins: a word, a doubled mark, a character.
+_UNIT = re.compile(f"{_WORD.pattern}|……|——|.", re.S)
 
 
 def units(text: str) -> list[str]:
     """Split text into unbreakable units: ASCII words/numbers (with a CJK unit), …… and ——."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        m = _WORD.match(text, i)
-        if m:
-            out.append(m.group(0))
-            i = m.end()
-            continue
-        if text.startswith(("……", "——"), i):
-            out.append(text[i : i + 2])
-            i += 2
-            continue
-        out.append(text[i])
-        i += 1
-    return out
+    return _UNIT.findall(text)
 
 
 def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: float = 0.0,
@@ -133,6 +123,13 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
     """Allowed break offsets in ``text`` with a penalty (0 = a natural break)."""
     parts = units(text)
     offsets: list[tuple[int, float]] = []
+    # Offsets strictly inside an occurrence of a title word.
+    inside: set[int] = set()
+    for word in TITLE_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            inside.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
     pos = 0
     depth = 0
     for index, part in enumerate(parts[:-1]):
@@ -144,8 +141,7 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
         if _WORD.fullmatch(part) and part[-1].isdigit() and nxt[0] in UNITS:
             continue  # a number stays with its unit
         before = text[:pos]
-        if any(before.endswith(w[:k]) and text[pos:].startswith(w[k:])
-               for w in TITLE_WORDS for k in range(1, len(w))):
+        if pos in inside:
             penalty = 300.0 if depth > 0 else 80.0
             offsets.append((pos, penalty))
             continue
@@ -203,6 +199,10 @@ def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
             best = (score, lines)
 
     def search(start: int, chosen: list[int], penalty: float) -> None:
+        # Every completion has at least len(chosen) + 1 lines and penalties only add up:
+        # a branch that cannot beat the best split found so far is not explored.
+        if best is not None and penalty + 25.0 * (len(chosen) - 1) >= best[0]:
+            return
         if span(start, len(text)) <= width:
             consider(chosen, penalty)
             return

@@ -10,19 +10,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .. import spec
 from ..layout import Item, Plan, Seg
 from ..model import Document
-from ..spec import Fonts
+from ..spec import Fonts, Style
 from .base import base_docx
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-    from docx.text.paragraph import Paragraph as DocxParagraph
 
 # Schema order of the children of w:pPr, w:rPr and w:tblPr (ECMA-376 Part 1, 17.3 and
 # 17.4): Word refuses a file whose property children are out of this order.
@@ -99,23 +97,23 @@ def _cell_twips(size: float) -> int:
     return round(size * 20 + tracking)
 
 
-def _format_run(run, seg: Seg, plan: Plan) -> None:  # type: ignore[no-untyped-def]
-    _set_first(run._r, _rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color))
+def _props(cached):  # type: ignore[no-untyped-def]
+    """A copy of a cached properties element: most paragraphs and runs of a document share a
+    handful of formats, and building elements one attribute at a time is the writer's main cost."""
+    return copy.deepcopy(cached)
 
 
-def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int | None = None) -> None:
-    _set_first(p._p, _ppr(plan.style.red_rule_sz, item.keep_next, item.page_break_before, item.red_rule,
-                          item.size, item.right_tab, item.left, item.right, item.first_line, item.grid_lines,
-                          item.align, line_twips))
+def _run_props(seg: Seg, plan: Plan):  # type: ignore[no-untyped-def]
+    return _props(_rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color))
 
 
-def _set_first(parent, properties) -> None:  # type: ignore[no-untyped-def]
-    """Give a new paragraph or run its properties (a copy of a cached element: most paragraphs
-    of a document share a handful of formats, and building elements is the writer's main cost)."""
-    old = parent.find(properties.tag)
-    if old is not None:
-        parent.remove(old)
-    parent.insert(0, copy.deepcopy(properties))
+def _paragraph(item: Item, plan: Plan, line_twips: int | None = None):  # type: ignore[no-untyped-def]
+    """A new w:p with the item's paragraph properties."""
+    p = _el("w:p")
+    p.append(_props(_ppr(plan.style.red_rule_sz, item.keep_next, item.page_break_before, item.red_rule,
+                         item.size, item.right_tab, item.left, item.right, item.first_line,
+                         item.grid_lines, item.align, line_twips)))
+    return p
 
 
 @lru_cache(maxsize=256)
@@ -183,29 +181,43 @@ COLOPHON_ROW_SLACK = 40  # twips per 版记 row: room for its 1 pt rules (measur
 RED_RULE_SPACE_PT = 7  # w:space of the red rule border: 4 mm below the 文号 (measured)
 
 
-def _add_item(container, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def]
-    p = container.add_paragraph()
-    _format_paragraph(p, item, plan)
+def _item(item: Item, plan: Plan):  # type: ignore[no-untyped-def]
+    p = _paragraph(item, plan)
     if item.role in ("title", "attachment_title"):
         # The title's lines were chosen by the splitter (梯形/菱形): keep them with breaks.
         for index, line in enumerate(item.lines):
-            run = p.add_run(line)
+            run = _run(p, line)
             if index:
-                run._r.insert(run._r.index(run._r.find(_w("w:t"))), _el("w:br"))
-            _format_run(run, item.segs[0], plan)
-        return
+                run.insert(run.index(run.find(_w("w:t"))), _el("w:br"))
+            run.insert(0, _run_props(item.segs[0], plan))
+        return p
     _add_segs(p, item, plan)
+    return p
 
 
-def _add_segs(p: DocxParagraph, item: Item, plan: Plan) -> None:
+def _run(p, text: str = ""):  # type: ignore[no-untyped-def]
+    """A w:r at the end of ``p`` holding ``text``."""
+    run = p.add_r()
+    if _TAB_OR_BREAK.search(text):
+        run.text = text  # python-docx turns tabs and line ends into w:tab and w:br
+    elif text:
+        run.add_t(text)  # one w:t, xml:space="preserve" when it starts or ends with a space
+    return run
+
+
+_TAB_OR_BREAK = re.compile("[\t\r\n]")
+
+
+def _add_segs(p, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def]
     """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期)."""
     for seg in item.segs:
         if seg.tab_before:
-            run = p.add_run()
-            run._r.append(_el("w:tab"))
-            _format_run(run, seg, plan)
+            run = _run(p)
+            run.append(_el("w:tab"))
+            run.insert(0, _run_props(seg, plan))
         if seg.text:
-            _format_run(p.add_run(seg.text), seg, plan)
+            run = _run(p, seg.text)
+            run.insert(0, _run_props(seg, plan))
 
 
 def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-def]
@@ -235,26 +247,66 @@ def _clear_footer(footer) -> None:  # type: ignore[no-untyped-def]
                 p._p.remove(child)
 
 
-def _colophon(d: DocxDocument, plan: Plan) -> None:
+@dataclass
+class _Skeleton:
+    """What every document of a style shares, made once per process with python-docx."""
+
+    parts: dict[str, bytes]  # package members, document.xml and core.xml included as made
+    document: Any  # w:document with an empty w:body
+    section_break: Any | None  # the w:p that ends the numbered section (blank page before the 版记)
+    sect_pr: Any  # the body's final w:sectPr
+    core: Any  # cp:coreProperties
+    block_width: int  # EMU between the margins
+
+
+@lru_cache(maxsize=8)
+def _skeleton(style: Style, blank_page_section: bool) -> _Skeleton:
+    """The package: page-number footers and, when the 版记 needs a blank page before it, a
+    second section whose footers are empty (7.5: those pages carry no number)."""
+    from docx import Document as open_docx  # noqa: N813 - a function, read as one
+
+    d = open_docx(io.BytesIO(base_docx(style)))
+    section = d.sections[0]
+    _page_number_footer(section.footer, odd=True)
+    _page_number_footer(section.even_page_footer, odd=False)
+    block_width = int(d._block_width)
+    if blank_page_section:
+        from docx.enum.section import WD_SECTION
+
+        new = d.add_section(WD_SECTION.NEW_PAGE)
+        _clear_footer(new.footer)
+        _clear_footer(new.even_page_footer)
+    out = io.BytesIO()
+    d.save(out)
+    with zipfile.ZipFile(out) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    document = copy.deepcopy(d.element)
+    body = document.body
+    sect_pr = body.sectPr
+    section_break = sect_pr.getprevious() if blank_page_section else None
+    for child in list(body):
+        body.remove(child)
+    return _Skeleton(parts, document, section_break, sect_pr, d.core_properties._element, block_width)
+
+
+def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.table import CT_Tbl
+
     colophon = plan.colophon
     assert colophon is not None
     if colophon.page_break_before:
         if colophon.blank_page_before:
             # 7.5: a blank page before the 版记 page and the 版记 page carry no page number.
-            from docx.enum.section import WD_SECTION
-
-            new = d.add_section(WD_SECTION.NEW_PAGE)
-            _clear_footer(new.footer)
-            _clear_footer(new.even_page_footer)
-            _add_item(d, Item("blank"), plan)
-        _add_item(d, Item("blank", page_break_before=True), plan)
+            body.append(copy.deepcopy(skeleton.section_break))
+            body.append(_item(Item("blank"), plan))
+        body.append(_item(Item("blank", page_break_before=True), plan))
         pad = colophon.pad_lines - 1
     else:
         pad = colophon.pad_lines
     for _ in range(max(pad, 0)):
-        _add_item(d, Item("blank"), plan)
-    table = d.add_table(rows=len(colophon.rows), cols=1)
-    tbl = table._tbl
+        body.append(_item(Item("blank"), plan))
+    tbl = CT_Tbl.new_tbl(len(colophon.rows), 1, skeleton.block_width)
+    body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
     _insert_ordered(tblpr, _el("w:tblW", w=str(spec.TEXT_WIDTH), type="dxa"), seq)
@@ -275,60 +327,74 @@ def _colophon(d: DocxDocument, plan: Plan) -> None:
     grid = tbl.tblGrid
     for col in grid.findall(_w("w:gridCol")):
         col.set(_w("w:w"), str(spec.TEXT_WIDTH))
-    for row, item in zip(table.rows, colophon.rows, strict=True):
-        trpr = row._tr.get_or_add_trPr()
+    for tr, item in zip(tbl.tr_lst, colophon.rows, strict=True):
+        trpr = tr.get_or_add_trPr()
         # Rows a little under the grid line leave room for the paragraph Word needs after
         # a table; the last rule still lands within 0.5 pt of the type area's bottom.
         trpr.append(_el("w:trHeight", val=str(spec.LINE_PITCH * item.height - COLOPHON_ROW_SLACK),
                         hRule="exact"))
-        cell = row.cells[0]
-        cell.width = spec.TEXT_WIDTH * 635  # EMU per twip
-        p = cell.paragraphs[0]
-        _format_paragraph(p, item, plan, line_twips=spec.LINE_PITCH - COLOPHON_ROW_SLACK)
+        tc = tr.tc_lst[0]
+        tc.width = spec.TEXT_WIDTH * 635  # EMU per twip
+        old = tc.p_lst[0]
+        p = _paragraph(item, plan, line_twips=spec.LINE_PITCH - COLOPHON_ROW_SLACK)
+        old.addprevious(p)
+        tc.remove(old)
         _add_segs(p, item, plan)
     # Word needs a paragraph after a table at the end of the body: make it take no room.
-    tail = d.add_paragraph()
-    ppr = tail._p.get_or_add_pPr()
+    tail = _el("w:p")
+    body.append(tail)
+    ppr = tail.get_or_add_pPr()
     _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line="2", lineRule="exact"), PPR_SEQ)
-    run = tail.add_run()
-    rpr = run._r.get_or_add_rPr()
+    run = _run(tail)
+    rpr = run.get_or_add_rPr()
     _insert_ordered(rpr, _el("w:sz", val="2"), RPR_SEQ)
 
 
 def write_docx(plan: Plan, doc: Document) -> bytes:
-    """Render a plan to reproducible .docx bytes."""
-    from docx import Document as open_docx  # noqa: N813 - a function, read as one
+    """Render a plan to reproducible .docx bytes.
 
-    d = open_docx(io.BytesIO(base_docx(plan.style)))
-    section = d.sections[0]
-    _page_number_footer(section.footer, odd=True)
-    _page_number_footer(section.even_page_footer, odd=False)
+    The package around the body (styles, footers, sections) comes from a skeleton made once
+    per style; each document adds only its body and core properties, and is zipped once.
+    """
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import serialize_part_xml
+
+    colophon = plan.colophon
+    skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before)
+    document = copy.deepcopy(skeleton.document)
+    body = document.body
     for item in plan.items:
-        _add_item(d, item, plan)
-    if plan.colophon is not None:
-        _colophon(d, plan)
+        body.append(_item(item, plan))
+    if colophon is not None:
+        _colophon(body, plan, skeleton)
+    body.append(copy.deepcopy(skeleton.sect_pr))
     when = doc.date or dt.date(1980, 1, 1)
     stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
-    core = d.core_properties
+    core_xml = copy.deepcopy(skeleton.core)
+    core = CoreProperties(core_xml)
     core.title = doc.title
     core.author = doc.signature or doc.printer or ""
     core.created = stamp
     core.modified = stamp
     core.last_modified_by = ""
     core.revision = 1
-    out = io.BytesIO()
-    d.save(out)
-    return normalize_zip(out.getvalue(), (when.year, when.month, when.day, 0, 0, 0))
+    parts = dict(skeleton.parts)
+    parts["word/document.xml"] = serialize_part_xml(document)
+    parts["docProps/core.xml"] = serialize_part_xml(core_xml)
+    return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
 
 
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
     """Rewrite a zip with sorted members and fixed timestamps, so equal input gives equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip({name: src.read(name) for name in src.namelist()}, date_time)
+
+
+def _zip(parts: dict[str, bytes], date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
+    """Members sorted ([Content_Types].xml first: some readers expect it), fixed timestamps."""
     if date_time < EPOCH:
         date_time = EPOCH
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    # [Content_Types].xml first (some readers expect it), the rest sorted.
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+    ordered = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in ordered:
@@ -336,5 +402,5 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = 
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, parts[name])
     return out.getvalue()
