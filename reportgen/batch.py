@@ -15,10 +15,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Place, Problem, ReportgenError
 from .spec import Style
+
+if TYPE_CHECKING:
+    from .project import DocumentSpec, Project
 
 IN_FLIGHT_PER_WORKER = 4  # queued jobs per worker: enough to keep it busy, little memory
 
@@ -45,6 +48,12 @@ class Job:
     root: Path | None = None
     output: str | None = None
     place: Place = field(default_factory=Place)
+
+
+def project_jobs(project: Project, specs: list[DocumentSpec]) -> list[Job]:
+    """One job per document of a project, with the project's shared data and house style."""
+    return [Job(s.name, s.template, tuple(project.data + s.data), project.style, s.style, project.root,
+                s.output, s.place) for s in specs]
 
 
 @dataclass

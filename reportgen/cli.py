@@ -78,7 +78,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
     Example:
       reportgen build examples/baoji-2020 -o out/ -j 2
     """
-    from .batch import Job, Summary, default_workers
+    from .batch import Summary, default_workers, project_jobs
     from .batch import build as build_all
     from .project import load_project
 
@@ -89,8 +89,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
     except ReportgenError as exc:
         _fail(exc)
     target = out_dir or (project_dir / project.output if project.output else project_dir / "out")
-    jobs = [Job(s.name, s.template, tuple(project.data + s.data), project.style, s.style, project.root,
-                s.output, s.place) for s in selected]
+    jobs = project_jobs(project, selected)
     bar = _progress(len(jobs))
     echo_each = bar is None or not sys.stdout.isatty()
 
@@ -113,7 +112,8 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
         except ReportgenError as exc:
             failures.extend(("pdf", p) for p in exc.problems)
     for name, problem in failures:
-        click.echo(f"错误 error: {name}: {problem.format()}", err=True)
+        label = "错误 error" if problem.severity == "error" else "警告 warning"
+        click.echo(f"{label}: {name}: {problem.format()}", err=True)
     click.echo(summary.line(), err=True)
     if failures:
         sys.exit(EXIT_ERROR)
