@@ -118,7 +118,12 @@ def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
     _warm_up()
     pending: deque[Future[Result]] = deque()
     queue = iter(jobs)
-    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (OSError, ImportError, NotImplementedError):
+        # No worker processes on this system (e.g. no POSIX semaphores): one at a time.
+        yield from map(render_job, jobs)
+        return
     try:
         for job in queue:
             pending.append(pool.submit(render_job, job))

@@ -177,3 +177,26 @@ def test_per_process_caches_see_edited_inputs_at_once(tmp_path: Path) -> None:
         code, _, stderr = run_cli("render", str(template), str(data), "-o", str(out))
         assert code == 0, stderr
         assert f"{word}：{word}。" in body_texts(out)
+
+
+def test_default_workers_are_the_usable_cpus() -> None:
+    from reportgen.batch import default_workers
+
+    if hasattr(os, "sched_getaffinity"):
+        assert default_workers() == len(os.sched_getaffinity(0))
+    else:
+        assert default_workers() >= 1
+
+
+def test_without_worker_processes_the_build_runs_in_one(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    project = make_project(tmp_path / "p", 3)
+    code, _, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"), "-j", "2")
+    assert code == 0, stderr
+    assert len(list((tmp_path / "out").iterdir())) == 3
