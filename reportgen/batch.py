@@ -100,12 +100,6 @@ def render_job(job: Job) -> Result:
     return Result(job.name, rendered.output, data, rendered.plan.pages)
 
 
-def _warm_up() -> None:
-    """Import the pipeline before starting workers: forked workers then share it."""
-    from . import project, templating  # noqa: F401
-    from .writers import docx  # noqa: F401
-
-
 def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
     """Render jobs with up to ``workers`` processes; yield results in job order."""
     jobs = list(jobs)
@@ -115,9 +109,11 @@ def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    _warm_up()
+    # The first document is rendered here: its compiled template, parsed shared data and
+    # package skeleton are then inherited by workers started by fork.
+    yield render_job(jobs[0])
     pending: deque[Future[Result]] = deque()
-    queue = iter(jobs)
+    queue = iter(jobs[1:])
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
     except (OSError, ImportError, NotImplementedError):
