@@ -7,22 +7,63 @@ Jinja, YAML) are imported inside the commands so that ``reportgen --help`` start
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .errors import ReportgenError
+from .errors import Problem, ReportgenError
+
+if TYPE_CHECKING:
+    from .spec import Style
 
 EXIT_ERROR = 1
 
 
-def _fail(exc: ReportgenError) -> None:
-    """Print every problem of an error, then exit 1."""
-    for problem in exc.problems:
+def _echo_problems(problems: list[Problem]) -> None:
+    for problem in problems:
         label = "错误 error" if problem.severity == "error" else "警告 warning"
         click.echo(f"{label}: {problem.format()}", err=True)
+
+
+def _fail(exc: ReportgenError) -> None:
+    """Print every problem of an error, then exit 1."""
+    _echo_problems(exc.problems)
     sys.exit(EXIT_ERROR)
+
+
+@dataclass
+class _Job:
+    """One document to run through the pipeline, from a project or from the command line."""
+
+    name: str
+    template: str
+    data: list[Path]
+    style: Style
+    base: Path
+    output: str | None = None
+    contracts: list[Path] = field(default_factory=list)
+
+
+def _jobs(source: str, data: tuple[Path, ...], names: tuple[str, ...],
+          contracts: tuple[Path, ...] = ()) -> list[_Job]:
+    """SOURCE is a project folder (documents selected by name) or a TEMPLATE with DATA files."""
+    from . import spec
+    from .project import load_project, make_style
+
+    if _is_project(source):
+        project = load_project(Path(source))
+        specs = [project.find(n) for n in names] if names else project.documents
+        return [_Job(s.name, s.template, project.data + s.data,
+                     make_style(s.style, project.style, s.place), project.root, s.output,
+                     project.contracts + s.contracts + list(contracts)) for s in specs]
+    if not data:
+        raise ReportgenError(f"{source} is not a project folder and no DATA was given",
+                             hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
+    return [_Job(Path(source).name.removesuffix(".md.j2"), source, list(data), spec.DEFAULT_STYLE,
+                 Path.cwd(), None, list(contracts))]
 
 
 def _is_project(path: str) -> bool:
@@ -72,7 +113,9 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
         try:
             style = make_style(spec_.style, project.style, spec_.place)
             rendered = render_document(spec_.name, spec_.template, project.data + spec_.data,
-                                       style, project.root, spec_.output)
+                                       style, project.root, spec_.output,
+                                       project.contracts + spec_.contracts)
+            _echo_problems(rendered.warnings)
             data = write_docx(rendered.plan, rendered.document)
             path = target / rendered.output
             write_atomic(path, data)
@@ -90,8 +133,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
             failures.append(exc)
     if failures:
         for exc in failures:
-            for problem in exc.problems:
-                click.echo(f"错误 error: {problem.format()}", err=True)
+            _echo_problems(exc.problems)
         sys.exit(EXIT_ERROR)
 
 
@@ -101,7 +143,10 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The .docx file to write.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
-def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool) -> None:
+@click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A contract (schema and rules) the data must meet, besides the template's own.")
+def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
+           contracts: tuple[Path, ...]) -> None:
     """Render one document from a TEMPLATE (built-in name or .md.j2 path) and DATA files.
 
     \b
@@ -114,7 +159,8 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool) -> 
 
     try:
         rendered = render_document(out_file.stem, template, list(data), spec.DEFAULT_STYLE,
-                                   Path.cwd())
+                                   Path.cwd(), contracts=list(contracts))
+        _echo_problems(rendered.warnings)
         write_atomic(out_file, write_docx(rendered.plan, rendered.document))
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
         if pdf:
@@ -141,31 +187,67 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool)
       reportgen preview examples/baoji-2020 --doc summary
       reportgen preview report data/baoji-2020.yaml
     """
-    from . import spec
-    from .project import load_project, make_style, render_document
+    from .project import render_document
     from .writers.text import ansi_styler, render_text
 
     try:
-        if _is_project(source):
-            project = load_project(Path(source))
-            specs = [project.find(name)] if name else project.documents
-            jobs = [(s.name, s.template, project.data + s.data,
-                     make_style(s.style, project.style, s.place), project.root) for s in specs]
-        else:
-            if not data:
-                raise ReportgenError(f"{source} is not a project folder and no DATA was given",
-                                     hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
-            jobs = [("preview", source, list(data), spec.DEFAULT_STYLE, Path.cwd())]
-        for job_name, template, paths, style, base in jobs:
-            rendered = render_document(job_name, template, paths, style, base)
+        jobs = _jobs(source, data, (name,) if name else ())
+        for job in jobs:
+            rendered = render_document(job.name, job.template, job.data, job.style, job.base,
+                                       contracts=job.contracts)
+            _echo_problems(rendered.warnings)
             if len(jobs) > 1:
-                click.echo(f"### {job_name}")
+                click.echo(f"### {job.name}")
             if markup:
                 click.echo(rendered.markup)
             else:
                 click.echo(render_text(rendered.plan, ansi_styler))
     except ReportgenError as exc:
         _fail(exc)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--doc", "names", multiple=True, help="Check only this document of the project (repeatable).")
+@click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A further contract (schema and rules) the data must meet.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contracts: tuple[Path, ...],
+             strict: bool) -> None:
+    """Check data, contracts, templates and 公文 elements; report every problem at once.
+
+    SOURCE is a project folder, or a TEMPLATE followed by DATA files. Nothing is written.
+    Exit 1 on errors; warnings alone exit 0 unless --strict.
+
+    \b
+    Examples:
+      reportgen validate examples/baoji-2020
+      reportgen validate report data/baoji-2020.yaml --strict
+    """
+    from .contract import unique
+    from .project import render_document
+
+    try:
+        jobs = _jobs(source, data, names, contracts)
+    except ReportgenError as exc:
+        _fail(exc)
+    seen: list[Problem] = []
+    for job in jobs:
+        try:
+            problems = render_document(job.name, job.template, job.data, job.style, job.base, job.output,
+                                       job.contracts).warnings
+        except ReportgenError as exc:
+            problems = exc.problems
+        fresh = [p for p in unique(problems) if p not in seen]
+        seen.extend(fresh)
+        _echo_problems(fresh)
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        mark = "✗" if errors or (strict and warnings) else "✓"
+        click.echo(f"{mark} {job.name}: {errors} 错误 errors, {warnings} 警告 warnings")
+    failed = any(p.severity == "error" for p in seen) or (strict and bool(seen))
+    sys.exit(EXIT_ERROR if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

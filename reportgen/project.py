@@ -14,14 +14,14 @@ from typing import Any
 
 from . import spec
 from .data import Facts, load_facts, load_yaml
-from .errors import OutputError, Place, Problem, ProjectError
+from .errors import DataError, MarkupError, OutputError, Place, Problem, ProjectError, ReportgenError
 from .layout import Plan, plan
 from .model import Document
 from .spec import Style
 
 PROJECT_FILE = "reportgen.yaml"
-PROJECT_KEYS = {"data", "style", "documents", "output"}
-DOCUMENT_KEYS = {"name", "template", "data", "output", "style"}
+PROJECT_KEYS = {"data", "style", "documents", "output", "contract"}
+DOCUMENT_KEYS = {"name", "template", "data", "output", "style", "contract"}
 
 
 @dataclass
@@ -32,6 +32,7 @@ class DocumentSpec:
     output: str | None = None
     style: dict[str, Any] = field(default_factory=dict)
     place: Place = field(default_factory=Place)
+    contracts: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Project:
     style: Style
     documents: list[DocumentSpec]
     output: str | None = None
+    contracts: list[Path] = field(default_factory=list)
 
     def find(self, name: str) -> DocumentSpec:
         for document in self.documents:
@@ -61,16 +63,17 @@ class Rendered:
     plan: Plan
     facts: Facts
     output: str
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def _paths(value: Any, base: Path, where: Place) -> list[Path]:
+def _paths(value: Any, base: Path, where: Place, key: str = "data") -> list[Path]:
     if value is None:
         return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProjectError("data must be a path or a list of paths", place=where)
-    return [base / v for v in value]
+        raise ProjectError(f"{key} must be a path or a list of paths", place=where)
+    return [Path(os.path.normpath(base / v)) for v in value]
 
 
 def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
@@ -140,11 +143,12 @@ def load_project(root: Path) -> Project:
             output=entry.get("output"),
             style=entry.get("style") or {},
             place=where,
+            contracts=_paths(entry.get("contract"), root, where, "contract"),
         ))
     if problems:
         raise ProjectError(problems)
     return Project(root, _paths(value.get("data"), root, at("data")), style, documents,
-                   value.get("output"))
+                   value.get("output"), _paths(value.get("contract"), root, at("contract"), "contract"))
 
 
 def render_markup(template: str, facts: Facts, base: Path | None) -> tuple[str, str]:
@@ -153,16 +157,63 @@ def render_markup(template: str, facts: Facts, base: Path | None) -> tuple[str, 
     return render(template, facts.values, base)
 
 
+def template_contract(template: str, base: Path | None) -> Path | None:
+    """The contract beside a template (``report.md.j2`` → ``report.contract.yaml``), if any."""
+    from .contract import contract_beside
+    from .templating import builtin_template_dir, resolve_template
+
+    name, dirs = resolve_template(template, base)
+    file = dirs[0] / name if dirs else builtin_template_dir() / name.removeprefix("builtin/")
+    found = contract_beside(file)
+    return found if found.is_file() else None
+
+
+def check_facts(facts: Facts, template: str, base: Path | None, contracts: list[Path]) -> list[Problem]:
+    """Problems of the data itself: characters a .docx cannot hold, contracts' schemas and rules."""
+    from .contract import check_facts as check_contracts
+    from .contract import load_contract
+    from .data import illegal_characters
+
+    problems = illegal_characters(facts)
+    paths = list(contracts)
+    beside = template_contract(template, base)
+    if beside is not None:
+        paths.append(beside)
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load_contract(path))
+        except ReportgenError as exc:
+            problems.extend(exc.problems)
+    return problems + check_contracts(facts, loaded)
+
+
+def _stop_on_errors(problems: list[Problem], kind: type[ReportgenError] = DataError) -> None:
+    if any(p.severity == "error" for p in problems):
+        raise kind(problems)
+
+
 def render_document(name: str, template: str, data: list[Path], style: Style,
-                    base: Path | None = None, output: str | None = None) -> Rendered:
-    """Run the pipeline for one document, up to the laid-out plan."""
+                    base: Path | None = None, output: str | None = None,
+                    contracts: list[Path] | None = None) -> Rendered:
+    """Run the pipeline for one document, up to the laid-out plan.
+
+    Every check runs before anything is laid out: the data's contracts and rules, then
+    the 公文 elements of the parsed document. Errors stop with all problems found so far
+    (warnings included); warnings alone travel on in ``Rendered.warnings``.
+    """
+    from .fields import check_document
     from .markup import parse
 
     facts = load_facts(data)
+    problems = check_facts(facts, template, base, contracts or [])
+    _stop_on_errors(problems)
     markup, source = render_markup(template, facts, base)
     document = parse(markup, source)
+    problems += check_document(document, facts)
+    _stop_on_errors(problems, MarkupError)
     laid = plan(document, style)
-    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source))
+    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source), problems)
 
 
 def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str:
@@ -174,6 +225,7 @@ def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str
 
         try:
             env = make_environment([])
+            env.finalize = None  # a file name, not markup: no escaping
             text = env.from_string(pattern).render(wrap(dict(facts.values)))
         except Exception as exc:
             raise ProjectError(f"output name {pattern!r} cannot be rendered: {exc}",

@@ -84,6 +84,29 @@ def _make_undefined() -> type:
     return MissingFact
 
 
+_MARKUP_SPECIAL = str.maketrans({"\\": "\\\\", "*": "\\*", "#": "\\#", "|": "\\|"})
+
+
+def escape_text(value: Any) -> Any:
+    """Data printed with ``{{ }}`` lands verbatim: characters the markup reads are escaped.
+
+    ``**`` in a data value would otherwise turn bold, ``#`` at a line start a heading and
+    ``|`` a table. Values marked as markup (``| markup``, ``| tojson``) pass unchanged.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_MARKUP_SPECIAL)
+    return value
+
+
+def as_markup(value: Any) -> Any:
+    """The ``markup`` filter: a data value that is itself 公文 markup (paragraphs, **bold**)."""
+    from markupsafe import Markup
+
+    return Markup(value if isinstance(value, str) else str(value))
+
+
 def make_environment(search_dirs: list[Path]) -> Environment:
     """A sandboxed environment: local folders first, then the built-in templates."""
     from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -103,8 +126,10 @@ def make_environment(search_dirs: list[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=escape_text,
     )
     env.filters.update(FILTERS)
+    env.filters["markup"] = as_markup
     # tojson writes front matter values: keep Chinese readable in the markup preview.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
