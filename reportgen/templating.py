@@ -40,23 +40,40 @@ class FactDict(dict):  # type: ignore[type-arg]
     """A dict that knows its key path, so a missing key can be named in full."""
 
     rg_path: str = ""
+    rg_source: str = ""  # named in "not in ..." messages; empty means the current data
 
 
 class FactList(list):  # type: ignore[type-arg]
     rg_path: str = ""
+    rg_source: str = ""
 
 
-def wrap(value: Any, path: str = "") -> Any:
-    """Deep-copy data into path-aware containers."""
+def wrap(value: Any, path: str = "", source: str = "") -> Any:
+    """Deep-copy data into path-aware containers.
+
+    ``source`` says where the values come from when that is not the current data
+    (the previous year's file, one district's file), so a missing key names it.
+    """
     if isinstance(value, dict):
-        out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k))) for k, v in value.items())
+        out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k), source)) for k, v in value.items())
         out.rg_path = path
+        out.rg_source = source
         return out
     if isinstance(value, list):
-        items = FactList(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        items = FactList(wrap(v, f"{path}[{i}]", source) for i, v in enumerate(value))
         items.rg_path = path
+        items.rg_source = source
         return items
     return value
+
+
+def absent(name: str, message: str) -> Any:
+    """An undefined template variable whose every use fails with ``message``.
+
+    Used for ``prev`` when no previous-year data exists: ``{% if prev is defined %}``
+    still works, and any other use says where the data was looked for.
+    """
+    return _make_undefined()(hint=message, name=name)
 
 
 def _make_undefined() -> type:
@@ -79,7 +96,8 @@ def _make_undefined() -> type:
                 full = f"{parent}[{name}]"
             else:
                 full = f"{parent}.{name}" if parent else str(name)
-            return f"'{full}' is not in the data"
+            source = getattr(obj, "rg_source", "")
+            return f"'{full}' is not in {source or 'the data'}"
 
     return MissingFact
 
@@ -165,8 +183,12 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[str, str]:
-    """Render a template with the data; return (markup text, template file name)."""
+def render(ref: str, values: dict[str, Any], base: Path | None = None,
+           extra: dict[str, Any] | None = None) -> tuple[str, str]:
+    """Render a template with the data; return (markup text, template file name).
+
+    ``extra`` adds variables beside the data (``prev``, ``districts``), already wrapped.
+    """
     from jinja2 import TemplateError as JinjaTemplateError
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
@@ -186,6 +208,7 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[
     filename = template.filename or name
     context = wrap(dict(values))
     context["data"] = wrap(dict(values))
+    context.update(extra or {})
     try:
         return template.render(context), filename
     except UndefinedError as exc:
