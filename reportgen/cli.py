@@ -18,6 +18,7 @@ from .errors import Problem, ReportgenError
 
 if TYPE_CHECKING:
     from .spec import Style
+    from .years import YearsConfig
 
 EXIT_ERROR = 1
 
@@ -45,10 +46,25 @@ class _Job:
     base: Path
     output: str | None = None
     contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig | None = None
+
+
+def _prev_years(previous: tuple[Path, ...], years: YearsConfig | None = None) -> YearsConfig | None:
+    """--prev FILE...: last year's data given on the command line replaces the project's."""
+    from .years import YearsConfig
+
+    if not previous:
+        return years
+    return YearsConfig(previous=list(previous), rollup=years.rollup if years else None)
+
+
+_prev_option = click.option(
+    "--prev", "previous", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="Last year's data file, seen by templates as `prev` (default: DATA's name one year earlier).")
 
 
 def _jobs(source: str, data: tuple[Path, ...], names: tuple[str, ...],
-          contracts: tuple[Path, ...] = ()) -> list[_Job]:
+          contracts: tuple[Path, ...] = (), previous: tuple[Path, ...] = ()) -> list[_Job]:
     """SOURCE is a project folder (documents selected by name) or a TEMPLATE with DATA files."""
     from . import spec
     from .project import load_project, make_style
@@ -58,12 +74,13 @@ def _jobs(source: str, data: tuple[Path, ...], names: tuple[str, ...],
         specs = [project.find(n) for n in names] if names else project.documents
         return [_Job(s.name, s.template, project.data + s.data,
                      make_style(s.style, project.style, s.place), project.root, s.output,
-                     project.contracts + s.contracts + list(contracts)) for s in specs]
+                     project.contracts + s.contracts + list(contracts),
+                     _prev_years(previous, s.years)) for s in specs]
     if not data:
         raise ReportgenError(f"{source} is not a project folder and no DATA was given",
                              hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
     return [_Job(Path(source).name.removesuffix(".md.j2"), source, list(data), spec.DEFAULT_STYLE,
-                 Path.cwd(), None, list(contracts))]
+                 Path.cwd(), None, list(contracts), _prev_years(previous))]
 
 
 def _is_project(path: str) -> bool:
@@ -114,7 +131,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
             style = make_style(spec_.style, project.style, spec_.place)
             rendered = render_document(spec_.name, spec_.template, project.data + spec_.data,
                                        style, project.root, spec_.output,
-                                       project.contracts + spec_.contracts)
+                                       project.contracts + spec_.contracts, spec_.years)
             _echo_problems(rendered.warnings)
             data = write_docx(rendered.plan, rendered.document)
             path = target / rendered.output
@@ -145,8 +162,9 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
 @click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A contract (schema and rules) the data must meet, besides the template's own.")
+@_prev_option
 def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
-           contracts: tuple[Path, ...]) -> None:
+           contracts: tuple[Path, ...], previous: tuple[Path, ...]) -> None:
     """Render one document from a TEMPLATE (built-in name or .md.j2 path) and DATA files.
 
     \b
@@ -159,7 +177,7 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
 
     try:
         rendered = render_document(out_file.stem, template, list(data), spec.DEFAULT_STYLE,
-                                   Path.cwd(), contracts=list(contracts))
+                                   Path.cwd(), contracts=list(contracts), years=_prev_years(previous))
         _echo_problems(rendered.warnings)
         write_atomic(out_file, write_docx(rendered.plan, rendered.document))
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
@@ -177,7 +195,9 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
 @click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "name", help="Which document of the project to show (default: all).")
 @click.option("--markup", is_flag=True, help="Show the rendered 公文 markup instead of pages.")
-def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool) -> None:
+@_prev_option
+def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
+            previous: tuple[Path, ...]) -> None:
     """Show the draft in the terminal: pages of 22 lines × 28 characters.
 
     SOURCE is a project folder, or a TEMPLATE followed by DATA files.
@@ -191,10 +211,10 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool)
     from .writers.text import ansi_styler, render_text
 
     try:
-        jobs = _jobs(source, data, (name,) if name else ())
+        jobs = _jobs(source, data, (name,) if name else (), previous=previous)
         for job in jobs:
             rendered = render_document(job.name, job.template, job.data, job.style, job.base,
-                                       contracts=job.contracts)
+                                       contracts=job.contracts, years=job.years)
             _echo_problems(rendered.warnings)
             if len(jobs) > 1:
                 click.echo(f"### {job.name}")
@@ -213,8 +233,9 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool)
 @click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A further contract (schema and rules) the data must meet.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@_prev_option
 def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contracts: tuple[Path, ...],
-             strict: bool) -> None:
+             strict: bool, previous: tuple[Path, ...]) -> None:
     """Check data, contracts, templates and 公文 elements; report every problem at once.
 
     SOURCE is a project folder, or a TEMPLATE followed by DATA files. Nothing is written.
@@ -229,14 +250,14 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
     from .project import render_document
 
     try:
-        jobs = _jobs(source, data, names, contracts)
+        jobs = _jobs(source, data, names, contracts, previous)
     except ReportgenError as exc:
         _fail(exc)
     seen: list[Problem] = []
     for job in jobs:
         try:
             problems = render_document(job.name, job.template, job.data, job.style, job.base, job.output,
-                                       job.contracts).warnings
+                                       job.contracts, job.years).warnings
         except ReportgenError as exc:
             problems = exc.problems
         fresh = [p for p in unique(problems) if p not in seen]

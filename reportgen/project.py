@@ -18,10 +18,13 @@ from .errors import DataError, MarkupError, OutputError, Place, Problem, Project
 from .layout import Plan, plan
 from .model import Document
 from .spec import Style
+from .years import YEARS_KEYS, YearsConfig, read_config, year_context
 
 PROJECT_FILE = "reportgen.yaml"
 PROJECT_KEYS = {"data", "style", "documents", "output", "contract"}
 DOCUMENT_KEYS = {"name", "template", "data", "output", "style", "contract"}
+PROJECT_KEYS |= YEARS_KEYS  # previous:, rollup: (reportgen/years.py)
+DOCUMENT_KEYS |= YEARS_KEYS
 
 
 @dataclass
@@ -33,6 +36,7 @@ class DocumentSpec:
     style: dict[str, Any] = field(default_factory=dict)
     place: Place = field(default_factory=Place)
     contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig = field(default_factory=YearsConfig)
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Project:
     documents: list[DocumentSpec]
     output: str | None = None
     contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig = field(default_factory=YearsConfig)
 
     def find(self, name: str) -> DocumentSpec:
         for document in self.documents:
@@ -113,6 +118,8 @@ def load_project(root: Path) -> Project:
                                 "add documents: [{name: report, template: report}]"))
         raise ProjectError(problems)
     style = make_style(value.get("style") or {}, spec.DEFAULT_STYLE, at("style"))
+    years, found = read_config(value, "", root, places, shown)
+    problems.extend(found)
     documents: list[DocumentSpec] = []
     seen: set[str] = set()
     for index, entry in enumerate(docs_value):
@@ -136,6 +143,8 @@ def load_project(root: Path) -> Project:
             problems.append(Problem(f"document {name!r} has no template", where,
                                     "add template: report (built-in) or a path to a .md.j2 file"))
             continue
+        doc_years, found = read_config(entry, f"documents[{index}]", root, places, shown, years)
+        problems.extend(found)
         documents.append(DocumentSpec(
             name=name,
             template=template,
@@ -144,17 +153,20 @@ def load_project(root: Path) -> Project:
             style=entry.get("style") or {},
             place=where,
             contracts=_paths(entry.get("contract"), root, where, "contract"),
+            years=doc_years,
         ))
     if problems:
         raise ProjectError(problems)
     return Project(root, _paths(value.get("data"), root, at("data")), style, documents,
-                   value.get("output"), _paths(value.get("contract"), root, at("contract"), "contract"))
+                   value.get("output"), _paths(value.get("contract"), root, at("contract"), "contract"),
+                   years)
 
 
-def render_markup(template: str, facts: Facts, base: Path | None) -> tuple[str, str]:
+def render_markup(template: str, facts: Facts, base: Path | None,
+                  extra: dict[str, Any] | None = None) -> tuple[str, str]:
     from .templating import render
 
-    return render(template, facts.values, base)
+    return render(template, facts.values, base, extra)
 
 
 def template_contract(template: str, base: Path | None) -> Path | None:
@@ -168,7 +180,8 @@ def template_contract(template: str, base: Path | None) -> Path | None:
     return found if found.is_file() else None
 
 
-def check_facts(facts: Facts, template: str, base: Path | None, contracts: list[Path]) -> list[Problem]:
+def check_facts(facts: Facts, template: str, base: Path | None, contracts: list[Path],
+                context: dict[str, Any] | None = None) -> list[Problem]:
     """Problems of the data itself: characters a .docx cannot hold, contracts' schemas and rules."""
     from .contract import check_facts as check_contracts
     from .contract import load_contract
@@ -185,7 +198,7 @@ def check_facts(facts: Facts, template: str, base: Path | None, contracts: list[
             loaded.append(load_contract(path))
         except ReportgenError as exc:
             problems.extend(exc.problems)
-    return problems + check_contracts(facts, loaded)
+    return problems + check_contracts(facts, loaded, context)
 
 
 def _stop_on_errors(problems: list[Problem], kind: type[ReportgenError] = DataError) -> None:
@@ -195,7 +208,7 @@ def _stop_on_errors(problems: list[Problem], kind: type[ReportgenError] = DataEr
 
 def render_document(name: str, template: str, data: list[Path], style: Style,
                     base: Path | None = None, output: str | None = None,
-                    contracts: list[Path] | None = None) -> Rendered:
+                    contracts: list[Path] | None = None, years: YearsConfig | None = None) -> Rendered:
     """Run the pipeline for one document, up to the laid-out plan.
 
     Every check runs before anything is laid out: the data's contracts and rules, then
@@ -206,9 +219,10 @@ def render_document(name: str, template: str, data: list[Path], style: Style,
     from .markup import parse
 
     facts = load_facts(data)
-    problems = check_facts(facts, template, base, contracts or [])
+    context = year_context(facts, data, years)  # roll-up totals, prev, districts
+    problems = context.problems + check_facts(facts, template, base, contracts or [], context.variables)
     _stop_on_errors(problems)
-    markup, source = render_markup(template, facts, base)
+    markup, source = render_markup(template, facts, base, context.variables)
     document = parse(markup, source)
     problems += check_document(document, facts)
     _stop_on_errors(problems, MarkupError)

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "baoji-2020"
+COMPARE = ROOT / "examples" / "compare-illustrative"
+ROLLUP = ROOT / "examples" / "rollup-illustrative"
 DATA = ROOT / "data" / "baoji-2020.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference" / "baoji-2020-report.txt"
 REPORT_NAME = "宝网信办发〔2020〕38号.docx"
@@ -45,6 +47,35 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
+
+
+def line_of_file(path: Path, needle: str) -> int:
+    """1-based line of the first line of a file containing needle (tests never hard-code lines)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def copy_project(source: Path, tmp_path: Path) -> Path:
+    """A copy of an example project folder, without its built output."""
+    import shutil
+
+    target = tmp_path / source.name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_clean_failure(code: int, stdout: str, stderr: str) -> None:
+    """Exit 1 and no traceback."""
+    assert code == 1
+    assert "Traceback" not in stdout + stderr
 
 
 @pytest.fixture(scope="session")
