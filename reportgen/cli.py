@@ -99,6 +99,7 @@ def main() -> None:
       reportgen build examples/baoji-2020 -o out/
       reportgen render report data/baoji-2020.yaml -o report.docx
       reportgen preview examples/baoji-2020 --doc summary
+      reportgen new data/baoji-2020.yaml
     """
 
 
@@ -269,6 +270,37 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
         click.echo(f"{mark} {job.name}: {errors} 错误 errors, {warnings} 警告 warnings")
     failed = any(p.severity == "error" for p in seen) or (strict and bool(seen))
     sys.exit(EXIT_ERROR if failed else 0)
+
+
+@main.command()
+@click.argument("data_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The new file (default: DATA_FILE's name with the next year, e.g. baoji-2021.yaml).")
+@click.option("--force", is_flag=True, help="Replace the new file if it already exists.")
+def new(data_file: Path, out_file: Path | None, force: bool) -> None:
+    """Start next year's data file from this year's DATA_FILE.
+
+    Same keys, structure and comments; every value emptied, with this year's value kept
+    as a comment on its line; `year` advanced; a list keeps one empty item.
+
+    \b
+    Example:
+      reportgen new data/baoji-2020.yaml      # writes data/baoji-2021.yaml
+    """
+    from .errors import OutputError, Place
+    from .project import write_atomic
+    from .scaffold import scaffold
+
+    try:
+        result = scaffold(data_file, out_file)
+        if result.target.exists() and not force:
+            raise OutputError(f"{result.target} already exists", place=Place(str(result.target)),
+                              hint="add --force to replace it, or give another name with -o")
+        write_atomic(result.target, result.text.encode("utf-8"))
+    except ReportgenError as exc:
+        _fail(exc)
+    click.echo(f"{result.target}: {result.blanks} 项待填 values to fill in for {result.year + 1} "
+               f"({result.year}'s values are kept as comments)")
 
 
 if __name__ == "__main__":  # pragma: no cover
