@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import Facts, load_facts
-from .errors import DataError, Place, Problem, ReportgenError
+from .errors import DataError, Place, Problem
 from .rollup import Rollup, apply_rollup, read_rollup
 
 #: reportgen.yaml keys this module reads, at project and at document level.
@@ -49,7 +49,6 @@ class YearContext:
 
     variables: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    previous: Facts | None = None
 
 
 def year_of(path: Path) -> int | None:
@@ -154,7 +153,7 @@ def year_context(facts: Facts, data: list[Path], config: YearsConfig | None) -> 
 
     config = config or YearsConfig()
     result = YearContext()
-    result.problems.extend(reserved_keys(facts, ("prev", "districts") if config.rollup else ("prev",)))
+    result.problems.extend(reserved_keys(facts, RESERVED if config.rollup else ("prev",)))
     if config.rollup is not None:
         districts, problems = apply_rollup(config.rollup, facts, data)
         result.problems.extend(problems)
@@ -167,7 +166,6 @@ def year_context(facts: Facts, data: list[Path], config: YearsConfig | None) -> 
         except DataError as exc:
             result.problems.extend(exc.problems)
         else:
-            result.previous = previous
             result.problems.extend(check_previous(facts, previous))
             source = f"the previous-year data ({_shown(files)})"
             result.variables["prev"] = wrap(dict(previous.values), "prev", source)
@@ -184,14 +182,3 @@ def wrap_districts(districts: list[Facts]) -> Any:
     items = FactList(wrap(dict(d.values), f"districts[{i}]", d.files[0]) for i, d in enumerate(districts))
     items.rg_path = "districts"
     return items
-
-
-def year_problems(facts: Facts, data: list[Path], config: YearsConfig | None) -> list[Problem]:
-    """Problems of the year features alone (roll-up totals, last year's file), for ``validate``."""
-    import copy
-
-    scratch = Facts(copy.deepcopy(facts.values), dict(facts.places), list(facts.files))
-    try:
-        return year_context(scratch, data, config).problems
-    except ReportgenError as exc:
-        return exc.problems
