@@ -18,7 +18,7 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024  # a year's facts are a few kB; refuse absurd 
 MAX_NODES = 200_000  # after alias expansion: stops "billion laughs" alias bombs
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 # Characters XML 1.0 cannot hold: a .docx cannot carry them, so they are refused by field name.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -174,7 +174,7 @@ def illegal_characters(facts: Facts) -> list[Problem]:
             for index, item in enumerate(value):
                 visit(item, _path(path, index))
         elif isinstance(value, str):
-            found = _XML_ILLEGAL.search(value)
+            found = XML_ILLEGAL.search(value)
             if found:
                 problems.append(Problem(
                     f"contains the control character U+{ord(found.group()):04X}, "

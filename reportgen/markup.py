@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from .data import XML_ILLEGAL
 from .errors import MarkupError, Place, Problem
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import heading_number
@@ -50,6 +51,12 @@ FRONT_MATTER_KEYS = {
 
 def parse(text: str, source: str = "<markup>") -> Document:
     """Parse rendered 公文 markup into a Document; raise MarkupError with places."""
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise MarkupError(f"the template writes the control character U+{ord(bad.group()):04X}, "
+                          "which a .docx cannot hold", place=Place(source, line),
+                          hint="remove it from the template at that line")
     meta, body, offset = split_front_matter(text, source)
     doc = _document_from_meta(meta, source)
     problems: list[Problem] = []

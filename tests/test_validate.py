@@ -277,6 +277,14 @@ def test_escaped_control_character_names_the_field(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_control_character_written_by_a_template(tmp_path: Path) -> None:
+    template = tmp_path / "t.md.j2"
+    template.write_text("---\ntitle: 标题\n---\n第一段。\n\n第二段\x0b。\n", encoding="utf-8")
+    code, stdout, stderr = run_cli("render", str(template), str(DATA), "-o", str(tmp_path / "x.docx"))
+    assert_clean_failure(code, stdout, stderr)
+    assert f"{template}:6: the template writes the control character U+000B" in stderr
+
+
 def test_text_from_data_lands_verbatim(tmp_path: Path) -> None:
     tricky = "A&B <c> \"引号\" 'x' 😀 𠀀𪚥 **不加粗** #号 |竖线| a\\b"
     quoted = tricky.replace("'", "''")
