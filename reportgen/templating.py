@@ -64,6 +64,9 @@ def wrap(value: Any, path: str = "", source: str = "") -> Any:
         items.rg_path = path
         items.rg_source = source
         return items
+    if value is None and path:
+        # `key:` with nothing after it (a half-filled scaffold): never print "None".
+        return absent(path, f"'{path}' is empty in {source or 'the data'}")
     return value
 
 

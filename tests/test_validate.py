@@ -277,6 +277,18 @@ def test_escaped_control_character_names_the_field(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_an_empty_value_is_never_printed_as_none(tmp_path: Path) -> None:
+    data = tmp_path / "d.yaml"
+    data.write_text("registry:\n  enterprises:\n  note:\n", encoding="utf-8")
+    template = tmp_path / "t.md.j2"
+    template.write_text("---\ntitle: 标题\n---\n{{ registry.note | default('无') }}\n\n"
+                        "企业{{ registry.enterprises }}户。\n", encoding="utf-8")
+    code, stdout, stderr = run_cli("render", str(template), str(data), "-o", str(tmp_path / "x.docx"))
+    assert_clean_failure(code, stdout, stderr)
+    assert f"{template}:6: 'registry.enterprises' is empty in the data" in stderr
+    assert not (tmp_path / "x.docx").exists()
+
+
 def test_control_character_written_by_a_template(tmp_path: Path) -> None:
     template = tmp_path / "t.md.j2"
     template.write_text("---\ntitle: 标题\n---\n第一段。\n\n第二段\x0b。\n", encoding="utf-8")
