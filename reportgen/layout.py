@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -224,6 +225,7 @@ class Seg:
     bold: bool = False
     color: str | None = None
     tab_before: bool = False
+    scale: int = 100  # character width in % (a long organ mark is condensed)
 
 
 @dataclass
@@ -344,11 +346,30 @@ def _blocks(blocks: list, style: Style) -> list[Item]:
     return items
 
 
-def organ_mark_size(text: str, style: Style | None = None) -> float:
-    """The house size (小初 by default) at most, shrunk so the mark fits the type width [7.2.4]."""
+# A long organ mark keeps at least 一号 and is narrowed (character width) rather than made
+# smaller than the title; below half width it shrinks again.
+ORGAN_MARK_MIN_SIZE = spec.SIZES_PT["一号"]
+ORGAN_MARK_MIN_SCALE = 50
+
+
+def organ_mark_fit(text: str, style: Style | None = None) -> tuple[float, int]:
+    """(size in pt, character width in %) that fit the mark into the type width [7.2.4].
+
+    The house size (小初 by default) when it fits; else smaller down to 一号, then narrower
+    characters (w:w, as offices condense long names) down to 50 %, then smaller again.
+    """
     style = style or spec.DEFAULT_STYLE
-    width_pt = style.text_width / 20
-    return min(style.organ_mark_size, round(width_pt * 0.96 / max(cells(text), 1), 1))
+    room = style.text_width / 20 * 0.96  # a little air at both ends
+    n = max(cells(text), 1)
+    size = style.organ_mark_size
+    if n * size <= room:
+        return size, 100
+    size = max(math.floor(room / n * 10) / 10, min(ORGAN_MARK_MIN_SIZE, size))
+    scale = min(100, int(100 * room / (n * size)))
+    if scale < ORGAN_MARK_MIN_SCALE:
+        scale = ORGAN_MARK_MIN_SCALE
+        size = math.floor(room / (n * scale / 100) * 10) / 10
+    return size, scale
 
 
 def _head_marks(doc: Document) -> list[Item]:
@@ -410,8 +431,8 @@ def build_items(doc: Document, style: Style) -> list[Item]:
         items += _head_marks(doc)
         if doc.organ_mark:
             mark = doc.organ_mark + style.organ_mark_suffix
-            size = organ_mark_size(mark, style)
-            items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=style.red)],
+            size, scale = organ_mark_fit(mark, style)
+            items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=style.red, scale=scale)],
                               align="center", grid_lines=2, size=size))
             items += [Item("blank"), Item("blank")]
         items += _doc_number_lines(doc, style)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.errors import MarkupError
-from reportgen.layout import Item, build_items, cells, plan
+from reportgen.layout import Item, build_items, cells, organ_mark_fit, plan
 from reportgen.markup import parse
 from reportgen.spec import DEFAULT_STYLE
 
@@ -134,3 +134,21 @@ def test_attachment_note_must_match_the_attachment_titles() -> None:
 def test_attachment_note_count_must_match() -> None:
     with pytest.raises(MarkupError, match=r"lists 1 name\(s\) but the body has 2"):
         parse("---\nattachments: [甲表]\n---\n正文。\n::: 附件 甲表\n内容。\n::: 附件 乙表\n内容。\n")
+
+
+@pytest.mark.parametrize(("mark", "size", "scale"), [
+    ("中共宝鸡市委网信办", 36.0, 100),  # 小初 fits: 9 × 36 pt < 156 mm
+    ("宝鸡市互联网信息办公室文件", 32.6, 100),  # smaller, still over 一号
+    ("中共宝鸡市委网络安全和信息化委员会办公室文件", 26.0, 74),  # 一号, condensed
+])
+def test_organ_mark_fits_the_type_width(mark: str, size: float, scale: int) -> None:
+    assert organ_mark_fit(mark) == (size, scale)
+    width_pt = DEFAULT_STYLE.text_width / 20
+    assert cells(mark) * size * scale / 100 <= width_pt * 0.96 + 0.01
+
+
+def test_organ_mark_house_size_and_suffix() -> None:
+    style = DEFAULT_STYLE.with_overrides({"organ_mark_size": 42, "organ_mark_suffix": "文件"})
+    doc = parse("---\norgan_mark: 某某局\nnumber: 某发〔2021〕1号\n---\n正文。\n")
+    (mark,) = [i for i in plan(doc, style).items if i.role == "organ_mark"]
+    assert mark.text == "某某局文件" and mark.size == 42 and mark.segs[0].color == "FF0000"

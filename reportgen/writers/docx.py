@@ -99,6 +99,8 @@ def _format_run(run, seg: Seg, plan: Plan) -> None:  # type: ignore[no-untyped-d
         _insert_ordered(rpr, _el("w:color", val=seg.color), RPR_SEQ)
     tracking = spec.BODY_TRACKING if seg.size == spec.BODY_SIZE else 0
     _insert_ordered(rpr, _el("w:spacing", val=str(tracking)), RPR_SEQ)
+    if seg.scale != 100:
+        _insert_ordered(rpr, _el("w:w", val=str(seg.scale)), RPR_SEQ)
     half_points = str(round(seg.size * 2))
     _insert_ordered(rpr, _el("w:sz", val=half_points), RPR_SEQ)
     _insert_ordered(rpr, _el("w:szCs", val=half_points), RPR_SEQ)
