@@ -148,7 +148,6 @@ class Style:
     heading_bold: tuple[bool, bool, bool, bool] = (False, False, False, False)
     cc_full_stop: bool = True  # 抄送：A，B。 [7.4.2]
     organ_mark_suffix: str = ""  # e.g. "文件"
-    party_star: bool = False  # a red ★ in the red rule (practice of Party organs)
     red: str = RED  # the organ mark and the red rule (hex RGB)
     organ_mark_size: float = ORGAN_MARK_MAX_SIZE  # pt; shrunk further when the mark is long
     title_size: float = TITLE_SIZE  # pt: titles and attachment titles (2号)
