@@ -82,18 +82,40 @@ def _paths(value: Any, base: Path, where: Place, key: str = "data") -> list[Path
 
 
 def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
+    """``base`` with a reportgen.yaml ``style`` mapping applied: first its reference .docx
+    (``reference``, read by :mod:`reportgen.reference`), then its own settings."""
     if not overrides:
         return base
     if not isinstance(overrides, dict):
         raise ProjectError("style must be a mapping of house-style settings", place=where)
+    if "reference" in overrides:
+        from .reference import ReferenceDocx, apply_reference, from_setting
+
+        ref = overrides["reference"]
+        if not isinstance(ref, ReferenceDocx):
+            ref = from_setting(ref, Path.cwd(), where)
+        base = apply_reference(base, ref)
+        overrides = {k: v for k, v in overrides.items() if k != "reference"}
     try:
         return base.with_overrides(overrides)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         from dataclasses import fields
 
-        known = ", ".join(f.name for f in fields(Style))
+        if isinstance(exc, ValueError):
+            raise ProjectError(str(exc), place=where,
+                               hint="see the style settings in README.md") from None
+        known = ", ".join(["reference", *(f.name for f in fields(Style))])
         raise ProjectError(f"unknown style setting {exc}", place=where,
                            hint=f"known settings: {known}") from None
+
+
+def _with_reference(style: Any, root: Path, at: Any, key: str) -> Any:
+    """A style mapping whose ``reference`` path is resolved against the project folder."""
+    if not isinstance(style, dict) or "reference" not in style:
+        return style or {}
+    from .reference import from_setting
+
+    return {**style, "reference": from_setting(style["reference"], root, at(f"{key}.reference"))}
 
 
 def load_project(root: Path) -> Project:
@@ -117,7 +139,8 @@ def load_project(root: Path) -> Project:
         problems.append(Problem("documents: a list of documents is required", at("documents"),
                                 "add documents: [{name: report, template: report}]"))
         raise ProjectError(problems)
-    style = make_style(value.get("style") or {}, spec.DEFAULT_STYLE, at("style"))
+    style = make_style(_with_reference(value.get("style"), root, at, "style"), spec.DEFAULT_STYLE,
+                       at("style"))
     years, found = read_config(value, "", root, places, shown)
     problems.extend(found)
     documents: list[DocumentSpec] = []
@@ -150,7 +173,7 @@ def load_project(root: Path) -> Project:
             template=template,
             data=_paths(entry.get("data"), root, where),
             output=entry.get("output"),
-            style=entry.get("style") or {},
+            style=_with_reference(entry.get("style"), root, at, f"documents[{index}].style"),
             place=where,
             contracts=_paths(entry.get("contract"), root, where, "contract"),
             years=doc_years,

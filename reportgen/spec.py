@@ -99,6 +99,41 @@ class Fonts:
     latin: str | None = None  # a Latin font for digits and letters (house style), None = same as CJK
 
 
+MM_KEYS = ("top", "bottom", "left", "right")
+
+
+def mm_to_twips(value: float) -> int:
+    return round(value * TWIPS_PER_MM)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page margins in twips (A4 paper is fixed). The defaults are GB/T 9704's 37/35/28/26 mm."""
+
+    top: int = MARGIN_TOP
+    bottom: int = MARGIN_BOTTOM
+    left: int = MARGIN_LEFT
+    right: int = MARGIN_RIGHT
+
+    @classmethod
+    def from_mm(cls, values: dict[str, Any], base: Page | None = None) -> Page:
+        """Margins given in millimetres (``{top: 37, left: 28}``); missing ones keep ``base``."""
+        unknown = set(values) - set(MM_KEYS)
+        if unknown:
+            raise KeyError(f"page.{sorted(unknown)[0]}")
+        changed: dict[str, int] = {}
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"page.{key} must be a number of millimetres, got {value!r}")
+            changed[key] = mm_to_twips(value)
+        return replace(base or cls(), **changed)
+
+
+# A house style must leave room for a readable grid.
+MIN_CHARS_PER_LINE = 20
+MIN_LINES_PER_PAGE = 15
+
+
 @dataclass(frozen=True)
 class Style:
     """A house style profile. The defaults are GB/T 9704-2012; a project overrides fields."""
@@ -113,7 +148,49 @@ class Style:
     heading_bold: tuple[bool, bool, bool, bool] = (False, False, False, False)
     cc_full_stop: bool = True  # 抄送：A，B。 [7.4.2]
     organ_mark_suffix: str = ""  # e.g. "文件"
-    party_star: bool = False  # a red ★ in the red rule (practice of Party organs)
+    red: str = RED  # the organ mark and the red rule (hex RGB)
+    organ_mark_size: float = ORGAN_MARK_MAX_SIZE  # pt; shrunk further when the mark is long
+    title_size: float = TITLE_SIZE  # pt: titles and attachment titles (2号)
+    page: Page = field(default_factory=Page)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.red, str) and len(self.red) == 6
+                and all(c in "0123456789abcdefABCDEF" for c in self.red)):
+            raise ValueError(f"red must be six hex digits like FF0000, got {self.red!r}")
+        for name, low, high in (("organ_mark_size", 16.0, 42.0), ("title_size", 16.0, 26.0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                raise ValueError(f"{name} must be between {low:g} and {high:g} pt, got {value!r}")
+        margins = [getattr(self.page, k) for k in MM_KEYS]
+        if min(margins) < 0 or self.chars_per_line < MIN_CHARS_PER_LINE \
+                or self.lines_per_page < MIN_LINES_PER_PAGE:
+            raise ValueError(
+                f"page margins leave {self.chars_per_line} characters × {self.lines_per_page} lines; "
+                f"at least {MIN_CHARS_PER_LINE} × {MIN_LINES_PER_PAGE} are needed (GB/T 9704: 28 × 22)")
+
+    # The grid follows the margins: 28 × 22 with the standard's.
+    @property
+    def text_width(self) -> int:
+        """Type area width in twips (8845 ≈ 156 mm by the standard)."""
+        return PAGE_WIDTH - self.page.left - self.page.right
+
+    @property
+    def text_height(self) -> int:
+        return PAGE_HEIGHT - self.page.top - self.page.bottom
+
+    @property
+    def chars_per_line(self) -> int:
+        """三号 characters (with their −0.25 pt tracking) that fit the type width."""
+        return self.text_width // round(BODY_SIZE * TWIPS_PER_PT + BODY_TRACKING)
+
+    @property
+    def lines_per_page(self) -> int:
+        return self.text_height // LINE_PITCH
+
+    @property
+    def footer_distance(self) -> int:
+        """Keeps the page number 7 mm below the type area whatever the bottom margin [7.5]."""
+        return max(self.page.bottom - (MARGIN_BOTTOM - FOOTER_DISTANCE), 0)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Style:
         """A copy with the given fields replaced; unknown keys raise KeyError."""
@@ -126,6 +203,10 @@ class Style:
                 if unknown:
                     raise KeyError(f"fonts.{sorted(unknown)[0]}")
                 values["fonts"] = replace(self.fonts, **value)
+            elif key == "page":
+                if not isinstance(value, dict):
+                    raise TypeError("page must be a mapping of margins in mm: {top: 37, left: 28}")
+                values["page"] = Page.from_mm(value, self.page)
             elif key in names:
                 values[key] = tuple(value) if isinstance(value, list) else value
             else:

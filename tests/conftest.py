@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "baoji-2020"
 COMPARE = ROOT / "examples" / "compare-illustrative"
 ROLLUP = ROOT / "examples" / "rollup-illustrative"
+KITCHEN_SINK = ROOT / "examples" / "kitchen-sink"
 DATA = ROOT / "data" / "baoji-2020.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference" / "baoji-2020-report.txt"
 REPORT_NAME = "宝网信办发〔2020〕38号.docx"
@@ -85,3 +90,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, _stdout, stderr = run_cli("build", str(EXAMPLE), "-o", str(out))
     assert code == 0, stderr
     return out
+
+
+def build_pdfs(project: Path, out: Path) -> Path:
+    """Build a project with ``--pdf`` through the command line, as a user would; skip without
+    LibreOffice (fail on CI, which must have it)."""
+    if shutil.which("soffice") is None:
+        message = "LibreOffice (soffice) is not on PATH: cannot render PDFs"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install LibreOffice (libreoffice-writer-nogui) "
+                        "and the CJK fonts (fonts-noto-cjk, fonts-arphic-ukai)", pytrace=False)
+        pytest.skip(message)
+    cmd = [sys.executable, "-m", "reportgen.cli", "build", str(project), "-o", str(out), "--pdf"]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, (f"build of {project.name} failed ({result.returncode}):\n"
+                                    f"{result.stdout}\n{result.stderr}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/baoji-2020 built once with PDFs (shared by the rendering test modules)."""
+    return build_pdfs(EXAMPLE, tmp_path_factory.mktemp("example-pdf"))
+
+
+@pytest.fixture(scope="session")
+def kitchen_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/kitchen-sink built once with PDFs."""
+    return build_pdfs(KITCHEN_SINK, tmp_path_factory.mktemp("kitchen-pdf"))

@@ -94,14 +94,15 @@ def test_pages_hold_22_lines() -> None:
 
 def test_signature_is_kept_with_the_last_body_line() -> None:
     # Title + blank + 10 two-line paragraphs fill page 1 exactly; the signature block would
-    # open page 2 alone, so the last body line moves down with it [7.3.5.5].
+    # open page 2 alone, so the last body paragraph moves down with it [7.3.5.5] — whole, as
+    # LibreOffice moves a keep-with-next paragraph (and Word, given keep-lines-together).
     doc = _doc(10, signature="中共宝鸡市委网信办", date=dt.date(2020, 12, 15))
     laid = plan(doc)
     signature = next(i for i in laid.items if i.role == "signature")
     last_body = [i for i in laid.items if i.role == "body"][-1]
     assert signature.page == 2
-    assert last_body.positions == [(1, 21), (2, 1)]
-    assert signature.positions == [(2, 4)]  # after two blank lines for the seal
+    assert last_body.positions == [(2, 1), (2, 2)]
+    assert signature.positions == [(2, 5)]  # after two blank lines for the seal
 
 
 def test_text_without_signature_fills_page_one() -> None:

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pdfplumber
@@ -47,8 +46,6 @@ from pdfmeasure import (
 
 pytestmark = pytest.mark.render
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = "examples/baoji-2020"
 REPORT_PDF = "宝网信办发〔2020〕38号.pdf"
 SUMMARY_PDF = "2020年宝鸡市互联网企业党建工作总结.pdf"
 
@@ -70,22 +67,12 @@ HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """Build the example project once, with PDFs; return the output folder."""
-    if shutil.which("soffice") is None:
-        message = "LibreOffice (soffice) is not on PATH: cannot render PDFs"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must install LibreOffice (libreoffice-writer-nogui) "
-                        "and the CJK fonts (fonts-noto-cjk, fonts-arphic-ukai)", pytrace=False)
-        pytest.skip(message)
-    out = tmp_path_factory.mktemp("render")
-    cmd = [sys.executable, "-m", "reportgen.cli", "build", EXAMPLE, "-o", str(out), "--pdf"]
-    result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, (f"build failed ({result.returncode}):\n"
-                                    f"{result.stdout}\n{result.stderr}")
+def built(example_pdfs) -> Path:
+    """The example project built once with PDFs (conftest); return the output folder."""
     for name in (REPORT_PDF, SUMMARY_PDF):
-        assert (out / name).is_file(), f"{name} not written; output folder has {sorted(os.listdir(out))}"
-    return out
+        assert (example_pdfs / name).is_file(), \
+            f"{name} not written; output folder has {sorted(os.listdir(example_pdfs))}"
+    return example_pdfs
 
 
 @pytest.fixture(scope="module")

@@ -60,10 +60,13 @@ SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
 </w:settings>"""
 
-DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+def document_xml(style: Style) -> str:
+    """An empty body with the section: A4, the style's margins, footer 7 mm below the type area."""
+    page = style.page
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>
 <w:pgSz w:w="{spec.PAGE_WIDTH}" w:h="{spec.PAGE_HEIGHT}"/>
-<w:pgMar w:top="{spec.MARGIN_TOP}" w:right="{spec.MARGIN_RIGHT}" w:bottom="{spec.MARGIN_BOTTOM}" w:left="{spec.MARGIN_LEFT}" w:header="{spec.HEADER_DISTANCE}" w:footer="{spec.FOOTER_DISTANCE}" w:gutter="0"/>
+<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" w:left="{page.left}" w:header="{spec.HEADER_DISTANCE}" w:footer="{style.footer_distance}" w:gutter="0"/>
 <w:cols w:space="425"/>
 <w:docGrid w:type="lines" w:linePitch="{spec.LINE_PITCH}"/>
 </w:sectPr></w:body></w:document>"""
@@ -114,7 +117,7 @@ def base_docx(style: Style) -> bytes:
         "docProps/core.xml": CORE,
         "docProps/app.xml": APP,
         "word/_rels/document.xml.rels": DOCUMENT_RELS,
-        "word/document.xml": DOCUMENT,
+        "word/document.xml": document_xml(style),
         "word/styles.xml": styles_xml(style),
         "word/settings.xml": SETTINGS,
         "word/fontTable.xml": font_table_xml(style),

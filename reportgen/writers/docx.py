@@ -99,6 +99,8 @@ def _format_run(run, seg: Seg, plan: Plan) -> None:  # type: ignore[no-untyped-d
         _insert_ordered(rpr, _el("w:color", val=seg.color), RPR_SEQ)
     tracking = spec.BODY_TRACKING if seg.size == spec.BODY_SIZE else 0
     _insert_ordered(rpr, _el("w:spacing", val=str(tracking)), RPR_SEQ)
+    if seg.scale != 100:
+        _insert_ordered(rpr, _el("w:w", val=str(seg.scale)), RPR_SEQ)
     half_points = str(round(seg.size * 2))
     _insert_ordered(rpr, _el("w:sz", val=half_points), RPR_SEQ)
     _insert_ordered(rpr, _el("w:szCs", val=half_points), RPR_SEQ)
@@ -109,12 +111,14 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
     ppr = p._p.get_or_add_pPr()
     if item.keep_next:
         _insert_ordered(ppr, _el("w:keepNext"), seq)
+        # LibreOffice moves a keep-with-next paragraph whole; make Word do the same (layout.paginate).
+        _insert_ordered(ppr, _el("w:keepLines"), seq)
     if item.page_break_before:
         _insert_ordered(ppr, _el("w:pageBreakBefore"), seq)
     if item.red_rule:
         bdr = _el("w:pBdr")
         bdr.append(_el("w:bottom", val="single", sz=str(plan.style.red_rule_sz), space=str(RED_RULE_SPACE_PT),
-                       color=spec.RED))
+                       color=plan.style.red))
         _insert_ordered(ppr, bdr, seq)
     # Written on every paragraph: LibreOffice ignores these in the style (measured: a
     # 3.2 pt gap between 2020 and 年 with autoSpaceDN only in Normal).
@@ -123,14 +127,19 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
     cell = _cell_twips(item.size)
     if item.right_tab:
         tabs = _el("w:tabs")
-        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(item.right or 1) * cell)))
+        tabs.append(_el("w:tab", val="right", pos=str(plan.style.text_width - round(item.right or 1) * cell)))
+        _insert_ordered(ppr, tabs, seq)
+    elif item.tab_pos is not None:
+        tabs = _el("w:tabs")
+        tabs.append(_el("w:tab", val="left", pos=str(round(item.tab_pos * cell))))
         _insert_ordered(ppr, tabs, seq)
     height = line_twips or spec.LINE_PITCH * item.grid_lines
-    if item.red_rule:
-        # The bottom border adds its space and width to the paragraph; take them off the
-        # line so the text below stays on the 22-line grid.
-        height -= RED_RULE_SPACE_PT * 20 + round(plan.style.red_rule_sz * 20 / 8)
-    _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(height), lineRule="exact"), seq)
+    after = 0
+    if item.role == "organ_mark":
+        height = organ_mark_line(item.size)
+        after = spec.LINE_PITCH * item.grid_lines - height
+    _insert_ordered(ppr, _el("w:spacing", before="0", after=str(after), line=str(height), lineRule="exact"),
+                    seq)
     ind = {"left": str(round(item.left * cell)), "right": str(round(item.right * cell))
            if not item.right_tab else "0"}
     if item.first_line >= 0:
@@ -142,13 +151,36 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
     _insert_ordered(ppr, _el("w:jc", val=jc), seq)
 
 
+# With exact line spacing LibreOffice puts the baseline 0.80 of the line height below the
+# line's top whatever the font size (measured with Noto CJK: 0.806 for 16, 22 and 36 pt).
+EXACT_BASELINE = 0.80
+EM_ASCENT = 0.88  # top of a CJK character's em box above its baseline, in em
+
+
+def organ_mark_line(size: float) -> int:
+    """Exact line height (twips) that puts the top of the organ mark 35 mm below the type area [7.2.4].
+
+    The mark follows the three 版头 lines (份号, 密级, 紧急程度, blank when absent); its
+    paragraph keeps two grid lines in all (line + space after), so what follows stays on the grid.
+    """
+    above = 3 * spec.LINE_PITCH
+    top = spec.ORGAN_MARK_TOP_MM * spec.TWIPS_PER_MM
+    line = (top - above + EM_ASCENT * size * spec.TWIPS_PER_PT) / EXACT_BASELINE
+    return min(round(line), 2 * spec.LINE_PITCH)
+
+
 COLOPHON_ROW_SLACK = 40  # twips per 版记 row: room for its 1 pt rules (measured)
 RED_RULE_SPACE_PT = 7  # w:space of the red rule border: 4 mm below the 文号 (measured)
 
 
-def _add_item(container, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def]
+def red_rule_room(style: spec.Style) -> int:
+    """Twips a red-rule border adds below its paragraph (its space and its width)."""
+    return RED_RULE_SPACE_PT * 20 + round(style.red_rule_sz * 20 / 8)
+
+
+def _add_item(container, item: Item, plan: Plan, line_twips: int | None = None) -> None:  # type: ignore[no-untyped-def]
     p = container.add_paragraph()
-    _format_paragraph(p, item, plan)
+    _format_paragraph(p, item, plan, line_twips)
     if item.role in ("title", "attachment_title"):
         # The title's lines were chosen by the splitter (梯形/菱形): keep them with breaks.
         for index, line in enumerate(item.lines):
@@ -220,7 +252,7 @@ def _colophon(d: DocxDocument, plan: Plan) -> None:
     tbl = table._tbl
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
-    _insert_ordered(tblpr, _el("w:tblW", w=str(spec.TEXT_WIDTH), type="dxa"), seq)
+    _insert_ordered(tblpr, _el("w:tblW", w=str(plan.style.text_width), type="dxa"), seq)
     borders = _el("w:tblBorders")
     thick, thin = str(plan.style.colophon_thick_sz), str(plan.style.colophon_thin_sz)
     for side, val, sz in (("top", "single", thick), ("left", "nil", "0"), ("bottom", "single", thick),
@@ -237,7 +269,7 @@ def _colophon(d: DocxDocument, plan: Plan) -> None:
     _insert_ordered(tblpr, margins, seq)
     grid = tbl.tblGrid
     for col in grid.findall(_w("w:gridCol")):
-        col.set(_w("w:w"), str(spec.TEXT_WIDTH))
+        col.set(_w("w:w"), str(plan.style.text_width))
     for row, item in zip(table.rows, colophon.rows, strict=True):
         trpr = row._tr.get_or_add_trPr()
         # Rows a little under the grid line leave room for the paragraph Word needs after
@@ -245,7 +277,7 @@ def _colophon(d: DocxDocument, plan: Plan) -> None:
         trpr.append(_el("w:trHeight", val=str(spec.LINE_PITCH * item.height - COLOPHON_ROW_SLACK),
                         hRule="exact"))
         cell = row.cells[0]
-        cell.width = spec.TEXT_WIDTH * 635  # EMU per twip
+        cell.width = plan.style.text_width * 635  # EMU per twip
         p = cell.paragraphs[0]
         _format_paragraph(p, item, plan, line_twips=spec.LINE_PITCH - COLOPHON_ROW_SLACK)
         _add_segs(p, item, plan)
@@ -266,8 +298,12 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     section = d.sections[0]
     _page_number_footer(section.footer, odd=True)
     _page_number_footer(section.even_page_footer, odd=False)
+    room = 0
     for item in plan.items:
-        _add_item(d, item, plan)
+        # The red rule's border adds room below the 文号 line; the blank line after it gives
+        # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
+        _add_item(d, item, plan, spec.LINE_PITCH - room if room else None)
+        room = red_rule_room(plan.style) if item.red_rule else 0
     if plan.colophon is not None:
         _colophon(d, plan)
     when = doc.date or dt.date(1980, 1, 1)
