@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, _stdout, stderr = run_cli("build", str(EXAMPLE), "-o", str(out))
     assert code == 0, stderr
     return out
+
+
+MEASURED = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a measured figure; every figure is printed in a "measured" section after the run."""
+    return request.config.stash.setdefault(MEASURED, []).append
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    figures = config.stash.get(MEASURED, [])
+    if figures:
+        terminalreporter.section("measured")
+        for line in figures:
+            terminalreporter.write_line(line)
