@@ -108,7 +108,7 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
-@click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (one call for all).")
+@click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (all files at once).")
 def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool) -> None:
     """Build every document of a project folder (its reportgen.yaml).
 

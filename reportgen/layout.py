@@ -6,8 +6,13 @@ pages known; the docx writer and the terminal preview both draw from it, so the
 preview shows the pages the .docx will have.
 
 Widths are in grid cells: a CJK character or full-width punctuation mark is one
-cell, a half-width digit or Latin letter half a cell (autospace is turned off in
-the .docx, so no extra space appears between the two).
+cell, a half-width digit or Latin letter half a cell. These are the metrics of the
+fonts the standard names (仿宋_GB2312 and its kin have half-width ASCII), with no
+extra space between CJK and digits or Latin (autospace off) and no punctuation
+hanging past the margin; the .docx asks for exactly that, and the PDF step makes
+LibreOffice render it so (see reportgen.writers.pdf), so one set of metrics serves
+the .docx, the PDF and the preview. tests/test_render_pdf.py compares every line
+of the example PDFs with these predictions.
 """
 
 from __future__ import annotations
@@ -23,13 +28,23 @@ from . import spec
 from .model import Document, Heading, Paragraph, Run, Table, plain
 from .spec import Style
 
-# Lines may not start with these (closing punctuation) …
-NO_LINE_START = set("，。、；：？！）》」』】〕〗〉”’…—·%‰℃,.;:?!)]}")
+# Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
+# 省略号 …… and 破折号 —— may start a line but are never split (5.1.4, 5.1.5): units()
+# keeps each pair whole.
+NO_LINE_START = set("，。、；：？！）》」』】〕〗〉”’·%‰℃,.;:?!)]}")
 # … nor end with these (opening punctuation).
 NO_LINE_END = set("（《「『【〔〖〈“‘([{")
+# Closing marks that a following digit or Latin word stays with, and opening marks that
+# stay with a preceding one: LibreOffice does not break "，2020", "》App" or "2020（"
+# (measured, tests/test_linebreak_rules.py), and curly quotes keep to any half-width
+# neighbour ("1%“", "”a").
+GLUE_AFTER = set("，。、）》」』】〕〗〉”’")
+GLUE_BEFORE = set("（《「『【〔〖〈“‘")
+QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
 UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千百十岁%‰号")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[A-Za-z])")
 
 
 def char_cells(ch: str) -> float:
@@ -46,13 +61,16 @@ def cells(text: str) -> float:
 
 
 def units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words/numbers (with a CJK unit), …… and ——."""
+    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters.
+
+    A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there.
+    """
     out: list[str] = []
     i = 0
     while i < len(text):
         m = _WORD.match(text, i)
         if m:
-            out.append(m.group(0))
+            out.extend(_AFTER_HYPHEN.split(m.group(0)))
             i = m.end()
             continue
         if text.startswith(("……", "——"), i):
@@ -64,13 +82,39 @@ def units(text: str) -> list[str]:
     return out
 
 
+def can_break(before: str, after: str) -> bool:
+    """Whether a line may end after the unit ``before`` and the next begin with ``after``.
+
+    Closing punctuation may not start a line, opening punctuation may not end one
+    (禁则); and the renderer keeps a digit or Latin word with a closing mark before it
+    or an opening mark or …… after it (GLUE_AFTER, GLUE_BEFORE).
+
+    Measured against LibreOffice 7.4 on every pair of these classes
+    (tests/test_linebreak_rules.py): the one difference left is that LibreOffice splits
+    a …… or —— between its two characters when the line end falls there ("…|…，"),
+    which GB/T 15834-2011 5.1.4/5.1.5 forbids; here the pair moves down whole.
+    """
+    first, last = after[0], before[-1]
+    if first in NO_LINE_START or last in NO_LINE_END:
+        return False
+    if last in GLUE_AFTER and first.isascii() and first.isalnum():
+        return False
+    if (first in GLUE_BEFORE or first == "…") and last.isascii() and last.isalnum():
+        return False
+    if first == last == "—":
+        return False  # ———— stays whole
+    return not ((first in QUOTES_OPEN and last.isascii()) or (last in QUOTES_CLOSE and first.isascii()))
+
+
 def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: float = 0.0,
                 left: float = 0.0, right: float = 0.0) -> list[str]:
     """Break a paragraph into lines the way a CJK renderer does.
 
     ``width`` is the line in cells, ``first_indent``/``left``/``right`` indents in cells.
-    A line never starts with closing punctuation nor ends with opening punctuation:
-    the unit before the break moves down with it (kinsoku by push-down).
+    Lines break only where :func:`can_break` allows: a line never starts with closing
+    punctuation nor ends with opening punctuation; when the unit that does not fit
+    may not start a line, the units before it move down with it (kinsoku by
+    push-down, never by hanging punctuation into the margin).
     """
     if not text:
         return [""]
@@ -95,18 +139,12 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
             lines[-1].append(unit)
             used += w
             continue
-        carry: list[str] = []
+        carry = [unit]
         current = lines[-1]
-        # Closing punctuation may not open the next line: take units down with it.
-        if unit[0] in NO_LINE_START:
-            while len(current) > 1 and current[-1][0] in NO_LINE_START:
-                carry.insert(0, current.pop())
-            if len(current) > 1:
-                carry.insert(0, current.pop())
-        # Opening punctuation may not end this line.
-        while len(current) > 1 and current[-1][-1] in NO_LINE_END:
+        # Move units down until the line may end where it now does.
+        while len(current) > 1 and not can_break(current[-1], carry[0]):
             carry.insert(0, current.pop())
-        lines.append([*carry, unit])
+        lines.append(carry)
         avail = width - left - right
         used = sum(cells(u) for u in lines[-1])
     return ["".join(line) for line in lines]

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,20 @@ def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def kitchen_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """examples/kitchen-sink built once with PDFs."""
     return build_pdfs(KITCHEN_SINK, tmp_path_factory.mktemp("kitchen-pdf"))
+
+
+MEASURED = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a measured figure; every figure is printed in a "measured" section after the run."""
+    return request.config.stash.setdefault(MEASURED, []).append
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    figures = config.stash.get(MEASURED, [])
+    if figures:
+        terminalreporter.section("measured")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -3,7 +3,8 @@
 python-docx's own template carries a 350 KB styles part (most of the save time) and a
 ``ja-JP`` East Asian theme language that sends CJK text to Japanese fallback fonts.
 This package has only what the writer uses: GB/T 9704 page defaults, a Normal style
-on the 579-twip grid with widow control and autospace off, and a Footer style.
+on the 579-twip grid with widow control, hanging punctuation and autospace off, and a
+Footer style.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def styles_xml(style: Style) -> str:
 <w:styles xmlns:w="{W_NS}">
 <w:docDefaults>
 <w:rPrDefault><w:rPr>{rfonts(f.fangsong, f.latin)}<w:kern w:val="2"/><w:sz w:val="{body_size}"/><w:szCs w:val="{body_size}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
-<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
+<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
 <w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr>

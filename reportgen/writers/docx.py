@@ -120,9 +120,12 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
         bdr.append(_el("w:bottom", val="single", sz=str(plan.style.red_rule_sz), space=str(RED_RULE_SPACE_PT),
                        color=plan.style.red))
         _insert_ordered(ppr, bdr, seq)
-    # Written on every paragraph: LibreOffice ignores these in the style (measured: a
-    # 3.2 pt gap between 2020 and 年 with autoSpaceDN only in Normal).
-    for tag in ("w:widowControl", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
+    # The line-breaking assumptions of reportgen.layout, on every paragraph so that no style
+    # or default can change them: no widow control, no punctuation hanging past the margin
+    # (overflowPunct, which OOXML turns on when it is absent), no extra space between CJK and
+    # digits or Latin (autoSpaceDE/DN). Word follows them; LibreOffice's DOCX import inverts
+    # overflowPunct and drops autoSpaceDE/DN, which writers/pdf.py makes up for.
+    for tag in ("w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
         _insert_ordered(ppr, _el(tag, val="0"), seq)
     cell = _cell_twips(item.size)
     if item.right_tab:

@@ -1,8 +1,10 @@
 """A laid-out Plan → pages of text for the terminal.
 
 Each page is the 22 × 28 grid: one grid cell is two terminal columns (a CJK character
-is two columns wide, a digit one). The page number stands under each page, right on
-odd pages and left on even ones, as it will be printed.
+is two columns wide, a digit one). Lines are broken exactly as the layout predicts
+them, and a line stands on the grid row that holds its baseline (a line taller than
+one row, like the organ mark, on its last row), as in the printed page. The page
+number stands under each page, right on odd pages and left on even ones.
 """
 
 from __future__ import annotations
@@ -55,9 +57,10 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
             text = _place(line, item, index == 0, width)
             if item.role == "doc_number" or item.role == "signers":
                 text = _doc_number_line(item, width)
-            pages[page - 1][row - 1] = styler(text, item.role)
-            if item.red_rule and row < lines_per_page:
-                pages[page - 1][row] = styler("=" * int(width * 2), "red_rule")
+            base_row = row + item.grid_lines - 1
+            pages[page - 1][base_row - 1] = styler(text, item.role)
+            if item.red_rule and base_row < lines_per_page:
+                pages[page - 1][base_row] = styler("=" * int(width * 2), "red_rule")
     if plan.colophon is not None:
         colophon = plan.colophon
         rows = [line for r in colophon.rows for line in r.lines]
