@@ -123,7 +123,9 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
     cell = _cell_twips(item.size)
     if item.right_tab:
         tabs = _el("w:tabs")
-        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(item.right or 1) * cell)))
+        # 签发人 居右空一字 [7.2.6]; 印发日期 右空一字 (its item.right) [7.4.3].
+        right = item.right or spec.SIGNERS_RIGHT
+        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(right * cell))))
         _insert_ordered(ppr, tabs, seq)
     height = line_twips or spec.LINE_PITCH * item.grid_lines
     if item.red_rule:
@@ -174,7 +176,7 @@ def _add_segs(p: DocxParagraph, item: Item, plan: Plan) -> None:
 def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-def]
     """"— n —" in 4号宋体: odd pages right, even pages left, one 字 in [7.5]."""
     p = footer.paragraphs[0]
-    cell = _cell_twips(spec.COLOPHON_SIZE)
+    cell = round(_cell_twips(spec.COLOPHON_SIZE) * spec.PAGE_NUMBER_INDENT)
     ppr = p._p.get_or_add_pPr()
     ind = _el("w:ind", right=str(cell), firstLine="0") if odd else _el("w:ind", left=str(cell), firstLine="0")
     _insert_ordered(ppr, ind, PPR_SEQ)
