@@ -183,7 +183,7 @@ def classify(view: DocxView) -> Structure:
         first = after_title[0]
         text = strip_all(first.text)
         if (text.endswith(("：", ":")) and "。" not in text and "如下" not in text and cells(text) <= 60
-                and heading_marker(text) is None):
+                and heading_marker(text) is None and not text.startswith("附件")):
             s.roles[first.index] = Role("to")
             body_start_index = first.index
     # --- attachments, signature block, 附件说明 ------------------------------------------
@@ -331,6 +331,8 @@ def _title(rest: list[Para], s: Structure, has_head: bool, view: DocxView) -> in
     big = first.size >= spec.TITLE_SIZE - 2 or _font_kind_of(first) == "xiaobiaosong"
     if first.align == "center" and big:
         unsure = None
+    elif has_head and (first.align == "center" or big):
+        unsure = None  # the first line under the 版头 is the title; its format is for the rules to judge
     elif first.align == "center" or big:
         unsure = "居中或字大，但不都是 centred or large, not both"
     elif (cells(text) <= 40 and not text.endswith((*tuple(SENTENCE_END), "：", ":"))

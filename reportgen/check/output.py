@@ -71,8 +71,11 @@ def as_dict(report: CheckReport) -> dict[str, Any]:
 
 def rules_table() -> str:
     """Every rule with its severity, element and clause (for ``reportgen check --rules``)."""
+    from ..layout import cells
+
     lines = []
     for rule_id, rule in RULES.items():
         clause = f"[{rule.clause}]" if rule.clause else ""
-        lines.append(f"{rule_id:28} {rule.severity:7} {rule.element:6} {clause:10} {rule.summary}")
+        element = rule.element + " " * max(10 - round(cells(rule.element) * 2), 0)
+        lines.append(f"{rule_id:28} {rule.severity:7} {element} {clause:10} {rule.summary}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import spec
 from ..layout import break_lines, cells
@@ -47,11 +47,11 @@ RULES: dict[str, Rule] = {
                               "every paragraph on the grid: exact line spacing, a multiple of 579 twips"),
     "grid.widow-control": Rule("行距", "warning", "5.2.3",
                                "widow/orphan control off (else LibreOffice leaves 21-line pages)"),
-    "font.name": Rule("字体", "error", "7", "the font kind of each element in every rFonts slot "
+    "font.name": Rule("字体", "error", "5.2.2, 7", "the font kind of each element in every rFonts slot "
                       "(eastAsia, ascii, hAnsi): 小标宋 title, 黑体 一、, 楷体 （一）, 仿宋 body …"),
-    "font.theme": Rule("字体", "error", "7",
+    "font.theme": Rule("字体", "error", "5.2.2, 7",
                        "no theme font (asciiTheme, eastAsiaTheme …) overriding the named font"),
-    "font.size": Rule("字号", "error", "7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
+    "font.size": Rule("字号", "error", "5.2.2, 7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
     "text.color": Rule("颜色", "error", "5.2.4", "text is black except the organ mark and the red rule"),
     "copy-number.format": Rule("版头", "error", "7.2.1", "份号: 6 Arabic digits"),
     "organ-mark.color": Rule("版头", "error", "7.2.4", "发文机关标志 in red"),
@@ -187,8 +187,9 @@ class Checker:
         return self.view.sections[min(p.section, len(self.view.sections) - 1)]
 
     def line_cells(self, p: Para) -> float:
-        width = self.section(p).text_width or spec.TEXT_WIDTH
-        return width / p.cell
+        # Positions are judged on the standard's type area: a wrong page size or margin is its own
+        # finding (page.*), not a reason to call every right-aligned line misplaced as well.
+        return spec.TEXT_WIDTH / p.cell
 
     def right_gap(self, p: Para) -> float:
         """Cells between the end of the (one-line) text and the right edge of the type area."""
@@ -272,20 +273,18 @@ class Checker:
                          "只指定行网格 type=lines", where=where, severity="warning")
 
     def _grid_lines(self, sec: SectionInfo) -> int:
-        height = (sec.page_height or spec.PAGE_HEIGHT) - (sec.margins.get("top") or 0) \
-            - (sec.margins.get("bottom") or 0)
+        """Lines the grid's pitch gives in the standard's type area (page.* judge the area itself)."""
         if not sec.grid_pitch:
             return 0
-        return int(height // sec.grid_pitch)
+        return int(spec.TEXT_HEIGHT // sec.grid_pitch)
 
     def grid(self) -> None:
         pitch = spec.LINE_PITCH
-        last = self.view.paras[-1] if self.view.paras else None
         for p in self.view.paras:
             if p.in_table:
                 continue
-            if p is last and p.blank and p.index > 1 and self.paras[p.index - 1].in_table:
-                continue  # the paragraph Word requires after a table at the end
+            if p.blank and p.line_rule == "exact" and p.line is not None and p.line <= 20:
+                continue  # a spacer of 1 pt at most (Word needs a paragraph after a closing table)
             extra = sum(b.space * 20 + round(b.sz * 20 / 8) for side, b in p.borders.items()
                         if side in ("top", "bottom") and b.visible)
             if p.line_rule == "exact" and p.line:
@@ -498,7 +497,7 @@ class Checker:
                          f"右对齐制表位 at {spec.SIGNERS_RIGHT:g} 字 from the right edge", p)
 
     def _tab_gap(self, p: Para) -> float | None:
-        width = self.section(p).text_width or spec.TEXT_WIDTH
+        width = spec.TEXT_WIDTH  # as line_cells: on the standard's type area
         if "\t" in p.text:
             stops = [pos for val, pos in p.tabs if val in ("right", "end")]
             if not stops:
@@ -732,12 +731,19 @@ class Checker:
             problems.append("用阿拉伯数字 Arabic numerals")
         elif m.group("m").startswith("0") or m.group("d").startswith("0"):
             problems.append("月、日不编虚位 no leading zero")
+        else:
+            import datetime as dt
+
+            try:
+                dt.date(*(int(x) for x in m.group("y", "m", "d")))
+            except ValueError:
+                problems.append("不是有效日期 not a real date")
         if re.search(r"\s", text):
             problems.append("中间不加空格 no spaces")
         if problems:
             y, mo, d = m.group("y", "m", "d")
             fixed = f"{int(y)}年{int(mo)}月{int(d)}日" if all(x.isdigit() for x in (y, mo, d)) \
-                else "2020年12月15日 的形式"
+                and "not a real date" not in problems[-1] else "2020年12月15日 的形式"
             self.add("date.format", f"日期 “{text}”：" + "，".join(problems), f"写成 {fixed}", p,
                      element=element)
 
@@ -807,7 +813,7 @@ class Checker:
 
     def _printer(self, p: Para) -> None:
         text = strip_all(p.text)
-        m = re.search(r"(\S*\d{4}\s*年.*日)\s*印\s*发$", text)
+        m = re.search(r"((?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.*?日)\s*印\s*发$", text)
         if m is None:
             self.add("colophon.printer", "印发日期应写成“2020年12月15日印发” date followed by 印发",
                      "印发机关左空一字，印发日期右空一字并加“印发”", p)
@@ -818,12 +824,7 @@ class Checker:
             self.add("colophon.printer", "没有印发机关 no printing organ before the date",
                      "印发机关左空一字，印发日期右空一字", p)
         self._colophon_indent(p, cc=False)
-        if "\t" in p.text:
-            gap = self._tab_gap(p)
-        elif p.align == "right" or not name:
-            gap = self.right_gap(p)
-        else:
-            gap = self.right_gap(p)
+        gap = self._tab_gap(p)  # a right tab stop, else the line's own right edge (spaces, alignment)
         if gap is None or abs(gap - spec.COLOPHON_INDENT) > spec.POSITION_TOLERANCE:
             now = "没有右对齐制表位 no right tab stop" if gap is None else f"右空 {gap:.1f} 字"
             self.add("colophon.printer", f"印发日期应右空一字 the date ends one 字 from the right ({now})",
@@ -861,8 +862,7 @@ class Checker:
         if all(p.in_table for p in real) and len({p.table for p in real}) == 1 and real[0].table is not None:
             table = self.view.tables[real[0].table]
             width = table.width
-            if width is not None and abs(mm(width - (self.section(real[0]).text_width or spec.TEXT_WIDTH))) \
-                    > spec.PAGE_TOLERANCE_MM:
+            if width is not None and abs(mm(width - spec.TEXT_WIDTH)) > spec.PAGE_TOLERANCE_MM:
                 self.add("colophon.rules",
                          f"版记表格宽 {mm(width):.1f} mm，应与版心等宽 as wide as the type area",
                          "表格宽度 = 版心宽度 156 mm", real[0])
@@ -940,8 +940,9 @@ class Checker:
             want = f"左对齐，左缩进 {one:g} 字 left, one 字 in"
             now = f"{_align_name(p.align)}, {gap:.1f} 字"
         if not ok:
-            which = "单页码 odd" if odd else "双页码 even"
-            self.add("page-number.position", f"{which}页码位置 position ({now})", want, where=place)
+            which = "页码 page number" if not self.view.even_and_odd else (
+                "单页码 odd page number" if odd else "双页码 even page number")
+            self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
 
 
 def _align_name(align: str) -> str:
@@ -959,8 +960,3 @@ def _size_name(size: float) -> str:
 def _cn_level(level: int) -> str:
     return "一二三四"[level - 1]
 
-
-@dataclass
-class Result:
-    findings: list[Finding] = field(default_factory=list)
-    structure: Structure | None = None
