@@ -698,3 +698,74 @@ def test_documents_converted_by_libreoffice(tmp_path: Path) -> None:
     title = plain.structure.roles[1]
     assert title.role == "title" and title.unsure
     assert any(f.rule == "classify.unsure" and f.paragraph == 1 for f in plain.findings)
+
+
+# ------------------------------------------------------------------------- pieces
+
+
+def test_text_patterns() -> None:
+    from reportgen.check.classify import cn_value, doc_number_match, heading_marker
+
+    assert [cn_value(t) for t in ("一", "十", "十二", "二十", "二十三", "甲")] == [1, 10, 12, 20, 23, None]
+    assert heading_marker("（十二）加强领导") == (2, 12, "（十二）", False)
+    assert heading_marker("3.认真开展调研") == (3, 3, "3.", False)
+    assert heading_marker("1.5万元用于培训") is None  # a number, not a marker
+    assert heading_marker("二．工作任务") == (1, 2, "二．", True)
+    assert heading_marker("(2)联合组建") == (4, 2, "(2)", True)
+    assert doc_number_match("宝网信办发〔2020〕38号\t签发人：张三") is not None
+    assert doc_number_match("关于转发国办发〔2020〕5号文件的通知") is None  # a title quoting a 文号
+
+
+def test_page_field_of_either_kind_is_found(tmp_path: Path) -> None:
+    """A complex PAGE field (fldChar … instrText … fldChar) counts like fldSimple."""
+    from docx import Document
+
+    from reportgen.check.docxread import field_text
+
+    d = Document()
+    p = d.sections[0].footer.paragraphs[0]
+    p.add_run("— ")
+    for kind, instr, text in (("begin", None, None), (None, " PAGE ", None), ("separate", None, None),
+                              (None, None, "7"), ("end", None, None)):
+        r = p.add_run()
+        if kind:
+            r._r.append(_el("fldChar", fldCharType=kind))
+        elif instr:
+            el = _el("instrText")
+            el.text = instr
+            r._r.append(el)
+        else:
+            r.text = text
+    p.add_run(" —")
+    assert field_text(p._p) == "— {PAGE} —"
+    nested = _el("fldSimple", instr=" NUMPAGES ")
+    assert field_text(nested) == ""
+
+
+def test_grid_snapping_without_exact_spacing_is_a_warning(tmp_path: Path) -> None:
+    """Single spacing on a 579-twip line grid snaps to 22 lines in Word only: warn, do not fail."""
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt, Twips
+
+    d = Document()
+    sect = d.sections[0]._sectPr
+    _set(sect, "w:docGrid", type="lines", linePitch=str(spec.LINE_PITCH))
+    title = d.add_paragraph()
+    title.alignment = 1  # centred
+    title.add_run("关于做好网络安全工作的通知").font.size = Pt(22)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Twips(spec.LINE_PITCH)
+    title.paragraph_format.space_after = 0
+    body = d.add_paragraph("为做好网络安全工作，现将有关事项通知如下。")
+    body.paragraph_format.space_after = 0
+    body.paragraph_format.line_spacing = 1.0
+    path = tmp_path / "snap.docx"
+    d.save(str(path))
+    spacing = [f for f in check_file(path).findings if f.rule == "grid.line-spacing"]
+    assert [(f.severity, f.paragraph, f.unsure) for f in spacing] == [("warning", 2, False)]
+    assert "snaps to the grid" in spacing[0].message
+    _set(sect, "w:docGrid", linePitch="360")  # a grid of 35 lines: nothing to snap to
+    d.save(str(path))
+    spacing = [f for f in check_file(path).findings if f.rule == "grid.line-spacing"]
+    assert [(f.severity, f.paragraph) for f in spacing] == [("error", 2)]

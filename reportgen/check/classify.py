@@ -41,6 +41,19 @@ DOC_NUMBER = re.compile(
 DATE_LOOSE = re.compile(
     r"^(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*日$")
+
+
+def doc_number_match(text: str) -> re.Match[str] | None:
+    """The 发文字号 of a line that is one (maybe with 签发人 after it), None otherwise.
+
+    The whole number part must match, so that a title quoting a 文号 (关于转发国办发〔2020〕5号
+    文件的通知) is not taken for one.
+    """
+    number_part = re.split(r"[\t　 ]*签发人", strip_all(text))[0].strip()
+    m = DOC_NUMBER.match(number_part)
+    return m if m is not None and m.end() == len(number_part) else None
+
+
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
 SECRECY = re.compile(r"^(绝密|机密|秘密)\s*([★☆*＊].*)?$")
 URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
@@ -269,10 +282,9 @@ def _colophon(paras: list[Para], s: Structure) -> int:
 
 
 def _head(window: list[Para], s: Structure, by_index: dict[int, Para]) -> int:
-    number = next((p for p in window if DOC_NUMBER.match(strip_all(p.text).split("\t")[0])
-                   and cells(strip_all(p.text)) <= 60), None)
+    number = next((p for p in window if doc_number_match(p.text) and cells(strip_all(p.text)) <= 60), None)
     before = [p for p in window if number is None or p.index < number.index]
-    marks = [p for p in before if red_text(p) and not DOC_NUMBER.match(strip_all(p.text))]
+    marks = [p for p in before if red_text(p) and not doc_number_match(p.text)]
     if not marks and number is not None:
         candidates = [p for p in before if p.align == "center"]
         if candidates:

@@ -18,11 +18,11 @@ from ..spec import Style
 from .classify import (
     CC,
     DATE_LOOSE,
-    DOC_NUMBER,
     NOTE_ITEM,
     ROLE_ELEMENTS,
     Role,
     Structure,
+    doc_number_match,
     is_red,
     strip_all,
 )
@@ -446,9 +446,7 @@ class Checker:
             self._red_rule(self.paras[self.s.of("organ_mark")[-1]], [])
 
     def _doc_number(self, p: Para) -> None:
-        text = strip_all(p.text)
-        number_part = re.split(r"[\t　 ]*签发人", text)[0].strip()
-        m = DOC_NUMBER.match(number_part)
+        m = doc_number_match(p.text)
         if m is None:
             return
         open_, close = spec.DOC_NUMBER_BRACKETS
