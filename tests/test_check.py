@@ -666,8 +666,11 @@ HTML = """<html><head><meta charset="utf-8"></head><body>
 """
 
 
-def test_documents_converted_by_libreoffice(tmp_path: Path) -> None:
+def test_documents_converted_by_libreoffice(tmp_path: Path, ours: dict[str, Path]) -> None:
     soffice = _soffice()
+    resaved = tmp_path / "resaved"
+    resaved.mkdir()
+    shutil.copy(ours["full"], resaved / "full.docx")
     (tmp_path / "gongwen.html").write_text(HTML, encoding="utf-8")
     plain_text = "关于做好网络安全工作的通知\n\n各单位：\n\n一、总体要求\n\n坚持总体国家安全观。\n"
     (tmp_path / "plain.txt").write_text(plain_text, encoding="utf-8")
@@ -675,7 +678,7 @@ def test_documents_converted_by_libreoffice(tmp_path: Path) -> None:
         result = subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
              "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path),
-             str(tmp_path / "gongwen.html"), str(tmp_path / "plain.txt")],
+             str(tmp_path / "gongwen.html"), str(tmp_path / "plain.txt"), str(resaved / "full.docx")],
             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     report = check_file(tmp_path / "gongwen.docx")
@@ -698,6 +701,11 @@ def test_documents_converted_by_libreoffice(tmp_path: Path) -> None:
     title = plain.structure.roles[1]
     assert title.role == "title" and title.unsure
     assert any(f.rule == "classify.unsure" and f.paragraph == 1 for f in plain.findings)
+    # Our document re-saved by LibreOffice (its own styles.xml, settings and footers) still passes.
+    again = check_file(tmp_path / "full.docx")
+    assert again.errors == 0 and again.warnings == 0, [(f.rule, f.place) for f in again.findings]
+    assert Counter(r.role for r in again.structure.roles.values()) == \
+        Counter(r.role for r in check_file(ours["full"]).structure.roles.values())
 
 
 # ------------------------------------------------------------------------- pieces

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import spec
 from ..layout import cells
+from ..spec import Style
 from .docxread import DocxView, Para
 
 CN_SMALL = "一二三四五六七八九十"
@@ -137,6 +138,21 @@ def heading_marker(text: str) -> tuple[int, int | None, str, bool] | None:
     return None
 
 
+def font_kind(name: str | None, style: Style | None = None) -> str | None:
+    """The font kind (field of spec.Fonts) a font name belongs to, None when unknown."""
+    if not name:
+        return None
+    if style is not None:
+        for kind, value in vars(style.fonts).items():
+            if value and value == name and kind != "latin":
+                return kind
+    low = name.lower()
+    for kind, fragments in spec.FONT_KIND_FRAGMENTS:
+        if any(f in low for f in fragments):
+            return kind
+    return None
+
+
 def strip_all(text: str) -> str:
     return text.strip(" \t\n\u3000\xa0")
 
@@ -186,10 +202,10 @@ def classify(view: DocxView) -> Structure:
         window.append(p)
         if len(window) >= 14:
             break
-    head_end = _head(window, s, by_index)  # index of the last head paragraph, 0 when none
+    head_end = _head(window, s)  # index of the last head paragraph, 0 when none
     # --- the title and 主送 -------------------------------------------------------------
     rest = [p for p in main if head_end < p.index < colophon_start]
-    title_end = _title(rest, s, head_end > 0, view)
+    title_end = _title(rest, s, head_end > 0)
     after_title = [p for p in rest if p.index > title_end]
     body_start_index = title_end
     if after_title:
@@ -281,7 +297,7 @@ def _colophon(paras: list[Para], s: Structure) -> int:
     return start
 
 
-def _head(window: list[Para], s: Structure, by_index: dict[int, Para]) -> int:
+def _head(window: list[Para], s: Structure) -> int:
     number = next((p for p in window if doc_number_match(p.text) and cells(strip_all(p.text)) <= 60), None)
     before = [p for p in window if number is None or p.index < number.index]
     marks = [p for p in before if red_text(p) and not doc_number_match(p.text)]
@@ -333,7 +349,7 @@ def _head(window: list[Para], s: Structure, by_index: dict[int, Para]) -> int:
     return end
 
 
-def _title(rest: list[Para], s: Structure, has_head: bool, view: DocxView) -> int:
+def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
     """Mark the title lines; return the index of the last (the head's end when there is none)."""
     if not rest:
         s.notes.append((None, "没有找到标题 no title found"))
@@ -367,8 +383,6 @@ def _title(rest: list[Para], s: Structure, has_head: bool, view: DocxView) -> in
 
 
 def _font_kind_of(p: Para) -> str | None:
-    from .rules import font_kind
-
     for run in p.runs:
         if run.text.strip():
             return font_kind(run.fonts["eastAsia"].name)

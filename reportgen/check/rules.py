@@ -23,6 +23,7 @@ from .classify import (
     Role,
     Structure,
     doc_number_match,
+    font_kind,
     is_red,
     strip_all,
 )
@@ -37,14 +38,24 @@ class Rule:
     summary: str
 
 
+def _mm(twips: float) -> str:
+    return f"{twips / spec.TWIPS_PER_MM:.0f} mm"
+
+
+PAPER = f"A4 {_mm(spec.PAGE_WIDTH)} × {_mm(spec.PAGE_HEIGHT)}"
+MARGINS = (f"上 {_mm(spec.MARGIN_TOP)} 下 {_mm(spec.MARGIN_BOTTOM)} 左 {_mm(spec.MARGIN_LEFT)} "
+           f"右 {_mm(spec.MARGIN_RIGHT)}")
+TYPE_AREA = f"版心 {_mm(spec.TEXT_WIDTH)} × {_mm(spec.TEXT_HEIGHT)}"
+PITCH_PT = f"{spec.LINE_PITCH / spec.TWIPS_PER_PT:g} 磅 pt"
+
 RULES: dict[str, Rule] = {
-    "page.size": Rule("页面设置", "error", "5.1", "A4 纸 210 mm × 297 mm (±1 mm)"),
+    "page.size": Rule("页面设置", "error", "5.1", f"{PAPER} (±{spec.PAGE_TOLERANCE_MM:g} mm)"),
     "page.margins": Rule("页面设置", "error", "5.2.1",
-                         "天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm: right 26 mm, bottom 35 mm (±1 mm)"),
-    "grid.doc-grid": Rule("页面设置", "error", "5.2.3",
-                          "文档网格 docGrid of type lines whose pitch gives 22 lines in the type area"),
-    "grid.line-spacing": Rule("行距", "error", "5.2.3",
-                              "every paragraph on the grid: exact line spacing, a multiple of 579 twips"),
+                         f"margins {MARGINS} ({TYPE_AREA}, ±{spec.PAGE_TOLERANCE_MM:g} mm)"),
+    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "文档网格 docGrid of type lines whose pitch gives "
+                          f"{spec.LINES_PER_PAGE} lines in the type area"),
+    "grid.line-spacing": Rule("行距", "error", "5.2.3", "every paragraph on the grid: exact line spacing, "
+                              f"a multiple of {spec.LINE_PITCH} twips ({PITCH_PT})"),
     "grid.widow-control": Rule("行距", "warning", "5.2.3",
                                "widow/orphan control off (else LibreOffice leaves 21-line pages)"),
     "font.name": Rule("字体", "error", "5.2.2, 7", "the font kind of each element in every rFonts slot "
@@ -95,7 +106,8 @@ RULES: dict[str, Rule] = {
     "colophon.printer": Rule("版记", "error", "7.4.3", "印发机关 left, 印发日期 + 印发 right, 右空一字"),
     "colophon.indent": Rule("版记", "error", "7.4.2", "抄送 and 印发机关 左右各空一字"),
     "colophon.rules": Rule("版记", "error", "7.4.1",
-                           "full-width rules: first and last 0.35 mm, the ones between 0.25 mm"),
+                           f"full-width rules: first and last {spec.COLOPHON_THICK_MM} mm, "
+                           f"the ones between {spec.COLOPHON_THIN_MM} mm"),
     "colophon.order": Rule("版记", "error", "7.4", "抄送 above 印发; nothing after the 版记"),
     "page-number.missing": Rule("页码", "error", "7.5", "every page numbered (page 1 too)"),
     "page-number.format": Rule("页码", "error", "7.5", "— 1 —: Arabic page number between 一字线 (—)"),
@@ -129,21 +141,6 @@ class Finding:
 def excerpt(text: str, n: int = 12) -> str:
     flat = strip_all(text).replace("\n", "⏎").replace("\t", " ")
     return flat if len(flat) <= n else flat[:n] + "…"
-
-
-def font_kind(name: str | None, style: Style | None = None) -> str | None:
-    """The font kind (field of spec.Fonts) a font name belongs to, None when unknown."""
-    if not name:
-        return None
-    if style is not None:
-        for kind, value in vars(style.fonts).items():
-            if value and value == name and kind != "latin":
-                return kind
-    low = name.lower()
-    for kind, fragments in spec.FONT_KIND_FRAGMENTS:
-        if any(f in low for f in fragments):
-            return kind
-    return None
 
 
 def mm(twips: float) -> float:
@@ -205,10 +202,6 @@ class Checker:
         start = (p.left + p.first_line) / p.cell + cells(lead)
         return width - start - cells(core)
 
-    def start(self, p: Para) -> float:
-        """Cells from the left edge of the type area to the first character."""
-        return self.line_cells(p) - self.right_gap(p) - cells(strip_all(p.text))
-
     # --- running all --------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
@@ -239,10 +232,10 @@ class Checker:
             w, h = sec.page_width, sec.page_height
             if w is None or h is None:
                 self.add("page.size", "未设置纸张大小 no paper size set (Word then uses Letter)",
-                         "页面设置 → 纸张 A4 (210 × 297 mm)", where=where)
+                         f"页面设置 → 纸张 {PAPER}", where=where)
             elif abs(mm(w - spec.PAGE_WIDTH)) > tol or abs(mm(h - spec.PAGE_HEIGHT)) > tol:
-                self.add("page.size", f"纸张 paper {mm(w):.1f} × {mm(h):.1f} mm，应为 A4 210 × 297 mm",
-                         "页面设置 → 纸张 A4 (210 × 297 mm), 纵向 portrait", where=where)
+                self.add("page.size", f"纸张 paper {mm(w):.1f} × {mm(h):.1f} mm，应为 {PAPER}",
+                         f"页面设置 → 纸张 {PAPER}, 纵向 portrait", where=where)
             wanted = {"top": spec.MARGIN_TOP, "bottom": spec.MARGIN_BOTTOM, "left": spec.MARGIN_LEFT,
                       "right": spec.MARGIN_RIGHT}
             names = {"top": "上 top", "bottom": "下 bottom", "left": "左 left", "right": "右 right"}
@@ -256,7 +249,7 @@ class Checker:
                     off.append(f"{names[side]} {shown}（应为 {mm(value):.0f} mm）")
             if off:
                 self.add("page.margins", "页边距 margins: " + "，".join(off),
-                         "页边距 上37 下35 左28 右26 mm，装订线 0 (版心 156 × 225 mm)", where=where)
+                         f"页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
             lines = self._grid_lines(sec)
             if sec.grid_type in (None, "default") or sec.grid_pitch is None:
                 self.add("grid.doc-grid", "没有文档网格 no line grid (docGrid type=lines)",
@@ -265,7 +258,7 @@ class Checker:
             elif lines != spec.LINES_PER_PAGE:
                 self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page "
                          f"(linePitch {sec.grid_pitch})",
-                         f"每页 {spec.LINES_PER_PAGE} 行: linePitch {spec.LINE_PITCH} (28.95 pt)",
+                         f"每页 {spec.LINES_PER_PAGE} 行: linePitch {spec.LINE_PITCH} ({PITCH_PT})",
                          where=where)
             elif sec.grid_type != "lines":
                 self.add("grid.doc-grid", f"网格类型 grid type {sec.grid_type}: LibreOffice 7 lays a "
@@ -534,7 +527,8 @@ class Checker:
             return
         if found is None:
             self.add("red-rule.missing", "发文字号下没有红色分隔线 no red rule under the 文号",
-                     f"给发文字号段落加红色下框线 (bottom border, {spec.RED}, 1–1.5 pt)", anchor)
+                     f"给发文字号段落加红色下框线 (bottom border, {spec.RED}, "
+                     f"{self.style.red_rule_sz / 8:g} 磅 pt)", anchor)
             return
         p, bdr = found
         if not is_red(bdr.color):
@@ -847,8 +841,9 @@ class Checker:
                 problems.append(f"{name} {bdr.mm:.2f} mm（应为 {wanted:.2f}）")
         if problems:
             self.add("colophon.rules", "版记分隔线 rules: " + "，".join(problems),
-                     f"首末条 {spec.COLOPHON_THICK_MM} mm（1 磅），"
-                     f"中间 {spec.COLOPHON_THIN_MM} mm（0.75 磅），与版心等宽", rows[0])
+                     f"首末条 {spec.COLOPHON_THICK_MM} mm（{self.style.colophon_thick_sz / 8:g} 磅），"
+                     f"中间 {spec.COLOPHON_THIN_MM} mm（{self.style.colophon_thin_sz / 8:g} 磅），与版心等宽",
+                     rows[0])
 
     def _rule_lines(self, rows: list[Para]) -> list[Border | None] | None:
         """The rules above, between and below the 版记 rows, from table or paragraph borders."""
@@ -863,7 +858,7 @@ class Checker:
             if width is not None and abs(mm(width - spec.TEXT_WIDTH)) > spec.PAGE_TOLERANCE_MM:
                 self.add("colophon.rules",
                          f"版记表格宽 {mm(width):.1f} mm，应与版心等宽 as wide as the type area",
-                         "表格宽度 = 版心宽度 156 mm", real[0])
+                         f"表格宽度 = 版心宽度 {_mm(spec.TEXT_WIDTH)}", real[0])
             return table.lines
         lines: list[Border | None] = [real[0].borders.get("top")]
         for a, b in itertools.pairwise(real):
