@@ -100,6 +100,7 @@ def main() -> None:
       reportgen render report data/baoji-2020.yaml -o report.docx
       reportgen preview examples/baoji-2020 --doc summary
       reportgen new data/baoji-2020.yaml
+      reportgen check out/宝网信办发〔2020〕38号.docx
     """
 
 
@@ -301,6 +302,69 @@ def new(data_file: Path, out_file: Path | None, force: bool) -> None:
         _fail(exc)
     click.echo(f"{result.target}: {result.blanks} 项待填 values to fill in for {result.year + 1} "
                f"({result.year}'s values are kept as comments)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
+              help="human: grouped findings in Chinese and English; json: every finding, for programs.")
+@click.option("--roles", is_flag=True, help="Also list the element found for every paragraph.")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Check against this project's house style (fonts, rules, 抄送 full stop).")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | None, list_rules: bool) -> None:
+    """Check .docx files against GB/T 9704-2012 (any .docx, not only reportgen's).
+
+    Exit status 0 when no file has an error (warnings alone pass), 1 otherwise.
+
+    \b
+    Examples:
+      reportgen check out/宝网信办发〔2020〕38号.docx
+      reportgen check --format json out/*.docx
+      reportgen check --rules
+    """
+    import json
+
+    from . import spec
+    from .check import check_file
+    from .check.output import as_dict, human, rules_table
+
+    if list_rules:
+        click.echo(rules_table())
+        return
+    if not files:
+        raise click.UsageError("give one or more .docx files (or --rules)")
+    style = spec.DEFAULT_STYLE
+    if project_dir is not None:
+        from .project import load_project
+
+        try:
+            style = load_project(project_dir).style
+        except ReportgenError as exc:
+            _fail(exc)
+    failed = False
+    results: list[dict[str, object]] = []
+    for path in files:
+        try:
+            report = check_file(path, style)
+        except ReportgenError as exc:
+            failed = True
+            problem = exc.problems[0]
+            if fmt == "json":
+                results.append({"file": str(path), "ok": False, "error": problem.message,
+                                "hint": problem.hint})
+            else:
+                click.echo(f"错误 error: {problem.format()}", err=True)
+            continue
+        failed = failed or report.errors > 0
+        if fmt == "json":
+            results.append(as_dict(report))
+        else:
+            click.echo(human(report, roles))
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failed, "files": results}, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

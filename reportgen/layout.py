@@ -355,11 +355,11 @@ def _bold_ordinals(segs: list[Seg]) -> list[Seg]:
 
 
 def _body_item(role: str, segs: list[Seg], **kw: object) -> Item:
-    item = Item(role, segs, first_line=2.0, **kw)  # type: ignore[arg-type]
+    item = Item(role, segs, first_line=spec.BODY_INDENT, **kw)  # type: ignore[arg-type]
     return item
 
 
-HEADING_FONTS = ("heiti", "kaiti", "fangsong", "fangsong")
+HEADING_FONTS = spec.HEADING_FONTS
 
 
 def _blocks(blocks: list, style: Style) -> list[Item]:
@@ -445,7 +445,8 @@ def _doc_number_lines(doc: Document, style: Style) -> list[Item]:
     if not doc.is_upward:
         return [Item("doc_number", [Seg(number)], align="center", red_rule=True)]
     if not doc.signers:
-        return [Item("doc_number", [Seg(number)], align="left", first_line=1.0, red_rule=True)]
+        return [Item("doc_number", [Seg(number)], align="left", first_line=spec.UPWARD_NUMBER_INDENT,
+                     red_rule=True)]
     groups = ["　".join(doc.signers[k : k + 2]) for k in range(0, len(doc.signers), 2)]
     column = style.chars_per_line - 1 - max(cells(g) for g in groups)
     items: list[Item] = []
@@ -457,7 +458,7 @@ def _doc_number_lines(doc: Document, style: Style) -> list[Item]:
         else:
             segs += [Seg(names, "kaiti", tab_before=True)]
         items.append(Item("doc_number" if last else "signers", segs, align="left",
-                          first_line=1.0 if last else 0.0, red_rule=last,
+                          first_line=spec.UPWARD_NUMBER_INDENT if last else 0.0, red_rule=last,
                           tab_pos=column - (cells(SIGNER_LABEL) if first else 0)))
     return items
 
@@ -485,20 +486,23 @@ def build_items(doc: Document, style: Style) -> list[Item]:
     if doc.attachment_note:
         items.append(Item("blank"))
         names = doc.attachment_note
+        # 左空二字; continuation lines align with the first name (hanging indent) [7.3.4].
         if len(names) == 1:
-            items.append(Item("attachment_note", [Seg(f"附件：{names[0]}")], first_line=-3.0, left=5.0))
+            items.append(Item("attachment_note", [Seg(f"附件：{names[0]}")], first_line=-3.0,
+                              left=spec.ATTACHMENT_NOTE_INDENT + 3.0))
         else:
             # 附件：1.名称 — the numbers of later lines stand under the first one, and a long
             # name wraps under its own first character [7.3.4].
             for k, name in enumerate(names, 1):
                 label = "附件：" if k == 1 else ""
                 items.append(Item("attachment_note", [Seg(f"{label}{k}.{name}")],
-                                  first_line=-cells(f"{label}{k}."), left=2.0 + cells(f"附件：{k}.")))
+                                  first_line=-cells(f"{label}{k}."),
+                                  left=spec.ATTACHMENT_NOTE_INDENT + cells(f"附件：{k}.")))
     if doc.signature or doc.date:
         _signature(items, doc, style)
     if doc.note:
         note = doc.note if doc.note.startswith("（") else f"（{doc.note}）"
-        items.append(Item("note", [Seg(note)], first_line=2.0))
+        items.append(Item("note", [Seg(note)], first_line=spec.BODY_INDENT))
     for index, attachment in enumerate(doc.attachments, 1):
         label = "附件" if len(doc.attachments) == 1 else f"附件{index}"
         items.append(Item("attachment_label", [Seg(label, "heiti")], align="left", page_break_before=True))
@@ -522,15 +526,16 @@ def _signature(items: list[Item], doc: Document, style: Style) -> None:
         items.append(Item("blank", keep_next=True))
     name = doc.signature or ""
     if style.sealed:
-        date_right = 4.0
-        name_right = date_right + (cells(date_text) - cells(name)) / 2 if date_text else 4.0
+        date_right = spec.SEALED_DATE_RIGHT
+        name_right = date_right + (cells(date_text) - cells(name)) / 2 if date_text else date_right
         name_right = max(name_right, 0.0)
     else:
-        name_right = 2.0
-        date_right = max(2.0, name_right + cells(name) - 2.0 - cells(date_text))
-        if cells(date_text) > cells(name) - 2.0:
-            date_right = 2.0
-            name_right = 2.0 + cells(date_text) - (cells(name) - 2.0)
+        edge, shift = spec.UNSEALED_SIGNATURE_RIGHT, spec.UNSEALED_DATE_SHIFT
+        name_right = edge
+        date_right = max(edge, name_right + cells(name) - shift - cells(date_text))
+        if cells(date_text) > cells(name) - shift:
+            date_right = edge
+            name_right = edge + cells(date_text) - (cells(name) - shift)
     if name:
         items.append(Item("signature", [Seg(name)], align="right", right=name_right, keep_next=True))
     if date_text:
@@ -637,14 +642,16 @@ def _colophon(doc: Document, style: Style) -> Colophon:
     width = style.text_width / 20 / size
     if doc.cc:
         text = "抄送：" + "，".join(doc.cc) + ("。" if style.cc_full_stop else "")
-        item = Item("cc", [Seg(text, size=size)], align="left", left=1 + 3, right=1,
+        indent = spec.COLOPHON_INDENT
+        item = Item("cc", [Seg(text, size=size)], align="left", left=indent + 3, right=indent,
                     first_line=-3, size=size)
-        item.lines = break_lines(text, width, first_indent=-3, left=4, right=1)
+        item.lines = break_lines(text, width, first_indent=-3, left=indent + 3, right=indent)
         rows.append(item)
     if doc.printer or doc.print_date:
         date = (fmt_date(doc.print_date) + "印发") if doc.print_date else ""
         item = Item("printer", [Seg(doc.printer or "", size=size), Seg(date, size=size, tab_before=True)],
-                    align="left", left=1, right=1, right_tab=True, size=size)
+                    align="left", left=spec.COLOPHON_INDENT, right=spec.COLOPHON_INDENT, right_tab=True,
+                    size=size)
         item.lines = [item.text]
         rows.append(item)
     return Colophon(rows)

@@ -57,6 +57,32 @@ ORGAN_MARK_TOP_MM = 35.0
 # Red rule under the 文号 [7.2.7].
 RED_RULE_BELOW_MM = 4.0
 
+# --- Positions in characters (字) of the element's own size -----------------
+# Shared by the layout (which places the elements) and the checker (which measures them).
+BODY_INDENT = 2.0  # every paragraph and heading: first line 左空二字 [7.3.3]
+UPWARD_NUMBER_INDENT = 1.0  # 上行文: 发文字号 居左空一字 [7.2.5]
+SIGNERS_RIGHT = 1.0  # 签发人 block 居右空一字 [7.2.6]
+ATTACHMENT_NOTE_INDENT = 2.0  # 附件说明 左空二字 [7.3.4]
+SEALED_DATE_RIGHT = 4.0  # sealed document: 成文日期 右空四字 [7.3.5.1]
+UNSEALED_SIGNATURE_RIGHT = 2.0  # unsealed: 署名 右空二字 [7.3.5.2]
+UNSEALED_DATE_SHIFT = 2.0  # unsealed: the date starts two 字 right of the signature [7.3.5.2]
+COLOPHON_INDENT = 1.0  # 抄送, 印发机关 and 印发日期: 左右各空一字 [7.4.2, 7.4.3]
+PAGE_NUMBER_INDENT = 1.0  # 页码: odd pages 右空一字, even pages 左空一字 [7.5]
+
+# --- Formats --------------------------------------------------------------------
+DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号 in the 发文字号 [7.2.5]
+PAGE_NUMBER_DASH = "—"  # 一字线 (U+2014) on both sides of the page number [7.5]
+# 版记 rules [7.4.1]: the first and last thick, the ones between thin.
+COLOPHON_THICK_MM = 0.35
+COLOPHON_THIN_MM = 0.25
+
+# --- What the checker tolerates --------------------------------------------------
+PAGE_TOLERANCE_MM = 1.0  # paper size and margins, ± [5.2.1]
+INDENT_TOLERANCE = 0.3  # 字, on indents measured from the paragraph properties
+POSITION_TOLERANCE = 0.5  # 字, on positions that also depend on text widths (dates, signatures)
+SIZE_TOLERANCE_PT = 0.25
+RULE_TOLERANCE_MM = 0.05  # line thickness: ¼-pt steps are 0.09 mm apart
+
 # Level markers of the four heading levels [7.3.3].
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -132,6 +158,52 @@ class Page:
 # A house style must leave room for a readable grid.
 MIN_CHARS_PER_LINE = 20
 MIN_LINES_PER_PAGE = 15
+
+
+# Font kind (a field of Fonts) of every level of heading [7.3.3]: 一、黑体 （一）楷体 1.（1）仿宋.
+HEADING_FONTS = ("heiti", "kaiti", "fangsong", "fangsong")
+
+# Font kind and size (pt) of every element [7.2–7.5]. A font kind of None: the standard names none
+# (份号 is only "3号 Arabic numerals"). The 发文机关标志's size is not fixed [7.2.4], hence None.
+ELEMENT_FORMATS: dict[str, tuple[str | None, float | None]] = {
+    "copy_number": (None, BODY_SIZE),
+    "secrecy": ("heiti", BODY_SIZE),
+    "urgency": ("heiti", BODY_SIZE),
+    "organ_mark": ("xiaobiaosong", None),
+    "doc_number": ("fangsong", BODY_SIZE),
+    "signers": ("kaiti", BODY_SIZE),  # the names; the label 签发人： is 仿宋
+    "title": ("xiaobiaosong", TITLE_SIZE),
+    "to": ("fangsong", BODY_SIZE),
+    "body": ("fangsong", BODY_SIZE),
+    "heading1": (HEADING_FONTS[0], BODY_SIZE),
+    "heading2": (HEADING_FONTS[1], BODY_SIZE),
+    "heading3": (HEADING_FONTS[2], BODY_SIZE),
+    "heading4": (HEADING_FONTS[3], BODY_SIZE),
+    "attachment_note": ("fangsong", BODY_SIZE),
+    "signature": ("fangsong", BODY_SIZE),
+    "date": ("fangsong", BODY_SIZE),
+    "note": ("fangsong", BODY_SIZE),
+    "attachment_label": ("heiti", BODY_SIZE),
+    "attachment_title": ("xiaobiaosong", TITLE_SIZE),
+    "cc": ("fangsong", COLOPHON_SIZE),
+    "printer": ("fangsong", COLOPHON_SIZE),
+    "page_number": ("songti", COLOPHON_SIZE),
+}
+
+# Names offices give each font kind, as lower-case fragments: a font whose name contains one of
+# them is of that kind (仿宋_GB2312, 方正仿宋_GBK, FangSong …). Checked in this order, so that
+# 仿宋 and 小标宋 are not taken for 宋体.
+FONT_KIND_FRAGMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fangsong", ("仿宋", "fangsong", "fang song", "fzfsk", "fzfs")),
+    ("xiaobiaosong", ("小标宋", "xiaobiaosong", "xbsong", "fzxbs")),
+    ("kaiti", ("楷体", "楷", "kaiti", "kai ti", "fzkt", "ukai")),
+    ("heiti", ("黑体", "simhei", "heiti", "hei ti", "fzht")),
+    ("songti", ("宋体", "simsun", "songti", "nsimsun", "song ti", "fzss")),
+)
+
+FONT_KIND_NAMES = {
+    "fangsong": "仿宋", "heiti": "黑体", "kaiti": "楷体", "xiaobiaosong": "小标宋", "songti": "宋体",
+}
 
 
 @dataclass(frozen=True)

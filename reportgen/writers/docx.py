@@ -130,7 +130,8 @@ def _format_paragraph(p: DocxParagraph, item: Item, plan: Plan, line_twips: int 
     cell = _cell_twips(item.size)
     if item.right_tab:
         tabs = _el("w:tabs")
-        tabs.append(_el("w:tab", val="right", pos=str(plan.style.text_width - round(item.right or 1) * cell)))
+        right = round(item.right or spec.SIGNERS_RIGHT)  # 签发人 and 印发日期 右空一字 [7.2.6, 7.4.3]
+        tabs.append(_el("w:tab", val="right", pos=str(plan.style.text_width - right * cell)))
         _insert_ordered(ppr, tabs, seq)
     elif item.tab_pos is not None:
         tabs = _el("w:tabs")
@@ -209,7 +210,7 @@ def _add_segs(p: DocxParagraph, item: Item, plan: Plan) -> None:
 def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-def]
     """"— n —" in 4号宋体: odd pages right, even pages left, one 字 in [7.5]."""
     p = footer.paragraphs[0]
-    cell = _cell_twips(spec.COLOPHON_SIZE)
+    cell = round(_cell_twips(spec.COLOPHON_SIZE) * spec.PAGE_NUMBER_INDENT)
     ppr = p._p.get_or_add_pPr()
     ind = _el("w:ind", right=str(cell), firstLine="0") if odd else _el("w:ind", left=str(cell), firstLine="0")
     _insert_ordered(ppr, ind, PPR_SEQ)
