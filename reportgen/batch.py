@@ -22,6 +22,7 @@ from .spec import Style
 
 if TYPE_CHECKING:
     from .project import DocumentSpec, Project
+    from .years import YearsConfig
 
 IN_FLIGHT_PER_WORKER = 4  # queued jobs per worker: enough to keep it busy, little memory
 
@@ -48,12 +49,14 @@ class Job:
     root: Path | None = None
     output: str | None = None
     place: Place = field(default_factory=Place)
+    contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig | None = None
 
 
 def project_jobs(project: Project, specs: list[DocumentSpec]) -> list[Job]:
     """One job per document of a project, with the project's shared data and house style."""
     return [Job(s.name, s.template, tuple(project.data + s.data), project.style, s.style, project.root,
-                s.output, s.place) for s in specs]
+                s.output, s.place, project.contracts + s.contracts, s.years) for s in specs]
 
 
 @dataclass
@@ -64,7 +67,8 @@ class Result:
     output: str | None = None
     data: bytes | None = None
     pages: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # why it failed (warnings included)
+    warnings: list[Problem] = field(default_factory=list)  # of a document that was rendered
     path: Path | None = None  # set by the parent once written
 
     @property
@@ -93,11 +97,12 @@ def render_job(job: Job) -> Result:
 
     try:
         style = make_style(job.style, job.base_style, job.place)
-        rendered = render_document(job.name, job.template, list(job.data), style, job.root, job.output)
+        rendered = render_document(job.name, job.template, list(job.data), style, job.root, job.output,
+                                   job.contracts, job.years)
         data = write_docx(rendered.plan, rendered.document)
     except ReportgenError as exc:
         return Result(job.name, problems=exc.problems)
-    return Result(job.name, rendered.output, data, rendered.plan.pages)
+    return Result(job.name, rendered.output, data, rendered.plan.pages, warnings=rendered.warnings)
 
 
 def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:

@@ -8,28 +8,37 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .errors import ReportgenError
+from .errors import Problem, ReportgenError
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from .batch import Result
+    from .spec import Style
+    from .years import YearsConfig
 
 EXIT_ERROR = 1
 PROGRESS_MIN_DOCUMENTS = 10  # smaller builds end before a bar would tell anything
 
 
+def _echo_problems(problems: list[Problem], document: str | None = None) -> None:
+    """Each problem on stderr, after the name of its document when a build has several."""
+    prefix = f"{document}: " if document else ""
+    for problem in problems:
+        label = "错误 error" if problem.severity == "error" else "警告 warning"
+        click.echo(f"{label}: {prefix}{problem.format()}", err=True)
+
+
 def _fail(exc: ReportgenError) -> None:
     """Print every problem of an error, then exit 1."""
-    for problem in exc.problems:
-        label = "错误 error" if problem.severity == "error" else "警告 warning"
-        click.echo(f"{label}: {problem.format()}", err=True)
+    _echo_problems(exc.problems)
     sys.exit(EXIT_ERROR)
 
 
@@ -38,6 +47,54 @@ def _progress(total: int) -> ProgressBar[int] | None:
     if total < PROGRESS_MIN_DOCUMENTS or not sys.stderr.isatty():
         return None
     return click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True)
+
+
+@dataclass
+class _Job:
+    """One document to run through the pipeline, from a project or from the command line."""
+
+    name: str
+    template: str
+    data: list[Path]
+    style: Style
+    base: Path
+    output: str | None = None
+    contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig | None = None
+
+
+def _prev_years(previous: tuple[Path, ...], years: YearsConfig | None = None) -> YearsConfig | None:
+    """--prev FILE...: last year's data given on the command line replaces the project's."""
+    from .years import YearsConfig
+
+    if not previous:
+        return years
+    return YearsConfig(previous=list(previous), rollup=years.rollup if years else None)
+
+
+_prev_option = click.option(
+    "--prev", "previous", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="Last year's data file, seen by templates as `prev` (default: DATA's name one year earlier).")
+
+
+def _jobs(source: str, data: tuple[Path, ...], names: tuple[str, ...],
+          contracts: tuple[Path, ...] = (), previous: tuple[Path, ...] = ()) -> list[_Job]:
+    """SOURCE is a project folder (documents selected by name) or a TEMPLATE with DATA files."""
+    from . import spec
+    from .project import load_project, make_style
+
+    if _is_project(source):
+        project = load_project(Path(source))
+        specs = [project.find(n) for n in names] if names else project.documents
+        return [_Job(s.name, s.template, project.data + s.data,
+                     make_style(s.style, project.style, s.place), project.root, s.output,
+                     project.contracts + s.contracts + list(contracts),
+                     _prev_years(previous, s.years)) for s in specs]
+    if not data:
+        raise ReportgenError(f"{source} is not a project folder and no DATA was given",
+                             hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
+    return [_Job(Path(source).name.removesuffix(".md.j2"), source, list(data), spec.DEFAULT_STYLE,
+                 Path.cwd(), None, list(contracts), _prev_years(previous))]
 
 
 def _is_project(path: str) -> bool:
@@ -56,6 +113,8 @@ def main() -> None:
       reportgen build examples/baoji-2020 -o out/
       reportgen render report data/baoji-2020.yaml -o report.docx
       reportgen preview examples/baoji-2020 --doc summary
+      reportgen new data/baoji-2020.yaml
+      reportgen check out/宝网信办发〔2020〕38号.docx
     """
 
 
@@ -64,7 +123,7 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
-@click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (one call for all).")
+@click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (all files at once).")
 @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
               help="Documents rendered at once (default: the number of CPUs).")
 def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool,
@@ -101,7 +160,9 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 
     with bar or contextlib.nullcontext():
         results, summary = build_all(jobs, target, workers or default_workers(), done, summary)
-    failures = [(r.name, p) for r in results for p in r.problems]
+    for result in results:  # warnings, then every failure with its place, in project order
+        _echo_problems(result.warnings + result.problems, result.name)
+    failed = summary.failed > 0
     written = [r.path for r in results if r.path is not None]
     if pdf and written:
         from .writers.pdf import convert
@@ -110,12 +171,10 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
             for path in convert(written, target):
                 click.echo(f"pdf: {path}")
         except ReportgenError as exc:
-            failures.extend(("pdf", p) for p in exc.problems)
-    for name, problem in failures:
-        label = "错误 error" if problem.severity == "error" else "警告 warning"
-        click.echo(f"{label}: {name}: {problem.format()}", err=True)
+            _echo_problems(exc.problems, "pdf")
+            failed = True
     click.echo(summary.line(), err=True)
-    if failures:
+    if failed:
         sys.exit(EXIT_ERROR)
 
 
@@ -125,7 +184,11 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The .docx file to write.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
-def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool) -> None:
+@click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A contract (schema and rules) the data must meet, besides the template's own.")
+@_prev_option
+def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
+           contracts: tuple[Path, ...], previous: tuple[Path, ...]) -> None:
     """Render one document from a TEMPLATE (built-in name or .md.j2 path) and DATA files.
 
     \b
@@ -138,7 +201,8 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool) -> 
 
     try:
         rendered = render_document(out_file.stem, template, list(data), spec.DEFAULT_STYLE,
-                                   Path.cwd())
+                                   Path.cwd(), contracts=list(contracts), years=_prev_years(previous))
+        _echo_problems(rendered.warnings)
         write_atomic(out_file, write_docx(rendered.plan, rendered.document))
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
         if pdf:
@@ -155,7 +219,9 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool) -> 
 @click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--doc", "name", help="Which document of the project to show (default: all).")
 @click.option("--markup", is_flag=True, help="Show the rendered 公文 markup instead of pages.")
-def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool) -> None:
+@_prev_option
+def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
+            previous: tuple[Path, ...]) -> None:
     """Show the draft in the terminal: pages of 22 lines × 28 characters.
 
     SOURCE is a project folder, or a TEMPLATE followed by DATA files.
@@ -165,31 +231,162 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool)
       reportgen preview examples/baoji-2020 --doc summary
       reportgen preview report data/baoji-2020.yaml
     """
-    from . import spec
-    from .project import load_project, make_style, render_document
+    from .project import render_document
     from .writers.text import ansi_styler, render_text
 
     try:
-        if _is_project(source):
-            project = load_project(Path(source))
-            specs = [project.find(name)] if name else project.documents
-            jobs = [(s.name, s.template, project.data + s.data,
-                     make_style(s.style, project.style, s.place), project.root) for s in specs]
-        else:
-            if not data:
-                raise ReportgenError(f"{source} is not a project folder and no DATA was given",
-                                     hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
-            jobs = [("preview", source, list(data), spec.DEFAULT_STYLE, Path.cwd())]
-        for job_name, template, paths, style, base in jobs:
-            rendered = render_document(job_name, template, paths, style, base)
+        jobs = _jobs(source, data, (name,) if name else (), previous=previous)
+        for job in jobs:
+            rendered = render_document(job.name, job.template, job.data, job.style, job.base,
+                                       contracts=job.contracts, years=job.years)
+            _echo_problems(rendered.warnings)
             if len(jobs) > 1:
-                click.echo(f"### {job_name}")
+                click.echo(f"### {job.name}")
             if markup:
                 click.echo(rendered.markup)
             else:
                 click.echo(render_text(rendered.plan, ansi_styler))
     except ReportgenError as exc:
         _fail(exc)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("data", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--doc", "names", multiple=True, help="Check only this document of the project (repeatable).")
+@click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A further contract (schema and rules) the data must meet.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@_prev_option
+def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contracts: tuple[Path, ...],
+             strict: bool, previous: tuple[Path, ...]) -> None:
+    """Check data, contracts, templates and 公文 elements; report every problem at once.
+
+    SOURCE is a project folder, or a TEMPLATE followed by DATA files. Nothing is written.
+    Exit 1 on errors; warnings alone exit 0 unless --strict.
+
+    \b
+    Examples:
+      reportgen validate examples/baoji-2020
+      reportgen validate report data/baoji-2020.yaml --strict
+    """
+    from .contract import unique
+    from .project import render_document
+
+    try:
+        jobs = _jobs(source, data, names, contracts, previous)
+    except ReportgenError as exc:
+        _fail(exc)
+    seen: list[Problem] = []
+    for job in jobs:
+        try:
+            problems = render_document(job.name, job.template, job.data, job.style, job.base, job.output,
+                                       job.contracts, job.years).warnings
+        except ReportgenError as exc:
+            problems = exc.problems
+        fresh = [p for p in unique(problems) if p not in seen]
+        seen.extend(fresh)
+        _echo_problems(fresh)
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        mark = "✗" if errors or (strict and warnings) else "✓"
+        click.echo(f"{mark} {job.name}: {errors} 错误 errors, {warnings} 警告 warnings")
+    failed = any(p.severity == "error" for p in seen) or (strict and bool(seen))
+    sys.exit(EXIT_ERROR if failed else 0)
+
+
+@main.command()
+@click.argument("data_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The new file (default: DATA_FILE's name with the next year, e.g. baoji-2021.yaml).")
+@click.option("--force", is_flag=True, help="Replace the new file if it already exists.")
+def new(data_file: Path, out_file: Path | None, force: bool) -> None:
+    """Start next year's data file from this year's DATA_FILE.
+
+    Same keys, structure and comments; every value emptied, with this year's value kept
+    as a comment on its line; `year` advanced; a list keeps one empty item.
+
+    \b
+    Example:
+      reportgen new data/baoji-2020.yaml      # writes data/baoji-2021.yaml
+    """
+    from .errors import OutputError, Place
+    from .project import write_atomic
+    from .scaffold import scaffold
+
+    try:
+        result = scaffold(data_file, out_file)
+        if result.target.exists() and not force:
+            raise OutputError(f"{result.target} already exists", place=Place(str(result.target)),
+                              hint="add --force to replace it, or give another name with -o")
+        write_atomic(result.target, result.text.encode("utf-8"))
+    except ReportgenError as exc:
+        _fail(exc)
+    click.echo(f"{result.target}: {result.blanks} 项待填 values to fill in for {result.year + 1} "
+               f"({result.year}'s values are kept as comments)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
+              help="human: grouped findings in Chinese and English; json: every finding, for programs.")
+@click.option("--roles", is_flag=True, help="Also list the element found for every paragraph.")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Check against this project's house style (fonts, rules, 抄送 full stop).")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | None, list_rules: bool) -> None:
+    """Check .docx files against GB/T 9704-2012 (any .docx, not only reportgen's).
+
+    Exit status 0 when no file has an error (warnings alone pass), 1 otherwise.
+
+    \b
+    Examples:
+      reportgen check out/宝网信办发〔2020〕38号.docx
+      reportgen check --format json out/*.docx
+      reportgen check --rules
+    """
+    import json
+
+    from . import spec
+    from .check import check_file
+    from .check.output import as_dict, human, rules_table
+
+    if list_rules:
+        click.echo(rules_table())
+        return
+    if not files:
+        raise click.UsageError("give one or more .docx files (or --rules)")
+    style = spec.DEFAULT_STYLE
+    if project_dir is not None:
+        from .project import load_project
+
+        try:
+            style = load_project(project_dir).style
+        except ReportgenError as exc:
+            _fail(exc)
+    failed = False
+    results: list[dict[str, object]] = []
+    for path in files:
+        try:
+            report = check_file(path, style)
+        except ReportgenError as exc:
+            failed = True
+            problem = exc.problems[0]
+            if fmt == "json":
+                results.append({"file": str(path), "ok": False, "error": problem.message,
+                                "hint": problem.hint})
+            else:
+                click.echo(f"错误 error: {problem.format()}", err=True)
+            continue
+        failed = failed or report.errors > 0
+        if fmt == "json":
+            results.append(as_dict(report))
+        else:
+            click.echo(human(report, roles))
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failed, "files": results}, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

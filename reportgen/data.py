@@ -8,6 +8,7 @@ line and column, so that later checks can point at the exact place.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,9 @@ from .errors import DataError, Place, Problem
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a year's facts are a few kB; refuse absurd files early
 MAX_NODES = 200_000  # after alias expansion: stops "billion laughs" alias bombs
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Characters XML 1.0 cannot hold: a .docx cannot carry them, so they are refused by field name.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -64,6 +68,17 @@ def _walk(node: Any, path: str, file: str, places: dict[str, Place], budget: lis
             mark = item.start_mark
             places[sub] = Place(file, mark.line + 1, mark.column + 1, sub)
             _walk(item, sub, file, places, budget)
+    elif node.tag == _TIMESTAMP:
+        # PyYAML raises a bare ValueError for 2020-02-30; catch it here, where the place is known.
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(node.value[:10])
+        except ValueError as exc:
+            mark = node.start_mark
+            raise DataError(f"not a real date: {node.value} ({exc})",
+                            place=Place(file, mark.line + 1, mark.column + 1, path or None),
+                            hint="write an existing date as YYYY-MM-DD") from None
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[str, Place]]:
@@ -98,8 +113,9 @@ def _parse(raw: bytes, name: str) -> tuple[Any, dict[str, Place]]:
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 text (byte {exc.start})", place=Place(name),
                         hint="save the file as UTF-8") from None
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # checks for unprintable characters already
         node = loader.get_single_node()
         places: dict[str, Place] = {}
         if node is None:
@@ -116,10 +132,17 @@ def _parse(raw: bytes, name: str) -> tuple[Any, dict[str, Place]]:
             problem = f"tag not allowed in data: {problem.split('tag')[-1].strip()}"
             hint = "data files hold plain values only; remove the !tag"
         raise DataError(problem, place=Place(name, line, col), hint=hint) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise DataError(f"control character U+{exc.character:04X} is not allowed in data",
+                        place=Place(name, line, col),
+                        hint="delete it (it often comes with text pasted from another program)") from None
     except yaml.YAMLError as exc:
         raise DataError(f"invalid YAML: {exc}", place=Place(name)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return value, places
 
 
@@ -152,3 +175,26 @@ def load_facts(paths: list[Path], display: list[str] | None = None) -> Facts:
     if problems:
         raise DataError(problems)
     return facts
+
+
+def illegal_characters(facts: Facts) -> list[Problem]:
+    """Text values holding characters that XML (and so a .docx) cannot store, by key path."""
+    problems: list[Problem] = []
+
+    def visit(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, _path(path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, _path(path, index))
+        elif isinstance(value, str):
+            found = XML_ILLEGAL.search(value)
+            if found:
+                problems.append(Problem(
+                    f"contains the control character U+{ord(found.group()):04X}, "
+                    "which a .docx cannot hold",
+                    facts.place(path), "delete it; it often comes with text pasted from another program"))
+
+    visit(facts.values, "")
+    return problems

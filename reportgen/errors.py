@@ -84,3 +84,7 @@ class FilterError(ReportgenError, ValueError):
 
 class OutputError(ReportgenError):
     """An output file that cannot be written."""
+
+
+class CheckError(ReportgenError):
+    """A file given to ``reportgen check`` that cannot be read as a .docx."""

@@ -71,6 +71,15 @@ def _is_undefined(value: Any) -> bool:
     return any(cls.__name__.endswith("Undefined") for cls in type(value).__mro__)
 
 
+def _undefined_detail(value: Any) -> str:
+    """What the undefined value says about itself ("'prev.x' is not in ..."), when it can."""
+    try:
+        text = getattr(value, "_undefined_message", None)
+    except Exception:  # a stand-in whose attributes refuse to be read
+        return ""
+    return f": {text}" if isinstance(text, str) and text else ""
+
+
 def _fail(name: str, what_zh: str, value: Any, what_en: str, hint: str | None = None) -> FilterError:
     return FilterError(f"{name}: {what_zh}，得到 {_show(value)} ({what_en})", hint=hint)
 
@@ -85,7 +94,8 @@ def _reject_common(name: str, value: Any, what_zh: str, what_en: str) -> None:
         raise _fail(name, f"{what_zh}，值为空", value, f"{what_en}, got nothing",
                     hint="在数据中填写该值 (fill in the value in the data)")
     if _is_undefined(value):
-        raise FilterError(f"{name}: {what_zh}，但值未定义 ({what_en}, the value is undefined)",
+        raise FilterError(f"{name}: {what_zh}，但值未定义 ({what_en}, the value is undefined"
+                          f"{_undefined_detail(value)})",
                           hint="检查数据中是否缺少该字段或拼写有误 "
                                "(check the data for a missing or misspelt key)")
 

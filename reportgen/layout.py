@@ -6,14 +6,20 @@ pages known; the docx writer and the terminal preview both draw from it, so the
 preview shows the pages the .docx will have.
 
 Widths are in grid cells: a CJK character or full-width punctuation mark is one
-cell, a half-width digit or Latin letter half a cell (autospace is turned off in
-the .docx, so no extra space appears between the two).
+cell, a half-width digit or Latin letter half a cell. These are the metrics of the
+fonts the standard names (仿宋_GB2312 and its kin have half-width ASCII), with no
+extra space between CJK and digits or Latin (autospace off) and no punctuation
+hanging past the margin; the .docx asks for exactly that, and the PDF step makes
+LibreOffice render it so (see reportgen.writers.pdf), so one set of metrics serves
+the .docx, the PDF and the preview. tests/test_render_pdf.py compares every line
+of the example PDFs with these predictions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,13 +29,23 @@ from . import spec
 from .model import Document, Heading, Paragraph, Run, Table, plain
 from .spec import Style
 
-# Lines may not start with these (closing punctuation) …
-NO_LINE_START = set("，。、；：？！）》」』】〕〗〉”’…—·%‰℃,.;:?!)]}")
+# Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
+# 省略号 …… and 破折号 —— may start a line but are never split (5.1.4, 5.1.5): units()
+# keeps each pair whole.
+NO_LINE_START = set("，。、；：？！）》」』】〕〗〉”’·%‰℃,.;:?!)]}")
 # … nor end with these (opening punctuation).
 NO_LINE_END = set("（《「『【〔〖〈“‘([{")
+# Closing marks that a following digit or Latin word stays with, and opening marks that
+# stay with a preceding one: LibreOffice does not break "，2020", "》App" or "2020（"
+# (measured, tests/test_linebreak_rules.py), and curly quotes keep to any half-width
+# neighbour ("1%“", "”a").
+GLUE_AFTER = set("，。、）》」』】〕〗〉”’")
+GLUE_BEFORE = set("（《「『【〔〖〈“‘")
+QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
 UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千百十岁%‰号")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+_AFTER_HYPHEN = re.compile(r"(?<=-)(?=[A-Za-z])")
 
 
 @lru_cache(maxsize=8192)
@@ -51,8 +67,41 @@ _UNIT = re.compile(f"{_WORD.pattern}|……|——|.", re.S)
 
 
 def units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words/numbers (with a CJK unit), …… and ——."""
-    return _UNIT.findall(text)
+    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters.
+
+    A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there.
+    """
+    found = _UNIT.findall(text)
+    if "-" not in text:
+        return found
+    out: list[str] = []
+    for unit in found:
+        out.extend(_AFTER_HYPHEN.split(unit))
+    return out
+
+
+def can_break(before: str, after: str) -> bool:
+    """Whether a line may end after the unit ``before`` and the next begin with ``after``.
+
+    Closing punctuation may not start a line, opening punctuation may not end one
+    (禁则); and the renderer keeps a digit or Latin word with a closing mark before it
+    or an opening mark or …… after it (GLUE_AFTER, GLUE_BEFORE).
+
+    Measured against LibreOffice 7.4 on every pair of these classes
+    (tests/test_linebreak_rules.py): the one difference left is that LibreOffice splits
+    a …… or —— between its two characters when the line end falls there ("…|…，"),
+    which GB/T 15834-2011 5.1.4/5.1.5 forbids; here the pair moves down whole.
+    """
+    first, last = after[0], before[-1]
+    if first in NO_LINE_START or last in NO_LINE_END:
+        return False
+    if last in GLUE_AFTER and first.isascii() and first.isalnum():
+        return False
+    if (first in GLUE_BEFORE or first == "…") and last.isascii() and last.isalnum():
+        return False
+    if first == last == "—":
+        return False  # ———— stays whole
+    return not ((first in QUOTES_OPEN and last.isascii()) or (last in QUOTES_CLOSE and first.isascii()))
 
 
 def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: float = 0.0,
@@ -60,8 +109,10 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     """Break a paragraph into lines the way a CJK renderer does.
 
     ``width`` is the line in cells, ``first_indent``/``left``/``right`` indents in cells.
-    A line never starts with closing punctuation nor ends with opening punctuation:
-    the unit before the break moves down with it (kinsoku by push-down).
+    Lines break only where :func:`can_break` allows: a line never starts with closing
+    punctuation nor ends with opening punctuation; when the unit that does not fit
+    may not start a line, the units before it move down with it (kinsoku by
+    push-down, never by hanging punctuation into the margin).
     """
     if not text:
         return [""]
@@ -86,18 +137,12 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
             lines[-1].append(unit)
             used += w
             continue
-        carry: list[str] = []
+        carry = [unit]
         current = lines[-1]
-        # Closing punctuation may not open the next line: take units down with it.
-        if unit[0] in NO_LINE_START:
-            while len(current) > 1 and current[-1][0] in NO_LINE_START:
-                carry.insert(0, current.pop())
-            if len(current) > 1:
-                carry.insert(0, current.pop())
-        # Opening punctuation may not end this line.
-        while len(current) > 1 and current[-1][-1] in NO_LINE_END:
+        # Move units down until the line may end where it now does.
+        while len(current) > 1 and not can_break(current[-1], carry[0]):
             carry.insert(0, current.pop())
-        lines.append([*carry, unit])
+        lines.append(carry)
         avail = width - left - right
         used = sum(cells(u) for u in lines[-1])
     return ["".join(line) for line in lines]
@@ -231,6 +276,7 @@ class Seg:
     bold: bool = False
     color: str | None = None
     tab_before: bool = False
+    scale: int = 100  # character width in % (a long organ mark is condensed)
 
 
 @dataclass
@@ -249,6 +295,7 @@ class Item:
     keep_next: bool = False
     red_rule: bool = False
     right_tab: bool = False
+    tab_pos: float | None = None  # a left tab stop, in cells from the type area's left edge
     size: float = spec.BODY_SIZE
     page: int = 0  # filled by paginate (1-based)
     row: int = 0  # first grid line on that page (1-based)
@@ -321,11 +368,11 @@ def _bold_ordinals(segs: list[Seg]) -> list[Seg]:
 
 
 def _body_item(role: str, segs: list[Seg], **kw: object) -> Item:
-    item = Item(role, segs, first_line=2.0, **kw)  # type: ignore[arg-type]
+    item = Item(role, segs, first_line=spec.BODY_INDENT, **kw)  # type: ignore[arg-type]
     return item
 
 
-HEADING_FONTS = ("heiti", "kaiti", "fangsong", "fangsong")
+HEADING_FONTS = spec.HEADING_FONTS
 
 
 def _blocks(blocks: list, style: Style) -> list[Item]:
@@ -350,51 +397,101 @@ def _blocks(blocks: list, style: Style) -> list[Item]:
     return items
 
 
-def organ_mark_size(text: str) -> float:
-    """小初 at most, shrunk so the mark fits the type width [7.2.4]."""
-    width_pt = spec.TEXT_WIDTH / 20
-    return min(spec.ORGAN_MARK_MAX_SIZE, round(width_pt * 0.96 / max(cells(text), 1), 1))
+# A long organ mark keeps at least 一号 and is narrowed (character width) rather than made
+# smaller than the title; below half width it shrinks again.
+ORGAN_MARK_MIN_SIZE = spec.SIZES_PT["一号"]
+ORGAN_MARK_MIN_SCALE = 50
+
+
+def organ_mark_fit(text: str, style: Style | None = None) -> tuple[float, int]:
+    """(size in pt, character width in %) that fit the mark into the type width [7.2.4].
+
+    The house size (小初 by default) when it fits; else smaller down to 一号, then narrower
+    characters (w:w, as offices condense long names) down to 50 %, then smaller again.
+    """
+    style = style or spec.DEFAULT_STYLE
+    room = style.text_width / 20 * 0.96  # a little air at both ends
+    n = max(cells(text), 1)
+    size = style.organ_mark_size
+    if n * size <= room:
+        return size, 100
+    size = max(math.floor(room / n * 10) / 10, min(ORGAN_MARK_MIN_SIZE, size))
+    scale = min(100, int(100 * room / (n * size)))
+    if scale < ORGAN_MARK_MIN_SCALE:
+        scale = ORGAN_MARK_MIN_SCALE
+        size = math.floor(room / (n * scale / 100) * 10) / 10
+    return size, scale
+
+
+def _head_marks(doc: Document) -> list[Item]:
+    """份号 on line 1, 密级和保密期限 on line 2, 紧急程度 below them; three lines in all [7.2.1–7.2.3].
+
+    密级 keeps line 2 even without a 份号 ("顶格编排在版心左上角第二行"); 紧急程度 takes the line
+    after whatever stands above it.
+    """
+    lines: list[Item] = []
+    if doc.copy_number:
+        lines.append(Item("copy_number", [Seg(doc.copy_number)], align="left"))
+    if doc.secrecy:
+        if not lines:
+            lines.append(Item("blank"))
+        lines.append(Item("secrecy", [Seg(doc.secrecy, "heiti")], align="left"))
+    if doc.urgency:
+        lines.append(Item("urgency", [Seg(doc.urgency, "heiti")], align="left"))
+    while len(lines) < 3:
+        lines.append(Item("blank"))
+    return lines
+
+
+SIGNER_LABEL = "签发人："
+
+
+def _doc_number_lines(doc: Document, style: Style) -> list[Item]:
+    """The 发文字号 line with the red rule under it; for 上行文 also the 签发人 lines [7.2.5, 7.2.6].
+
+    上行文: the 文号 stands 居左空一字 on the line of the *last* 签发人; the names go two to a
+    line, and a wrapped line's names start under the first name of the line above. Every name
+    line therefore uses one left tab stop at the same column, chosen so that the widest line
+    ends one character from the right edge (签发人：stands just left of that column).
+    """
+    number = doc.doc_number or ""
+    if not doc.is_upward:
+        return [Item("doc_number", [Seg(number)], align="center", red_rule=True)]
+    if not doc.signers:
+        return [Item("doc_number", [Seg(number)], align="left", first_line=spec.UPWARD_NUMBER_INDENT,
+                     red_rule=True)]
+    groups = ["　".join(doc.signers[k : k + 2]) for k in range(0, len(doc.signers), 2)]
+    column = style.chars_per_line - 1 - max(cells(g) for g in groups)
+    items: list[Item] = []
+    for index, names in enumerate(groups):
+        first, last = index == 0, index == len(groups) - 1
+        segs = [Seg(number)] if last else []
+        if first:
+            segs += [Seg(SIGNER_LABEL, tab_before=True), Seg(names, "kaiti")]
+        else:
+            segs += [Seg(names, "kaiti", tab_before=True)]
+        items.append(Item("doc_number" if last else "signers", segs, align="left",
+                          first_line=spec.UPWARD_NUMBER_INDENT if last else 0.0, red_rule=last,
+                          tab_pos=column - (cells(SIGNER_LABEL) if first else 0)))
+    return items
 
 
 def build_items(doc: Document, style: Style) -> list[Item]:
     """Turn the Document into grid items in printing order (without the 版记)."""
     items: list[Item] = []
     if doc.has_head:
-        head = [doc.copy_number, doc.secrecy, doc.urgency]
-        for role, value in zip(("copy_number", "secrecy", "urgency"), head, strict=True):
-            if value:
-                font = "fangsong" if role == "copy_number" else "heiti"
-                items.append(Item(role, [Seg(value, font)], align="left"))
-        while len(items) < 3:
-            items.append(Item("blank"))
+        items += _head_marks(doc)
         if doc.organ_mark:
             mark = doc.organ_mark + style.organ_mark_suffix
-            size = organ_mark_size(mark)
-            items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=spec.RED)],
+            size, scale = organ_mark_fit(mark, style)
+            items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=style.red, scale=scale)],
                               align="center", grid_lines=2, size=size))
             items += [Item("blank"), Item("blank")]
-        number = doc.doc_number or ""
-        if doc.is_upward and doc.signers:
-            signers = doc.signers
-            first = signers[:2] if len(signers) > 2 else signers
-            segs = [Seg(number), Seg("签发人：", tab_before=True)]
-            segs.append(Seg("　".join(first), "kaiti"))
-            items.append(Item("doc_number", segs, align="left", first_line=1.0, right_tab=True,
-                              red_rule=len(signers) <= 2))
-            rest = signers[2:]
-            for k in range(0, len(rest), 2):
-                last = k + 2 >= len(rest)
-                items.append(Item("signers", [Seg("", tab_before=True),
-                                              Seg("　".join(rest[k : k + 2]), "kaiti")],
-                                  align="left", right_tab=True, red_rule=last))
-        elif doc.is_upward:
-            items.append(Item("doc_number", [Seg(number)], align="left", first_line=1.0, red_rule=True))
-        else:
-            items.append(Item("doc_number", [Seg(number)], align="center", red_rule=True))
+        items += _doc_number_lines(doc, style)
         items += [Item("blank"), Item("blank")]
     if doc.title:
-        items.append(Item("title", [Seg(doc.title, "xiaobiaosong", spec.TITLE_SIZE)], align="center",
-                          size=spec.TITLE_SIZE, keep_next=True))
+        items.append(Item("title", [Seg(doc.title, "xiaobiaosong", style.title_size)], align="center",
+                          size=style.title_size, keep_next=True))
         items.append(Item("blank"))
     if doc.to:
         items.append(Item("to", [Seg(doc.to)], align="both"))
@@ -402,24 +499,29 @@ def build_items(doc: Document, style: Style) -> list[Item]:
     if doc.attachment_note:
         items.append(Item("blank"))
         names = doc.attachment_note
+        # 左空二字; continuation lines align with the first name (hanging indent) [7.3.4].
         if len(names) == 1:
-            items.append(Item("attachment_note", [Seg(f"附件：{names[0]}")], first_line=-3.0, left=5.0))
+            items.append(Item("attachment_note", [Seg(f"附件：{names[0]}")], first_line=-3.0,
+                              left=spec.ATTACHMENT_NOTE_INDENT + 3.0))
         else:
+            # 附件：1.名称 — the numbers of later lines stand under the first one, and a long
+            # name wraps under its own first character [7.3.4].
             for k, name in enumerate(names, 1):
-                label = "附件：" if k == 1 else "　　　"
+                label = "附件：" if k == 1 else ""
                 items.append(Item("attachment_note", [Seg(f"{label}{k}.{name}")],
-                                  first_line=-3.0 - 1.0, left=6.0))
+                                  first_line=-cells(f"{label}{k}."),
+                                  left=spec.ATTACHMENT_NOTE_INDENT + cells(f"附件：{k}.")))
     if doc.signature or doc.date:
         _signature(items, doc, style)
     if doc.note:
         note = doc.note if doc.note.startswith("（") else f"（{doc.note}）"
-        items.append(Item("note", [Seg(note)], first_line=2.0))
+        items.append(Item("note", [Seg(note)], first_line=spec.BODY_INDENT))
     for index, attachment in enumerate(doc.attachments, 1):
         label = "附件" if len(doc.attachments) == 1 else f"附件{index}"
         items.append(Item("attachment_label", [Seg(label, "heiti")], align="left", page_break_before=True))
         items.append(Item("blank"))
-        items.append(Item("attachment_title", [Seg(attachment.title, "xiaobiaosong", spec.TITLE_SIZE)],
-                          align="center", size=spec.TITLE_SIZE, keep_next=True))
+        items.append(Item("attachment_title", [Seg(attachment.title, "xiaobiaosong", style.title_size)],
+                          align="center", size=style.title_size, keep_next=True))
         items.append(Item("blank"))
         items += _blocks(attachment.blocks, style)
     return items
@@ -437,46 +539,52 @@ def _signature(items: list[Item], doc: Document, style: Style) -> None:
         items.append(Item("blank", keep_next=True))
     name = doc.signature or ""
     if style.sealed:
-        date_right = 4.0
-        name_right = date_right + (cells(date_text) - cells(name)) / 2 if date_text else 4.0
+        date_right = spec.SEALED_DATE_RIGHT
+        name_right = date_right + (cells(date_text) - cells(name)) / 2 if date_text else date_right
         name_right = max(name_right, 0.0)
     else:
-        name_right = 2.0
-        date_right = max(2.0, name_right + cells(name) - 2.0 - cells(date_text))
-        if cells(date_text) > cells(name) - 2.0:
-            date_right = 2.0
-            name_right = 2.0 + cells(date_text) - (cells(name) - 2.0)
+        edge, shift = spec.UNSEALED_SIGNATURE_RIGHT, spec.UNSEALED_DATE_SHIFT
+        name_right = edge
+        date_right = max(edge, name_right + cells(name) - shift - cells(date_text))
+        if cells(date_text) > cells(name) - shift:
+            date_right = edge
+            name_right = edge + cells(date_text) - (cells(name) - shift)
     if name:
         items.append(Item("signature", [Seg(name)], align="right", right=name_right, keep_next=True))
     if date_text:
         items.append(Item("date", [Seg(date_text)], align="right", right=date_right))
 
 
-def _item_width(item: Item) -> float:
+def _item_width(item: Item, style: Style = spec.DEFAULT_STYLE) -> float:
     """Cells of the item's own size that fit on a line (28 for 三号 with its tracking)."""
     if item.size == spec.BODY_SIZE:
-        return float(spec.CHARS_PER_LINE)
-    return spec.TEXT_WIDTH / 20 / item.size
+        return float(style.chars_per_line)
+    return style.text_width / 20 / item.size
 
 
-def break_item(item: Item) -> None:
+def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
     if item.role in ("title", "attachment_title"):
-        item.lines = split_title(item.text)  # one paragraph, lines joined by breaks
+        # one paragraph, lines joined by breaks
+        item.lines = split_title(item.text, int(_item_width(item, style)))
         return
     if item.role in ("organ_mark", "blank"):
         item.lines = [item.text]
         return
     # A negative first_line is a hanging indent (附件说明, 抄送): the first line starts left of ``left``.
-    item.lines = break_lines(item.text, _item_width(item), first_indent=item.first_line, left=item.left,
-                             right=item.right)
+    item.lines = break_lines(item.text, _item_width(item, style), first_indent=item.first_line,
+                             left=item.left, right=item.right)
 
 
 def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tuple[int, int]:
     """Assign each item its page and first row; return (pages, grid lines used on the last).
 
-    Widow/orphan control is off in the .docx, so a paragraph splits at any line.
-    Keep-with-next glues an item's last line to the next item's first line; a glued
-    group that does not fit in what is left of a page moves to the next page whole.
+    Widow/orphan control is off in the .docx, so a paragraph splits at any line, except
+    one with keep-with-next: LibreOffice moves such a paragraph whole when the next one
+    cannot follow it on the page (measured: a 10-line last paragraph moved with the
+    signature rather than leave one line behind), and the .docx adds keep-lines-together
+    so that Word does the same. So every line of a keep-with-next item is glued to the
+    next line; a glued group that does not fit in what is left of a page moves to the
+    next page whole (unless it is taller than a page).
     """
     # Flatten to printed lines: (item index, height in grid lines, glued to the next line).
     flat: list[tuple[int, int, bool]] = []
@@ -486,8 +594,8 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             breaks.add(len(flat))
         count = len(item.lines)
         for k in range(count):
-            glued = k == count - 1 and item.keep_next and index + 1 < len(items) \
-                and not items[index + 1].page_break_before
+            glued = item.keep_next and (k < count - 1 or (index + 1 < len(items)
+                                                        and not items[index + 1].page_break_before))
             flat.append((index, item.grid_lines, glued))
     page, row = 1, 1
     placed: set[int] = set()
@@ -521,20 +629,20 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
     style = style or spec.DEFAULT_STYLE
     items = build_items(doc, style)
     for item in items:
-        break_item(item)
-    pages, used = paginate(items)
+        break_item(item, style)
+    pages, used = paginate(items, style.lines_per_page)
     colophon = None
     if doc.has_colophon:
         colophon = _colophon(doc, style)
         page = pages
-        free = spec.LINES_PER_PAGE - used
+        free = style.lines_per_page - used
         if page % 2 == 1 or free < colophon.height:
             colophon.page_break_before = True
             page += 1
             if page % 2 == 1:
                 page += 1  # a blank page, then the 版记 on the even page
                 colophon.blank_page_before = True
-            free = spec.LINES_PER_PAGE
+            free = style.lines_per_page
         colophon.pad_lines = free - colophon.height
         colophon.page = page
         pages = page
@@ -544,17 +652,19 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
 def _colophon(doc: Document, style: Style) -> Colophon:
     rows: list[Item] = []
     size = spec.COLOPHON_SIZE
-    width = spec.TEXT_WIDTH / 20 / size
+    width = style.text_width / 20 / size
     if doc.cc:
         text = "抄送：" + "，".join(doc.cc) + ("。" if style.cc_full_stop else "")
-        item = Item("cc", [Seg(text, size=size)], align="left", left=1 + 3, right=1,
+        indent = spec.COLOPHON_INDENT
+        item = Item("cc", [Seg(text, size=size)], align="left", left=indent + 3, right=indent,
                     first_line=-3, size=size)
-        item.lines = break_lines(text, width, first_indent=-3, left=4, right=1)
+        item.lines = break_lines(text, width, first_indent=-3, left=indent + 3, right=indent)
         rows.append(item)
     if doc.printer or doc.print_date:
         date = (fmt_date(doc.print_date) + "印发") if doc.print_date else ""
         item = Item("printer", [Seg(doc.printer or "", size=size), Seg(date, size=size, tab_before=True)],
-                    align="left", left=1, right=1, right_tab=True, size=size)
+                    align="left", left=spec.COLOPHON_INDENT, right=spec.COLOPHON_INDENT, right_tab=True,
+                    size=size)
         item.lines = [item.text]
         rows.append(item)
     return Colophon(rows)

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from .data import XML_ILLEGAL
 from .errors import MarkupError, Place, Problem
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import heading_number
@@ -50,6 +51,12 @@ FRONT_MATTER_KEYS = {
 
 def parse(text: str, source: str = "<markup>") -> Document:
     """Parse rendered 公文 markup into a Document; raise MarkupError with places."""
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise MarkupError(f"the template writes the control character U+{ord(bad.group()):04X}, "
+                          "which a .docx cannot hold", place=Place(source, line),
+                          hint="remove it from the template at that line")
     meta, body, offset = split_front_matter(text, source)
     doc = _document_from_meta(meta, source)
     problems: list[Problem] = []
@@ -59,6 +66,8 @@ def parse(text: str, source: str = "<markup>") -> Document:
         doc.attachments.append(Attachment(title, _parse_blocks(lines, source, problems)))
     if not doc.attachment_note and doc.attachments:
         doc.attachment_note = [a.title for a in doc.attachments]
+    elif doc.attachments:
+        problems += _check_attachment_titles(doc, attachments, source)
     if problems:
         raise MarkupError(problems)
     return doc
@@ -166,6 +175,27 @@ def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
         print_date=_as_date(meta.get("print_date"), "print_date", source),
         source=source,
     )
+
+
+def _check_attachment_titles(doc: Document, attachments: list[tuple[str, list[tuple[int, str]]]],
+                             source: str) -> list[Problem]:
+    """附件说明 and the attachments' own titles must agree, number and wording [7.3.7]."""
+    note = doc.attachment_note
+    problems: list[Problem] = []
+    if len(note) != len(attachments):
+        problems.append(Problem(
+            f"attachments lists {len(note)} name(s) but the body has {len(attachments)} ::: 附件 block(s)",
+            Place(source, key="attachments"),
+            "give every ::: 附件 block a name in attachments, in the same order (or leave attachments out)"))
+        return problems
+    for k, (name, (title, lines)) in enumerate(zip(note, attachments, strict=True), 1):
+        if name != title:
+            line = lines[0][0] - 1 if lines else None
+            problems.append(Problem(
+                f"附件{k} is titled {title!r} but attachments names it {name!r}",
+                Place(source, line, key=f"attachments[{k - 1}]"),
+                "the 附件说明 must repeat the attachment's title exactly (GB/T 9704 7.3.7)"))
+    return problems
 
 
 def _split_attachments(lines: list[str], offset: int,

@@ -15,14 +15,17 @@ from typing import Any
 
 from . import spec
 from .data import Facts, load_facts, load_yaml
-from .errors import OutputError, Place, Problem, ProjectError
+from .errors import DataError, MarkupError, OutputError, Place, Problem, ProjectError, ReportgenError
 from .layout import Plan, plan
 from .model import Document
 from .spec import Style
+from .years import YEARS_KEYS, YearsConfig, read_config, year_context
 
 PROJECT_FILE = "reportgen.yaml"
-PROJECT_KEYS = {"data", "style", "documents", "output"}
-DOCUMENT_KEYS = {"name", "template", "data", "output", "style"}
+PROJECT_KEYS = {"data", "style", "documents", "output", "contract"}
+DOCUMENT_KEYS = {"name", "template", "data", "output", "style", "contract"}
+PROJECT_KEYS |= YEARS_KEYS  # previous:, rollup: (reportgen/years.py)
+DOCUMENT_KEYS |= YEARS_KEYS
 
 
 @dataclass
@@ -33,6 +36,8 @@ class DocumentSpec:
     output: str | None = None
     style: dict[str, Any] = field(default_factory=dict)
     place: Place = field(default_factory=Place)
+    contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig = field(default_factory=YearsConfig)
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Project:
     style: Style
     documents: list[DocumentSpec]
     output: str | None = None
+    contracts: list[Path] = field(default_factory=list)
+    years: YearsConfig = field(default_factory=YearsConfig)
 
     def find(self, name: str) -> DocumentSpec:
         for document in self.documents:
@@ -62,31 +69,54 @@ class Rendered:
     plan: Plan
     facts: Facts
     output: str
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def _paths(value: Any, base: Path, where: Place) -> list[Path]:
+def _paths(value: Any, base: Path, where: Place, key: str = "data") -> list[Path]:
     if value is None:
         return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProjectError("data must be a path or a list of paths", place=where)
-    return [base / v for v in value]
+        raise ProjectError(f"{key} must be a path or a list of paths", place=where)
+    return [Path(os.path.normpath(base / v)) for v in value]
 
 
 def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
+    """``base`` with a reportgen.yaml ``style`` mapping applied: first its reference .docx
+    (``reference``, read by :mod:`reportgen.reference`), then its own settings."""
     if not overrides:
         return base
     if not isinstance(overrides, dict):
         raise ProjectError("style must be a mapping of house-style settings", place=where)
+    if "reference" in overrides:
+        from .reference import ReferenceDocx, apply_reference, from_setting
+
+        ref = overrides["reference"]
+        if not isinstance(ref, ReferenceDocx):
+            ref = from_setting(ref, Path.cwd(), where)
+        base = apply_reference(base, ref)
+        overrides = {k: v for k, v in overrides.items() if k != "reference"}
     try:
         return base.with_overrides(overrides)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         from dataclasses import fields
 
-        known = ", ".join(f.name for f in fields(Style))
+        if isinstance(exc, ValueError):
+            raise ProjectError(str(exc), place=where,
+                               hint="see the style settings in README.md") from None
+        known = ", ".join(["reference", *(f.name for f in fields(Style))])
         raise ProjectError(f"unknown style setting {exc}", place=where,
                            hint=f"known settings: {known}") from None
+
+
+def _with_reference(style: Any, root: Path, at: Any, key: str) -> Any:
+    """A style mapping whose ``reference`` path is resolved against the project folder."""
+    if not isinstance(style, dict) or "reference" not in style:
+        return style or {}
+    from .reference import from_setting
+
+    return {**style, "reference": from_setting(style["reference"], root, at(f"{key}.reference"))}
 
 
 def load_project(root: Path) -> Project:
@@ -110,7 +140,10 @@ def load_project(root: Path) -> Project:
         problems.append(Problem("documents: a list of documents is required", at("documents"),
                                 "add documents: [{name: report, template: report}]"))
         raise ProjectError(problems)
-    style = make_style(value.get("style") or {}, spec.DEFAULT_STYLE, at("style"))
+    style = make_style(_with_reference(value.get("style"), root, at, "style"), spec.DEFAULT_STYLE,
+                       at("style"))
+    years, found = read_config(value, "", root, places, shown)
+    problems.extend(found)
     documents: list[DocumentSpec] = []
     seen: set[str] = set()
     for index, entry in enumerate(docs_value):
@@ -134,36 +167,91 @@ def load_project(root: Path) -> Project:
             problems.append(Problem(f"document {name!r} has no template", where,
                                     "add template: report (built-in) or a path to a .md.j2 file"))
             continue
+        doc_years, found = read_config(entry, f"documents[{index}]", root, places, shown, years)
+        problems.extend(found)
         documents.append(DocumentSpec(
             name=name,
             template=template,
             data=_paths(entry.get("data"), root, where),
             output=entry.get("output"),
-            style=entry.get("style") or {},
+            style=_with_reference(entry.get("style"), root, at, f"documents[{index}].style"),
             place=where,
+            contracts=_paths(entry.get("contract"), root, where, "contract"),
+            years=doc_years,
         ))
     if problems:
         raise ProjectError(problems)
     return Project(root, _paths(value.get("data"), root, at("data")), style, documents,
-                   value.get("output"))
+                   value.get("output"), _paths(value.get("contract"), root, at("contract"), "contract"),
+                   years)
 
 
-def render_markup(template: str, facts: Facts, base: Path | None) -> tuple[str, str]:
+def render_markup(template: str, facts: Facts, base: Path | None,
+                  extra: dict[str, Any] | None = None) -> tuple[str, str]:
     from .templating import render
 
-    return render(template, facts.values, base)
+    return render(template, facts.values, base, extra)
+
+
+def template_contract(template: str, base: Path | None) -> Path | None:
+    """The contract beside a template (``report.md.j2`` → ``report.contract.yaml``), if any."""
+    from .contract import contract_beside
+    from .templating import builtin_template_dir, resolve_template
+
+    name, dirs = resolve_template(template, base)
+    file = dirs[0] / name if dirs else builtin_template_dir() / name.removeprefix("builtin/")
+    found = contract_beside(file)
+    return found if found.is_file() else None
+
+
+def check_facts(facts: Facts, template: str, base: Path | None, contracts: list[Path],
+                context: dict[str, Any] | None = None) -> list[Problem]:
+    """Problems of the data itself: characters a .docx cannot hold, contracts' schemas and rules."""
+    from .contract import check_facts as check_contracts
+    from .contract import load_contract
+    from .data import illegal_characters
+
+    problems = illegal_characters(facts)
+    paths = list(contracts)
+    beside = template_contract(template, base)
+    if beside is not None:
+        paths.append(beside)
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load_contract(path))
+        except ReportgenError as exc:
+            problems.extend(exc.problems)
+    return problems + check_contracts(facts, loaded, context)
+
+
+def _stop_on_errors(problems: list[Problem], kind: type[ReportgenError] = DataError) -> None:
+    if any(p.severity == "error" for p in problems):
+        raise kind(problems)
 
 
 def render_document(name: str, template: str, data: list[Path], style: Style,
-                    base: Path | None = None, output: str | None = None) -> Rendered:
-    """Run the pipeline for one document, up to the laid-out plan."""
+                    base: Path | None = None, output: str | None = None,
+                    contracts: list[Path] | None = None, years: YearsConfig | None = None) -> Rendered:
+    """Run the pipeline for one document, up to the laid-out plan.
+
+    Every check runs before anything is laid out: the data's contracts and rules, then
+    the 公文 elements of the parsed document. Errors stop with all problems found so far
+    (warnings included); warnings alone travel on in ``Rendered.warnings``.
+    """
+    from .fields import check_document
     from .markup import parse
 
     facts = load_facts(data)
-    markup, source = render_markup(template, facts, base)
+    context = year_context(facts, data, years)  # roll-up totals, prev, districts
+    problems = context.problems + check_facts(facts, template, base, contracts or [], context.variables)
+    _stop_on_errors(problems)
+    markup, source = render_markup(template, facts, base, context.variables)
     document = parse(markup, source)
+    problems += check_document(document, facts)
+    _stop_on_errors(problems, MarkupError)
     laid = plan(document, style)
-    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source))
+    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source), problems)
 
 
 def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str:
@@ -196,7 +284,9 @@ def _name_template(pattern: str) -> Any:
     """An output-name pattern compiled once per process (a build uses one pattern many times)."""
     from .templating import make_environment
 
-    return make_environment([]).from_string(pattern)
+    env = make_environment([])
+    env.finalize = None  # a file name, not markup: no escaping
+    return env.from_string(pattern)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

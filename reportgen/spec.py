@@ -57,6 +57,32 @@ ORGAN_MARK_TOP_MM = 35.0
 # Red rule under the 文号 [7.2.7].
 RED_RULE_BELOW_MM = 4.0
 
+# --- Positions in characters (字) of the element's own size -----------------
+# Shared by the layout (which places the elements) and the checker (which measures them).
+BODY_INDENT = 2.0  # every paragraph and heading: first line 左空二字 [7.3.3]
+UPWARD_NUMBER_INDENT = 1.0  # 上行文: 发文字号 居左空一字 [7.2.5]
+SIGNERS_RIGHT = 1.0  # 签发人 block 居右空一字 [7.2.6]
+ATTACHMENT_NOTE_INDENT = 2.0  # 附件说明 左空二字 [7.3.4]
+SEALED_DATE_RIGHT = 4.0  # sealed document: 成文日期 右空四字 [7.3.5.1]
+UNSEALED_SIGNATURE_RIGHT = 2.0  # unsealed: 署名 右空二字 [7.3.5.2]
+UNSEALED_DATE_SHIFT = 2.0  # unsealed: the date starts two 字 right of the signature [7.3.5.2]
+COLOPHON_INDENT = 1.0  # 抄送, 印发机关 and 印发日期: 左右各空一字 [7.4.2, 7.4.3]
+PAGE_NUMBER_INDENT = 1.0  # 页码: odd pages 右空一字, even pages 左空一字 [7.5]
+
+# --- Formats --------------------------------------------------------------------
+DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号 in the 发文字号 [7.2.5]
+PAGE_NUMBER_DASH = "—"  # 一字线 (U+2014) on both sides of the page number [7.5]
+# 版记 rules [7.4.1]: the first and last thick, the ones between thin.
+COLOPHON_THICK_MM = 0.35
+COLOPHON_THIN_MM = 0.25
+
+# --- What the checker tolerates --------------------------------------------------
+PAGE_TOLERANCE_MM = 1.0  # paper size and margins, ± [5.2.1]
+INDENT_TOLERANCE = 0.3  # 字, on indents measured from the paragraph properties
+POSITION_TOLERANCE = 0.5  # 字, on positions that also depend on text widths (dates, signatures)
+SIZE_TOLERANCE_PT = 0.25
+RULE_TOLERANCE_MM = 0.05  # line thickness: ¼-pt steps are 0.09 mm apart
+
 # Level markers of the four heading levels [7.3.3].
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -99,6 +125,87 @@ class Fonts:
     latin: str | None = None  # a Latin font for digits and letters (house style), None = same as CJK
 
 
+MM_KEYS = ("top", "bottom", "left", "right")
+
+
+def mm_to_twips(value: float) -> int:
+    return round(value * TWIPS_PER_MM)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page margins in twips (A4 paper is fixed). The defaults are GB/T 9704's 37/35/28/26 mm."""
+
+    top: int = MARGIN_TOP
+    bottom: int = MARGIN_BOTTOM
+    left: int = MARGIN_LEFT
+    right: int = MARGIN_RIGHT
+
+    @classmethod
+    def from_mm(cls, values: dict[str, Any], base: Page | None = None) -> Page:
+        """Margins given in millimetres (``{top: 37, left: 28}``); missing ones keep ``base``."""
+        unknown = set(values) - set(MM_KEYS)
+        if unknown:
+            raise KeyError(f"page.{sorted(unknown)[0]}")
+        changed: dict[str, int] = {}
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"page.{key} must be a number of millimetres, got {value!r}")
+            changed[key] = mm_to_twips(value)
+        return replace(base or cls(), **changed)
+
+
+# A house style must leave room for a readable grid.
+MIN_CHARS_PER_LINE = 20
+MIN_LINES_PER_PAGE = 15
+
+
+# Font kind (a field of Fonts) of every level of heading [7.3.3]: 一、黑体 （一）楷体 1.（1）仿宋.
+HEADING_FONTS = ("heiti", "kaiti", "fangsong", "fangsong")
+
+# Font kind and size (pt) of every element [7.2–7.5]. A font kind of None: the standard names none
+# (份号 is only "3号 Arabic numerals"). The 发文机关标志's size is not fixed [7.2.4], hence None.
+ELEMENT_FORMATS: dict[str, tuple[str | None, float | None]] = {
+    "copy_number": (None, BODY_SIZE),
+    "secrecy": ("heiti", BODY_SIZE),
+    "urgency": ("heiti", BODY_SIZE),
+    "organ_mark": ("xiaobiaosong", None),
+    "doc_number": ("fangsong", BODY_SIZE),
+    "signers": ("kaiti", BODY_SIZE),  # the names; the label 签发人： is 仿宋
+    "title": ("xiaobiaosong", TITLE_SIZE),
+    "to": ("fangsong", BODY_SIZE),
+    "body": ("fangsong", BODY_SIZE),
+    "heading1": (HEADING_FONTS[0], BODY_SIZE),
+    "heading2": (HEADING_FONTS[1], BODY_SIZE),
+    "heading3": (HEADING_FONTS[2], BODY_SIZE),
+    "heading4": (HEADING_FONTS[3], BODY_SIZE),
+    "attachment_note": ("fangsong", BODY_SIZE),
+    "signature": ("fangsong", BODY_SIZE),
+    "date": ("fangsong", BODY_SIZE),
+    "note": ("fangsong", BODY_SIZE),
+    "attachment_label": ("heiti", BODY_SIZE),
+    "attachment_title": ("xiaobiaosong", TITLE_SIZE),
+    "cc": ("fangsong", COLOPHON_SIZE),
+    "printer": ("fangsong", COLOPHON_SIZE),
+    "page_number": ("songti", COLOPHON_SIZE),
+}
+
+# Names offices give each font kind, as lower-case fragments: a font whose name contains one of
+# them is of that kind (仿宋_GB2312, 方正仿宋_GBK, FangSong …). Checked in this order, so that
+# 仿宋 and 小标宋 are not taken for 宋体.
+FONT_KIND_FRAGMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fangsong", ("仿宋", "fangsong", "fang song", "fzfsk", "fzfs")),
+    ("xiaobiaosong", ("小标宋", "xiaobiaosong", "xbsong", "fzxbs")),
+    ("kaiti", ("楷体", "楷", "kaiti", "kai ti", "fzkt", "ukai")),
+    ("heiti", ("黑体", "simhei", "heiti", "hei ti", "fzht")),
+    ("songti", ("宋体", "simsun", "songti", "nsimsun", "song ti", "fzss")),
+)
+
+FONT_KIND_NAMES = {
+    "fangsong": "仿宋", "heiti": "黑体", "kaiti": "楷体", "xiaobiaosong": "小标宋", "songti": "宋体",
+}
+
+
 @dataclass(frozen=True)
 class Style:
     """A house style profile. The defaults are GB/T 9704-2012; a project overrides fields."""
@@ -113,7 +220,49 @@ class Style:
     heading_bold: tuple[bool, bool, bool, bool] = (False, False, False, False)
     cc_full_stop: bool = True  # 抄送：A，B。 [7.4.2]
     organ_mark_suffix: str = ""  # e.g. "文件"
-    party_star: bool = False  # a red ★ in the red rule (practice of Party organs)
+    red: str = RED  # the organ mark and the red rule (hex RGB)
+    organ_mark_size: float = ORGAN_MARK_MAX_SIZE  # pt; shrunk further when the mark is long
+    title_size: float = TITLE_SIZE  # pt: titles and attachment titles (2号)
+    page: Page = field(default_factory=Page)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.red, str) and len(self.red) == 6
+                and all(c in "0123456789abcdefABCDEF" for c in self.red)):
+            raise ValueError(f"red must be six hex digits like FF0000, got {self.red!r}")
+        for name, low, high in (("organ_mark_size", 16.0, 42.0), ("title_size", 16.0, 26.0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                raise ValueError(f"{name} must be between {low:g} and {high:g} pt, got {value!r}")
+        margins = [getattr(self.page, k) for k in MM_KEYS]
+        if min(margins) < 0 or self.chars_per_line < MIN_CHARS_PER_LINE \
+                or self.lines_per_page < MIN_LINES_PER_PAGE:
+            raise ValueError(
+                f"page margins leave {self.chars_per_line} characters × {self.lines_per_page} lines; "
+                f"at least {MIN_CHARS_PER_LINE} × {MIN_LINES_PER_PAGE} are needed (GB/T 9704: 28 × 22)")
+
+    # The grid follows the margins: 28 × 22 with the standard's.
+    @property
+    def text_width(self) -> int:
+        """Type area width in twips (8845 ≈ 156 mm by the standard)."""
+        return PAGE_WIDTH - self.page.left - self.page.right
+
+    @property
+    def text_height(self) -> int:
+        return PAGE_HEIGHT - self.page.top - self.page.bottom
+
+    @property
+    def chars_per_line(self) -> int:
+        """三号 characters (with their −0.25 pt tracking) that fit the type width."""
+        return self.text_width // round(BODY_SIZE * TWIPS_PER_PT + BODY_TRACKING)
+
+    @property
+    def lines_per_page(self) -> int:
+        return self.text_height // LINE_PITCH
+
+    @property
+    def footer_distance(self) -> int:
+        """Keeps the page number 7 mm below the type area whatever the bottom margin [7.5]."""
+        return max(self.page.bottom - (MARGIN_BOTTOM - FOOTER_DISTANCE), 0)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Style:
         """A copy with the given fields replaced; unknown keys raise KeyError."""
@@ -126,6 +275,10 @@ class Style:
                 if unknown:
                     raise KeyError(f"fonts.{sorted(unknown)[0]}")
                 values["fonts"] = replace(self.fonts, **value)
+            elif key == "page":
+                if not isinstance(value, dict):
+                    raise TypeError("page must be a mapping of margins in mm: {top: 37, left: 28}")
+                values["page"] = Page.from_mm(value, self.page)
             elif key in names:
                 values[key] = tuple(value) if isinstance(value, list) else value
             else:

@@ -41,23 +41,43 @@ class FactDict(dict):  # type: ignore[type-arg]
     """A dict that knows its key path, so a missing key can be named in full."""
 
     rg_path: str = ""
+    rg_source: str = ""  # named in "not in ..." messages; empty means the current data
 
 
 class FactList(list):  # type: ignore[type-arg]
     rg_path: str = ""
+    rg_source: str = ""
 
 
-def wrap(value: Any, path: str = "") -> Any:
-    """Deep-copy data into path-aware containers."""
+def wrap(value: Any, path: str = "", source: str = "") -> Any:
+    """Deep-copy data into path-aware containers.
+
+    ``source`` says where the values come from when that is not the current data
+    (the previous year's file, one district's file), so a missing key names it.
+    """
     if isinstance(value, dict):
-        out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k))) for k, v in value.items())
+        out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k), source)) for k, v in value.items())
         out.rg_path = path
+        out.rg_source = source
         return out
     if isinstance(value, list):
-        items = FactList(wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        items = FactList(wrap(v, f"{path}[{i}]", source) for i, v in enumerate(value))
         items.rg_path = path
+        items.rg_source = source
         return items
+    if value is None and path:
+        # `key:` with nothing after it (a half-filled scaffold): never print "None".
+        return absent(path, f"'{path}' is empty in {source or 'the data'}")
     return value
+
+
+def absent(name: str, message: str) -> Any:
+    """An undefined template variable whose every use fails with ``message``.
+
+    Used for ``prev`` when no previous-year data exists: ``{% if prev is defined %}``
+    still works, and any other use says where the data was looked for.
+    """
+    return _make_undefined()(hint=message, name=name)
 
 
 def _make_undefined() -> type:
@@ -80,18 +100,44 @@ def _make_undefined() -> type:
                 full = f"{parent}[{name}]"
             else:
                 full = f"{parent}.{name}" if parent else str(name)
-            return f"'{full}' is not in the data"
+            source = getattr(obj, "rg_source", "")
+            return f"'{full}' is not in {source or 'the data'}"
 
     return MissingFact
 
 
-def make_environment(search_dirs: list[Path]) -> Environment:
-    """The sandboxed environment for these folders, made once per process.
+_MARKUP_SPECIAL = str.maketrans({"\\": "\\\\", "*": "\\*", "#": "\\#", "|": "\\|"})
+
+
+def escape_text(value: Any) -> Any:
+    """Data printed with ``{{ }}`` lands verbatim: characters the markup reads are escaped.
+
+    ``**`` in a data value would otherwise turn bold, ``#`` at a line start a heading and
+    ``|`` a table. Values marked as markup (``| markup``, ``| tojson``) pass unchanged.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_MARKUP_SPECIAL)
+    return value
+
+
+def as_markup(value: Any) -> Any:
+    """The ``markup`` filter: a data value that is itself 公文 markup (paragraphs, **bold**)."""
+    from markupsafe import Markup
+
+    return Markup(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=32)
+def shared_environment(search_dirs: tuple[str, ...]) -> Environment:
+    """The environment :func:`render` uses for these folders, made once per process; not to
+    be modified (make_environment gives one of your own).
 
     Jinja keeps compiled templates in its environment, so a build of many documents over
     one template compiles it once; a template whose text changed is compiled again.
     """
-    return _environment(tuple(str(d) for d in search_dirs))
+    return make_environment([Path(d) for d in search_dirs])
 
 
 def _loader(search: str | list[str]) -> Any:
@@ -114,9 +160,8 @@ def _loader(search: str | list[str]) -> Any:
     return TextCheckedLoader(search)
 
 
-@lru_cache(maxsize=32)
-def _environment(search_dirs: tuple[str, ...]) -> Environment:
-    """A sandboxed environment: local folders first, then the built-in templates."""
+def make_environment(search_dirs: list[Path]) -> Environment:
+    """A new sandboxed environment: local folders first, then the built-in templates."""
     from jinja2 import ChoiceLoader, PrefixLoader
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -125,7 +170,7 @@ def _environment(search_dirs: tuple[str, ...]) -> Environment:
     builtin = _loader(str(builtin_template_dir()))
     env = SandboxedEnvironment(
         loader=ChoiceLoader([
-            _loader(list(search_dirs)),
+            _loader([str(d) for d in search_dirs]),
             PrefixLoader({"builtin": builtin}),
             builtin,
         ]),
@@ -134,8 +179,10 @@ def _environment(search_dirs: tuple[str, ...]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=escape_text,
     )
     env.filters.update(FILTERS)
+    env.filters["markup"] = as_markup
     # tojson writes front matter values: keep Chinese readable in the markup preview.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
@@ -171,8 +218,12 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[str, str]:
-    """Render a template with the data; return (markup text, template file name)."""
+def render(ref: str, values: dict[str, Any], base: Path | None = None,
+           extra: dict[str, Any] | None = None) -> tuple[str, str]:
+    """Render a template with the data; return (markup text, template file name).
+
+    ``extra`` adds variables beside the data (``prev``, ``districts``), already wrapped.
+    """
     from jinja2 import TemplateError as JinjaTemplateError
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
@@ -180,7 +231,7 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[
     from .errors import ReportgenError
 
     name, dirs = resolve_template(ref, base)
-    env = make_environment(dirs)
+    env = shared_environment(tuple(str(d) for d in dirs))
     try:
         template = env.get_template(name)
     except TemplateSyntaxError as exc:
@@ -192,6 +243,7 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None) -> tuple[
     filename = template.filename or name
     context = wrap(dict(values))
     context["data"] = wrap(dict(values))
+    context.update(extra or {})
     try:
         return template.render(context), filename
     except UndefinedError as exc:

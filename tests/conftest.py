@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,9 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "baoji-2020"
+COMPARE = ROOT / "examples" / "compare-illustrative"
+ROLLUP = ROOT / "examples" / "rollup-illustrative"
+KITCHEN_SINK = ROOT / "examples" / "kitchen-sink"
 DATA = ROOT / "data" / "baoji-2020.yaml"
 REFERENCE = ROOT.parent / "shared" / "reference" / "baoji-2020-report.txt"
 REPORT_NAME = "宝网信办发〔2020〕38号.docx"
@@ -47,6 +55,35 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def line_of_file(path: Path, needle: str) -> int:
+    """1-based line of the first line of a file containing needle (tests never hard-code lines)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def copy_project(source: Path, tmp_path: Path) -> Path:
+    """A copy of an example project folder, without its built output."""
+    import shutil
+
+    target = tmp_path / source.name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_clean_failure(code: int, stdout: str, stderr: str) -> None:
+    """Exit 1 and no traceback."""
+    assert code == 1
+    assert "Traceback" not in stdout + stderr
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped example built once with the command line."""
@@ -54,3 +91,48 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, _stdout, stderr = run_cli("build", str(EXAMPLE), "-o", str(out))
     assert code == 0, stderr
     return out
+
+
+def build_pdfs(project: Path, out: Path) -> Path:
+    """Build a project with ``--pdf`` through the command line, as a user would; skip without
+    LibreOffice (fail on CI, which must have it)."""
+    if shutil.which("soffice") is None:
+        message = "LibreOffice (soffice) is not on PATH: cannot render PDFs"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install LibreOffice (libreoffice-writer-nogui) "
+                        "and the CJK fonts (fonts-noto-cjk, fonts-arphic-ukai)", pytrace=False)
+        pytest.skip(message)
+    cmd = [sys.executable, "-m", "reportgen.cli", "build", str(project), "-o", str(out), "--pdf"]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, (f"build of {project.name} failed ({result.returncode}):\n"
+                                    f"{result.stdout}\n{result.stderr}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/baoji-2020 built once with PDFs (shared by the rendering test modules)."""
+    return build_pdfs(EXAMPLE, tmp_path_factory.mktemp("example-pdf"))
+
+
+@pytest.fixture(scope="session")
+def kitchen_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/kitchen-sink built once with PDFs."""
+    return build_pdfs(KITCHEN_SINK, tmp_path_factory.mktemp("kitchen-pdf"))
+
+
+MEASURED = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a measured figure; every figure is printed in a "measured" section after the run."""
+    return request.config.stash.setdefault(MEASURED, []).append
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    figures = config.stash.get(MEASURED, [])
+    if figures:
+        terminalreporter.section("measured")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -222,3 +222,97 @@ def ink_bbox(page, bbox: tuple[float, float, float, float], *, resolution: int =
     sy = (bbox[3] - bbox[1]) / height
     left, upper, right, lower = box
     return (bbox[0] + left * sx, bbox[1] + upper * sy, bbox[0] + right * sx, bbox[1] + lower * sy)
+
+
+# --------------------------------------------------------------------------- predicted vs rendered lines
+
+
+@dataclass
+class ParagraphBreaks:
+    """One printed paragraph: its lines as the layout predicted them and as the PDF has them, each
+    line as (page, grid row, text without white space)."""
+
+    role: str
+    predicted: list[tuple[int, int, str]]
+    rendered: list[tuple[int, int, str]]
+
+    @property
+    def same(self) -> bool:
+        return self.predicted == self.rendered
+
+    @property
+    def same_lines(self) -> int:
+        """Lines with the same text on the same page and grid row in both."""
+        return sum(p == r for p, r in zip(self.predicted, self.rendered, strict=False))
+
+
+def squeeze(text: str) -> str:
+    """Text without white space (pdfplumber's characters carry no spaces, and U+3000 is one)."""
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def grid_row(line: Line, pitch: float) -> int:
+    """The grid row (1-based, from the top of the type area) whose band holds the line's baseline."""
+    return int((line.baseline - AREA_TOP) // pitch) + 1
+
+
+def compare_breaks(plan, pdf, pitch: float) -> list[ParagraphBreaks]:
+    """Match every printed paragraph of a layout ``plan`` (reportgen.layout.Plan) with the text lines of
+    its rendered ``pdf`` (pdfplumber), in reading order; ``pitch`` is the docx line pitch in points.
+
+    The PDF's lines inside the type area (page numbers excluded) are read page by page, top to bottom,
+    and handed out to the plan's paragraphs in order: each takes lines until their text covers the
+    paragraph's text. A predicted line's row is the last grid row it occupies (the organ mark takes
+    two); the 版记 rows stand at the bottom of their page. Raises AssertionError when the text itself
+    differs, since then the two cannot be compared line by line.
+    """
+    predicted: list[tuple[str, list[tuple[int, int, str]]]] = []
+    for item in plan.items:
+        lines = [(page, row + item.grid_lines - 1, squeeze(text))
+                 for (page, row), text in zip(item.positions, item.lines, strict=True)]
+        predicted.append((item.role, [line for line in lines if line[2]]))
+    if plan.colophon is not None:
+        row = LINES_PER_PAGE - plan.colophon.height
+        for item in plan.colophon.rows:
+            lines = []
+            for text in item.lines:
+                row += item.grid_lines
+                lines.append((plan.colophon.page, row, squeeze(text)))
+            predicted.append((item.role, lines))
+    rendered = [(page.page_number, grid_row(line, pitch), line.stripped) for page in pdf.pages
+                for line in text_lines(page, bottom_limit=AREA_BOTTOM)]
+    out: list[ParagraphBreaks] = []
+    cursor = 0
+    for role, lines in predicted:
+        if not lines:
+            continue
+        text = "".join(t for _, _, t in lines)
+        taken: list[tuple[int, int, str]] = []
+        while cursor < len(rendered) and len("".join(t for _, _, t in taken)) < len(text):
+            taken.append(rendered[cursor])
+            cursor += 1
+        got = "".join(t for _, _, t in taken)
+        if got != text:
+            raise AssertionError(f"{role} paragraph: the PDF has {got!r} where the plan has {text!r}")
+        out.append(ParagraphBreaks(role, lines, taken))
+    if cursor != len(rendered):
+        raise AssertionError(f"lines in the PDF beyond the plan: {rendered[cursor:]!r}")
+    return out
+
+
+# Marks that may not start a line (closing) and may not end one (opening): the line-breaking rules
+# (禁则) every CJK renderer applies; GB/T 9704 itself only fixes 28 characters per full line.
+CLOSING = set("，。、；：？！）》」』】〕〗〉”’")
+OPENING = set("（《「『【〔〖〈“‘")
+
+
+def short_line_is_forced(count: int, expected: int, head: str) -> bool:
+    """A full line may hold fewer than its 28 characters only when line breaking forces it: the next
+    line (starting with ``head``) begins with a character pushed down together with the closing marks
+    after it (28 − n < 1 + closing marks), or with an opening mark that would have ended this line."""
+    if count == expected:
+        return True
+    closing = len(head[1:]) - len(head[1:].lstrip("".join(CLOSING)))
+    pushed_closing = closing >= 1 and count < expected < count + 1 + closing
+    pushed_opening = head[:1] in OPENING and count == expected - 1
+    return pushed_closing or pushed_opening

@@ -16,7 +16,7 @@ def test_version() -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("build", "render", "preview"):
+    for command in ("build", "render", "preview", "check"):
         code, out, _ = run_cli(command, "--help")
         assert code == 0
         assert "Example" in out and f"reportgen {command}" in out

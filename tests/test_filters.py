@@ -670,3 +670,20 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": root})
     assert out.stdout.strip() == "[]"
+
+
+def test_readme_documents_every_filter_with_true_examples():
+    """Each line of the README's filter block is rendered and must print what the README says."""
+    from reportgen.templating import make_environment
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Filters for official wording", 1)[1].split("```jinja\n", 1)[1].split("```", 1)[0]
+    env = make_environment([])
+    env.finalize = None  # show the filter's own output, not markup-escaped text
+    seen = set()
+    for line in block.splitlines():
+        expression, _, shown = line.partition("→")
+        expected = re.split(r"\s{2,}|\s\(", shown.strip())[0].strip()
+        assert env.from_string(expression.strip()).render() == expected, line
+        seen.add(re.search(r"\|\s*(\w+)", expression).group(1))
+    assert seen == set(FILTERS) | {"markup"}

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from reportgen import spec
-from reportgen.layout import NO_LINE_END, NO_LINE_START, break_lines, cells, plan, split_title, title_shape_ok
+from reportgen.layout import (
+    NO_LINE_END,
+    NO_LINE_START,
+    break_lines,
+    can_break,
+    cells,
+    plan,
+    split_title,
+    title_shape_ok,
+    units,
+)
 from reportgen.markup import parse
 from reportgen.model import Document, Paragraph, Run
 
@@ -36,6 +46,29 @@ def test_no_line_ends_with_opening_punctuation() -> None:
     lines = break_lines("字" * 27 + "《书名》")
     assert lines[0][-1] not in NO_LINE_END
     assert lines == ["字" * 27, "《书名》"]
+
+
+def test_ellipsis_and_dash_stay_whole_but_may_start_a_line() -> None:
+    """GB/T 15834-2011 5.1.4, 5.1.5: …… and —— are never split across lines; they may begin one."""
+    assert break_lines("字" * 27 + "……等") == ["字" * 27, "……等"]
+    assert break_lines("字" * 27 + "——等") == ["字" * 27, "——等"]
+    # With closing punctuation after it, the pair moves down whole and takes the mark along.
+    assert break_lines("字" * 26 + "……，等") == ["字" * 26, "……，等"]
+
+
+def test_digits_and_latin_stay_with_adjacent_brackets_and_commas() -> None:
+    """No break in "，2020", "11（" or "1%“" (LibreOffice keeps them, measured in
+    test_linebreak_rules): the units before move down instead."""
+    assert break_lines("字" * 27 + "，2020年") == ["字" * 26, "字，2020年"]
+    assert break_lines("字" * 26 + "11（字）") == ["字" * 26, "11（字）"]
+    assert break_lines("字" * 26 + "1%“字”") == ["字" * 26, "1%“字”"]
+    assert not can_break("》", "App") and not can_break("2020", "《")
+    assert can_break("字", "2020") and can_break("2020", "年") and can_break("字", "“")
+
+
+def test_hyphenated_latin_words_break_after_the_hyphen() -> None:
+    assert units("用Wi-Fi和1-2") == ["用", "Wi-", "Fi", "和", "1-2"]
+    assert break_lines("字" * 26 + "Wi-Fi") == ["字" * 26 + "Wi-", "Fi"]
 
 
 def test_every_line_respects_the_rules_on_real_text() -> None:
@@ -94,14 +127,15 @@ def test_pages_hold_22_lines() -> None:
 
 def test_signature_is_kept_with_the_last_body_line() -> None:
     # Title + blank + 10 two-line paragraphs fill page 1 exactly; the signature block would
-    # open page 2 alone, so the last body line moves down with it [7.3.5.5].
+    # open page 2 alone, so the last body paragraph moves down with it [7.3.5.5] — whole, as
+    # LibreOffice moves a keep-with-next paragraph (and Word, given keep-lines-together).
     doc = _doc(10, signature="中共宝鸡市委网信办", date=dt.date(2020, 12, 15))
     laid = plan(doc)
     signature = next(i for i in laid.items if i.role == "signature")
     last_body = [i for i in laid.items if i.role == "body"][-1]
     assert signature.page == 2
-    assert last_body.positions == [(1, 21), (2, 1)]
-    assert signature.positions == [(2, 4)]  # after two blank lines for the seal
+    assert last_body.positions == [(2, 1), (2, 2)]
+    assert signature.positions == [(2, 5)]  # after two blank lines for the seal
 
 
 def test_text_without_signature_fills_page_one() -> None:

@@ -3,7 +3,8 @@
 python-docx's own template carries a 350 KB styles part (most of the save time) and a
 ``ja-JP`` East Asian theme language that sends CJK text to Japanese fallback fonts.
 This package has only what the writer uses: GB/T 9704 page defaults, a Normal style
-on the 579-twip grid with widow control and autospace off, and a Footer style.
+on the 579-twip grid with widow control, hanging punctuation and autospace off, and a
+Footer style.
 """
 
 from __future__ import annotations
@@ -60,10 +61,13 @@ SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
 </w:settings>"""
 
-DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+def document_xml(style: Style) -> str:
+    """An empty body with the section: A4, the style's margins, footer 7 mm below the type area."""
+    page = style.page
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>
 <w:pgSz w:w="{spec.PAGE_WIDTH}" w:h="{spec.PAGE_HEIGHT}"/>
-<w:pgMar w:top="{spec.MARGIN_TOP}" w:right="{spec.MARGIN_RIGHT}" w:bottom="{spec.MARGIN_BOTTOM}" w:left="{spec.MARGIN_LEFT}" w:header="{spec.HEADER_DISTANCE}" w:footer="{spec.FOOTER_DISTANCE}" w:gutter="0"/>
+<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" w:left="{page.left}" w:header="{spec.HEADER_DISTANCE}" w:footer="{style.footer_distance}" w:gutter="0"/>
 <w:cols w:space="425"/>
 <w:docGrid w:type="lines" w:linePitch="{spec.LINE_PITCH}"/>
 </w:sectPr></w:body></w:document>"""
@@ -83,7 +87,7 @@ def styles_xml(style: Style) -> str:
 <w:styles xmlns:w="{W_NS}">
 <w:docDefaults>
 <w:rPrDefault><w:rPr>{rfonts(f.fangsong, f.latin)}<w:kern w:val="2"/><w:sz w:val="{body_size}"/><w:szCs w:val="{body_size}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
-<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
+<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
 </w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>
 <w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{spec.LINE_PITCH}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr>
@@ -114,7 +118,7 @@ def base_docx(style: Style) -> bytes:
         "docProps/core.xml": CORE,
         "docProps/app.xml": APP,
         "word/_rels/document.xml.rels": DOCUMENT_RELS,
-        "word/document.xml": DOCUMENT,
+        "word/document.xml": document_xml(style),
         "word/styles.xml": styles_xml(style),
         "word/settings.xml": SETTINGS,
         "word/fontTable.xml": font_table_xml(style),

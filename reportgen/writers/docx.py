@@ -104,20 +104,21 @@ def _props(cached):  # type: ignore[no-untyped-def]
 
 
 def _run_props(seg: Seg, plan: Plan):  # type: ignore[no-untyped-def]
-    return _props(_rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color))
+    return _props(_rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color, seg.scale))
 
 
 def _paragraph(item: Item, plan: Plan, line_twips: int | None = None):  # type: ignore[no-untyped-def]
     """A new w:p with the item's paragraph properties."""
     p = _el("w:p")
-    p.append(_props(_ppr(plan.style.red_rule_sz, item.keep_next, item.page_break_before, item.red_rule,
-                         item.size, item.right_tab, item.left, item.right, item.first_line,
-                         item.grid_lines, item.align, line_twips)))
+    p.append(_props(_ppr(plan.style, item.keep_next, item.page_break_before, item.red_rule, item.size,
+                         item.right_tab, item.tab_pos, item.left, item.right, item.first_line,
+                         item.grid_lines, item.align, item.role == "organ_mark", line_twips)))
     return p
 
 
 @lru_cache(maxsize=256)
-def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None):  # type: ignore[no-untyped-def]
+def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None,  # type: ignore[no-untyped-def]
+         scale: int):
     name = getattr(fonts, font)
     latin = fonts.latin or name
     rpr = _el("w:rPr")
@@ -130,6 +131,8 @@ def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None):  
         _insert_ordered(rpr, _el("w:color", val=color), RPR_SEQ)
     tracking = spec.BODY_TRACKING if size == spec.BODY_SIZE else 0
     _insert_ordered(rpr, _el("w:spacing", val=str(tracking)), RPR_SEQ)
+    if scale != 100:
+        _insert_ordered(rpr, _el("w:w", val=str(scale)), RPR_SEQ)
     half_points = str(round(size * 2))
     _insert_ordered(rpr, _el("w:sz", val=half_points), RPR_SEQ)
     _insert_ordered(rpr, _el("w:szCs", val=half_points), RPR_SEQ)
@@ -137,35 +140,46 @@ def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None):  
 
 
 @lru_cache(maxsize=256)
-def _ppr(red_rule_sz: int, keep_next: bool, page_break_before: bool, red_rule: bool,  # type: ignore[no-untyped-def]
-         size: float, right_tab: bool, left: float, right: float, first_line: float, grid_lines: int,
-         align: str, line_twips: int | None):
+def _ppr(style: Style, keep_next: bool, page_break_before: bool, red_rule: bool,  # type: ignore[no-untyped-def]
+         size: float, right_tab: bool, tab_pos: float | None, left: float, right: float, first_line: float,
+         grid_lines: int, align: str, organ_mark: bool, line_twips: int | None):
     seq = PPR_SEQ
     ppr = _el("w:pPr")
     if keep_next:
         _insert_ordered(ppr, _el("w:keepNext"), seq)
+        # LibreOffice moves a keep-with-next paragraph whole; make Word do the same (layout.paginate).
+        _insert_ordered(ppr, _el("w:keepLines"), seq)
     if page_break_before:
         _insert_ordered(ppr, _el("w:pageBreakBefore"), seq)
     if red_rule:
         bdr = _el("w:pBdr")
-        bdr.append(_el("w:bottom", val="single", sz=str(red_rule_sz), space=str(RED_RULE_SPACE_PT),
-                       color=spec.RED))
+        bdr.append(_el("w:bottom", val="single", sz=str(style.red_rule_sz), space=str(RED_RULE_SPACE_PT),
+                       color=style.red))
         _insert_ordered(ppr, bdr, seq)
-    # Written on every paragraph: LibreOffice ignores these in the style (measured: a
-    # 3.2 pt gap between 2020 and 年 with autoSpaceDN only in Normal).
-    for tag in ("w:widowControl", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
+    # The line-breaking assumptions of reportgen.layout, on every paragraph so that no style
+    # or default can change them: no widow control, no punctuation hanging past the margin
+    # (overflowPunct, which OOXML turns on when it is absent), no extra space between CJK and
+    # digits or Latin (autoSpaceDE/DN). Word follows them; LibreOffice's DOCX import inverts
+    # overflowPunct and drops autoSpaceDE/DN, which writers/pdf.py makes up for.
+    for tag in ("w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
         _insert_ordered(ppr, _el(tag, val="0"), seq)
     cell = _cell_twips(size)
     if right_tab:
         tabs = _el("w:tabs")
-        tabs.append(_el("w:tab", val="right", pos=str(spec.TEXT_WIDTH - round(right or 1) * cell)))
+        stop = round(right or spec.SIGNERS_RIGHT)  # 签发人 and 印发日期 右空一字 [7.2.6, 7.4.3]
+        tabs.append(_el("w:tab", val="right", pos=str(style.text_width - stop * cell)))
+        _insert_ordered(ppr, tabs, seq)
+    elif tab_pos is not None:
+        tabs = _el("w:tabs")
+        tabs.append(_el("w:tab", val="left", pos=str(round(tab_pos * cell))))
         _insert_ordered(ppr, tabs, seq)
     height = line_twips or spec.LINE_PITCH * grid_lines
-    if red_rule:
-        # The bottom border adds its space and width to the paragraph; take them off the
-        # line so the text below stays on the 22-line grid.
-        height -= RED_RULE_SPACE_PT * 20 + round(red_rule_sz * 20 / 8)
-    _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(height), lineRule="exact"), seq)
+    after = 0
+    if organ_mark:
+        height = organ_mark_line(size)
+        after = spec.LINE_PITCH * grid_lines - height
+    _insert_ordered(ppr, _el("w:spacing", before="0", after=str(after), line=str(height), lineRule="exact"),
+                    seq)
     ind = {"left": str(round(left * cell)), "right": str(round(right * cell)) if not right_tab else "0"}
     if first_line >= 0:
         ind["firstLine"] = str(round(first_line * cell))
@@ -177,12 +191,35 @@ def _ppr(red_rule_sz: int, keep_next: bool, page_break_before: bool, red_rule: b
     return ppr
 
 
+# With exact line spacing LibreOffice puts the baseline 0.80 of the line height below the
+# line's top whatever the font size (measured with Noto CJK: 0.806 for 16, 22 and 36 pt).
+EXACT_BASELINE = 0.80
+EM_ASCENT = 0.88  # top of a CJK character's em box above its baseline, in em
+
+
+def organ_mark_line(size: float) -> int:
+    """Exact line height (twips) that puts the top of the organ mark 35 mm below the type area [7.2.4].
+
+    The mark follows the three 版头 lines (份号, 密级, 紧急程度, blank when absent); its
+    paragraph keeps two grid lines in all (line + space after), so what follows stays on the grid.
+    """
+    above = 3 * spec.LINE_PITCH
+    top = spec.ORGAN_MARK_TOP_MM * spec.TWIPS_PER_MM
+    line = (top - above + EM_ASCENT * size * spec.TWIPS_PER_PT) / EXACT_BASELINE
+    return min(round(line), 2 * spec.LINE_PITCH)
+
+
 COLOPHON_ROW_SLACK = 40  # twips per 版记 row: room for its 1 pt rules (measured)
 RED_RULE_SPACE_PT = 7  # w:space of the red rule border: 4 mm below the 文号 (measured)
 
 
-def _item(item: Item, plan: Plan):  # type: ignore[no-untyped-def]
-    p = _paragraph(item, plan)
+def red_rule_room(style: spec.Style) -> int:
+    """Twips a red-rule border adds below its paragraph (its space and its width)."""
+    return RED_RULE_SPACE_PT * 20 + round(style.red_rule_sz * 20 / 8)
+
+
+def _item(item: Item, plan: Plan, line_twips: int | None = None):  # type: ignore[no-untyped-def]
+    p = _paragraph(item, plan, line_twips)
     if item.role in ("title", "attachment_title"):
         # The title's lines were chosen by the splitter (梯形/菱形): keep them with breaks.
         for index, line in enumerate(item.lines):
@@ -223,7 +260,7 @@ def _add_segs(p, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def
 def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-def]
     """"— n —" in 4号宋体: odd pages right, even pages left, one 字 in [7.5]."""
     p = footer.paragraphs[0]
-    cell = _cell_twips(spec.COLOPHON_SIZE)
+    cell = round(_cell_twips(spec.COLOPHON_SIZE) * spec.PAGE_NUMBER_INDENT)
     ppr = p._p.get_or_add_pPr()
     ind = _el("w:ind", right=str(cell), firstLine="0") if odd else _el("w:ind", left=str(cell), firstLine="0")
     _insert_ordered(ppr, ind, PPR_SEQ)
@@ -309,7 +346,7 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
-    _insert_ordered(tblpr, _el("w:tblW", w=str(spec.TEXT_WIDTH), type="dxa"), seq)
+    _insert_ordered(tblpr, _el("w:tblW", w=str(plan.style.text_width), type="dxa"), seq)
     borders = _el("w:tblBorders")
     thick, thin = str(plan.style.colophon_thick_sz), str(plan.style.colophon_thin_sz)
     for side, val, sz in (("top", "single", thick), ("left", "nil", "0"), ("bottom", "single", thick),
@@ -326,7 +363,7 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     _insert_ordered(tblpr, margins, seq)
     grid = tbl.tblGrid
     for col in grid.findall(_w("w:gridCol")):
-        col.set(_w("w:w"), str(spec.TEXT_WIDTH))
+        col.set(_w("w:w"), str(plan.style.text_width))
     for tr, item in zip(tbl.tr_lst, colophon.rows, strict=True):
         trpr = tr.get_or_add_trPr()
         # Rows a little under the grid line leave room for the paragraph Word needs after
@@ -334,7 +371,7 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
         trpr.append(_el("w:trHeight", val=str(spec.LINE_PITCH * item.height - COLOPHON_ROW_SLACK),
                         hRule="exact"))
         tc = tr.tc_lst[0]
-        tc.width = spec.TEXT_WIDTH * 635  # EMU per twip
+        tc.width = plan.style.text_width * 635  # EMU per twip
         old = tc.p_lst[0]
         p = _paragraph(item, plan, line_twips=spec.LINE_PITCH - COLOPHON_ROW_SLACK)
         old.addprevious(p)
@@ -363,8 +400,12 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before)
     document = copy.deepcopy(skeleton.document)
     body = document.body
+    room = 0
     for item in plan.items:
-        body.append(_item(item, plan))
+        # The red rule's border adds room below the 文号 line; the blank line after it gives
+        # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
+        body.append(_item(item, plan, spec.LINE_PITCH - room if room else None))
+        room = red_rule_room(plan.style) if item.red_rule else 0
     if colophon is not None:
         _colophon(body, plan, skeleton)
     body.append(copy.deepcopy(skeleton.sect_pr))

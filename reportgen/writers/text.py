@@ -1,8 +1,10 @@
 """A laid-out Plan → pages of text for the terminal.
 
 Each page is the 22 × 28 grid: one grid cell is two terminal columns (a CJK character
-is two columns wide, a digit one). The page number stands under each page, right on
-odd pages and left on even ones, as it will be printed.
+is two columns wide, a digit one). Lines are broken exactly as the layout predicts
+them, and a line stands on the grid row that holds its baseline (a line taller than
+one row, like the organ mark, on its last row), as in the printed page. The page
+number stands under each page, right on odd pages and left on even ones.
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ def _place(line: str, item: Item, first: bool, width: float) -> str:
 
 def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
     """The plan as pages, each a list of 22 terminal lines (blank rows included)."""
-    width = float(spec.CHARS_PER_LINE)
-    pages: list[list[str]] = [["" for _ in range(spec.LINES_PER_PAGE)] for _ in range(plan.pages)]
+    width = float(plan.style.chars_per_line)
+    lines_per_page = plan.style.lines_per_page
+    pages: list[list[str]] = [["" for _ in range(lines_per_page)] for _ in range(plan.pages)]
     for item in plan.items:
         if item.role == "blank":
             continue  # leaves the row empty (and a red rule drawn there intact)
@@ -54,13 +57,14 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
             text = _place(line, item, index == 0, width)
             if item.role == "doc_number" or item.role == "signers":
                 text = _doc_number_line(item, width)
-            pages[page - 1][row - 1] = styler(text, item.role)
-            if item.red_rule and row < spec.LINES_PER_PAGE:
-                pages[page - 1][row] = styler("=" * int(width * 2), "red_rule")
+            base_row = row + item.grid_lines - 1
+            pages[page - 1][base_row - 1] = styler(text, item.role)
+            if item.red_rule and base_row < lines_per_page:
+                pages[page - 1][base_row] = styler("=" * int(width * 2), "red_rule")
     if plan.colophon is not None:
         colophon = plan.colophon
         rows = [line for r in colophon.rows for line in r.lines]
-        start = spec.LINES_PER_PAGE - len(rows)
+        start = lines_per_page - len(rows)
         page = pages[colophon.page - 1]
         page[start - 1] = "=" * int(width * 2)
         for k, (text, item) in enumerate(zip(rows, [r for r in colophon.rows for _ in r.lines],
@@ -80,6 +84,14 @@ def _two_ends(item: Item, width: float) -> str:
 
 
 def _doc_number_line(item: Item, width: float) -> str:
+    if item.tab_pos is not None:
+        # 文号 (居左空一字) and/or 签发人 names from a left tab stop.
+        split = next((k for k, seg in enumerate(item.segs) if seg.tab_before), len(item.segs))
+        left = "".join(s.text for s in item.segs[:split])
+        right = "".join(s.text for s in item.segs[split:])
+        indent = item.first_line if left else 0.0
+        gap = item.tab_pos - indent - cells(left)
+        return " " * round(indent * 2) + left + " " * max(round(gap * 2), 1) + right
     if not item.right_tab:
         return _place(item.text, item, True, width)
     left = item.segs[0].text
@@ -90,7 +102,7 @@ def _doc_number_line(item: Item, width: float) -> str:
 
 def render_text(plan: Plan, styler: Styler = _plain) -> str:
     """The whole draft: pages framed, page numbers under them, blank (unnumbered) pages marked."""
-    width = spec.CHARS_PER_LINE * 2
+    width = plan.style.chars_per_line * 2
     out: list[str] = []
     numbered_until = plan.pages
     if plan.colophon is not None and plan.colophon.blank_page_before:

@@ -1,0 +1,483 @@
+"""Which 公文 element each paragraph of a .docx is, for documents we did not write.
+
+The order of the standard does most of the work: the 版头 is on top (份号, 密级, 紧急程度,
+the red 发文机关标志, the 发文字号), then the title, the 主送机关, the body, and at the end
+the 附件说明, signature, date, 附注, attachments and the 版记. Text patterns (〔2020〕38号,
+2020年12月15日, 抄送：…) find the anchors; formatting (colour, size, alignment) confirms
+them. Where the evidence is thin the role carries an ``unsure`` reason, and the rules
+report what they find on such a paragraph as a warning, not an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import spec
+from ..layout import cells
+from ..spec import Style
+from .docxread import DocxView, Para
+
+CN_SMALL = "一二三四五六七八九十"
+# Correct markers of the four heading levels [7.3.3].
+MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})、")),
+    (2, re.compile(rf"^（([{CN_SMALL}]{{1,3}})）")),
+    (3, re.compile(r"^(\d{1,2})[.．](?![\d.．])")),
+    (4, re.compile(r"^（(\d{1,2})）")),
+)
+# Markers written in a wrong form, with the level they stand for.
+BAD_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s*[.．,，:：]")),
+    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s+、")),
+    (2, re.compile(rf"^[(（]\s*([{CN_SMALL}]{{1,3}})\s*[)）]")),
+    (3, re.compile(r"^(\d{1,2})\s*[、，,]")),
+    (3, re.compile(r"^(\d{1,2})\s+[.．]")),
+    (4, re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")),
+    (4, re.compile(r"^(\d{1,2})[)）]")),
+)
+DOC_NUMBER = re.compile(
+    r"^(?P<code>[^\s\t]*?[\u4e00-\u9fff][^\s\t]*?)\s*(?P<open>[〔\[［【(（{｛〖]?)\s*(?P<year>\d{2,4})\s*"
+    r"(?P<close>[〕\]］】)）}｝〗]?)\s*年?\s*(?P<di>第?)\s*(?P<num>\d+)\s*号")
+DATE_LOOSE = re.compile(
+    r"^(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?P<d>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*日$")
+
+
+def doc_number_match(text: str) -> re.Match[str] | None:
+    """The 发文字号 of a line that is one (maybe with 签发人 after it), None otherwise.
+
+    The whole number part must match, so that a title quoting a 文号 (关于转发国办发〔2020〕5号
+    文件的通知) is not taken for one.
+    """
+    # What follows a tab or a wide gap is the 签发人 block, with or without its label (with
+    # three or more signers the 文号 shares the last line with the last names) [7.2.6].
+    number_part = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", strip_all(text))[0].strip()
+    m = DOC_NUMBER.match(number_part)
+    return m if m is not None and m.end() == len(number_part) else None
+
+
+COPY_NUMBER = re.compile(r"^\d{3,8}$")
+SECRECY = re.compile(r"^(绝密|机密|秘密)\s*([★☆*＊].*)?$")
+URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
+CC = re.compile(r"^抄\s*送\s*[:：]")
+PRINTER = re.compile(r"印\s*发\s*$")
+ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*\S")
+NOTE_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
+ATTACHMENT_LABEL = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*[:：]?$")
+NOTE = re.compile(r"^[（(].*[）)]$")
+SENTENCE_END = "。！？；"
+
+ROLE_NAMES = {
+    "copy_number": "份号", "secrecy": "密级和保密期限", "urgency": "紧急程度", "organ_mark": "发文机关标志",
+    "doc_number": "发文字号", "signers": "签发人", "title": "标题", "to": "主送机关", "body": "正文",
+    "heading1": "一级标题", "heading2": "二级标题", "heading3": "三级标题", "heading4": "四级标题",
+    "table": "表格", "table_row": "表格（文字行）", "attachment_note": "附件说明",
+    "signature": "发文机关署名",
+    "date": "成文日期", "note": "附注", "attachment_label": "附件标识", "attachment_title": "附件标题",
+    "cc": "抄送", "printer": "印发机关和印发日期", "colophon_other": "版记其他", "blank": "空行",
+    "unknown": "未识别",
+}
+ROLE_ELEMENTS = {
+    "copy_number": "版头", "secrecy": "版头", "urgency": "版头", "organ_mark": "版头", "doc_number": "版头",
+    "signers": "版头", "title": "标题", "to": "主送机关", "body": "正文", "heading1": "正文层级",
+    "heading2": "正文层级", "heading3": "正文层级", "heading4": "正文层级", "table": "正文",
+    "table_row": "正文", "attachment_note": "附件说明", "signature": "署名", "date": "成文日期",
+    "note": "附注", "attachment_label": "附件", "attachment_title": "附件", "cc": "版记", "printer": "版记",
+    "colophon_other": "版记", "blank": "空行", "unknown": "未识别",
+}
+
+
+@dataclass
+class Role:
+    role: str
+    unsure: str | None = None  # why the classification is doubtful
+    level: int = 0  # headings
+    number: int | None = None
+    marker: str = ""
+    bad_marker: bool = False
+    attachment: int = 0  # 0: the main document, k: the k-th attachment
+
+
+@dataclass
+class Structure:
+    roles: dict[int, Role] = field(default_factory=dict)
+    notes: list[tuple[int | None, str]] = field(default_factory=list)  # (paragraph, why unsure)
+
+    def of(self, role: str) -> list[int]:
+        return [i for i, r in self.roles.items() if r.role == role]
+
+    def first(self, role: str) -> int | None:
+        found = self.of(role)
+        return found[0] if found else None
+
+
+def cn_value(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23 (heading numbers); None when not a number."""
+    if not text or any(c not in CN_SMALL for c in text):
+        return None
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        value = (CN_SMALL.index(tens) + 1 if tens else 1) * 10
+        return value + (CN_SMALL.index(ones) + 1 if ones else 0)
+    return CN_SMALL.index(text) + 1 if len(text) == 1 else None
+
+
+def heading_marker(text: str) -> tuple[int, int | None, str, bool] | None:
+    """(level, number, marker, is_bad) for a paragraph that opens with a heading marker."""
+    for level, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            number = int(m.group(1)) if level > 2 else cn_value(m.group(1))
+            return level, number, m.group(0), False
+    for level, pattern in BAD_MARKERS:
+        m = pattern.match(text)
+        if m:
+            number = int(m.group(1)) if level > 2 else cn_value(m.group(1))
+            return level, number, m.group(0), True
+    return None
+
+
+def font_kind(name: str | None, style: Style | None = None) -> str | None:
+    """The font kind (field of spec.Fonts) a font name belongs to, None when unknown."""
+    if not name:
+        return None
+    if style is not None:
+        for kind, value in vars(style.fonts).items():
+            if value and value == name and kind != "latin":
+                return kind
+    low = name.lower()
+    for kind, fragments in spec.FONT_KIND_FRAGMENTS:
+        if any(f in low for f in fragments):
+            return kind
+    return None
+
+
+def strip_all(text: str) -> str:
+    return text.strip(" \t\n\u3000\xa0")
+
+
+def is_red(color: str | None) -> bool:
+    if not color or len(color) != 6:
+        return False
+    try:
+        r, g, b = (int(color[k : k + 2], 16) for k in (0, 2, 4))
+    except ValueError:
+        return False
+    return r >= 0xC0 and g <= 0x50 and b <= 0x50
+
+
+def red_text(p: Para) -> bool:
+    runs = [r for r in p.runs if r.text.strip()]
+    return bool(runs) and all(is_red(r.color) for r in runs)
+
+
+def _looks_like_prose(p: Para) -> bool:
+    text = strip_all(p.text)
+    return cells(text) > 40 or text.endswith(tuple(SENTENCE_END)) or heading_marker(text) is not None
+
+
+def _title_like(p: Para) -> bool:
+    return p.align == "center" and (p.size >= spec.TITLE_SIZE - 4)
+
+
+def classify(view: DocxView) -> Structure:
+    s = Structure()
+    paras = view.paras
+    for p in paras:
+        s.roles[p.index] = Role("blank" if p.blank else "unknown")
+    main = [p for p in paras if not p.blank and not p.in_table]
+    by_index = {p.index: p for p in paras}
+    if not main and not any(p.in_table and not p.blank for p in paras):
+        s.notes.append((None, "文档没有文字 the document has no text"))
+        return s
+
+    # --- the 版记, from the end ------------------------------------------------------
+    colophon_start = _colophon(paras, s)
+    # --- the 版头 --------------------------------------------------------------------
+    window: list[Para] = []
+    for p in main:
+        if p.index >= colophon_start or _looks_like_prose(p):
+            break
+        window.append(p)
+        if len(window) >= 14:
+            break
+    head_end = _head(window, s)  # index of the last head paragraph, 0 when none
+    # --- the title and 主送 -------------------------------------------------------------
+    rest = [p for p in main if head_end < p.index < colophon_start]
+    title_end = _title(rest, s, head_end > 0)
+    after_title = [p for p in rest if p.index > title_end]
+    body_start_index = title_end
+    if after_title:
+        first = after_title[0]
+        text = strip_all(first.text)
+        if (text.endswith(("：", ":")) and "。" not in text and "如下" not in text and cells(text) <= 60
+                and heading_marker(text) is None and not text.startswith("附件")):
+            s.roles[first.index] = Role("to")
+            body_start_index = first.index
+    # --- attachments, signature block, 附件说明 ------------------------------------------
+    tail = [p for p in main if body_start_index < p.index < colophon_start]
+    labels = [p for p in tail if ATTACHMENT_LABEL.match(strip_all(p.text)) and _break_before(p, by_index)]
+    attachments_start = labels[0].index if labels else colophon_start
+    body_end = _signature_block(
+        [p for p in tail if p.index < attachments_start], s)
+    # --- body ---------------------------------------------------------------------------
+    _body([p for p in paras if body_start_index < p.index < body_end and not p.blank], s, 0)
+    for p in paras:
+        if body_end <= p.index < attachments_start and not p.blank and s.roles[p.index].role == "unknown":
+            s.roles[p.index] = Role("unknown", "正文之后的段落 a paragraph after the body that is none of "
+                                    "附件说明/署名/成文日期/附注")
+            s.notes.append((p.index, s.roles[p.index].unsure or ""))
+    for k, label in enumerate(labels, 1):
+        end = labels[k].index if k < len(labels) else colophon_start
+        part = [p for p in paras if label.index < p.index < end and not p.blank]
+        s.roles[label.index] = Role("attachment_label", attachment=k)
+        if part and part[0].align == "center" and not part[0].in_table:
+            size = part[0].size
+            for p in part:
+                if p.align != "center" or abs(p.size - size) > 0.5 or p.in_table:
+                    break
+                s.roles[p.index] = Role("attachment_title", attachment=k)
+        _body([p for p in part if s.roles[p.index].role == "unknown"], s, k)
+    for p in paras:
+        role = s.roles[p.index]
+        if p.in_table and role.role == "unknown" and not p.blank:
+            s.roles[p.index] = Role("table")
+    return s
+
+
+def _break_before(p: Para, by_index: dict[int, Para]) -> bool:
+    """A page (or section) break right before the paragraph."""
+    if p.page_break_before:
+        return True
+    k = p.index - 1
+    while k in by_index:
+        prev = by_index[k]
+        if prev.has_page_break or prev.ends_section:
+            return True
+        if not prev.blank:
+            return False
+        k -= 1
+    return False
+
+
+def _is_colophon_line(p: Para) -> str | None:
+    text = strip_all(p.text)
+    if CC.match(text):
+        return "cc"
+    if PRINTER.search(text) and re.search(r"\d{4}\s*年", text):
+        return "printer"
+    return None
+
+
+def _colophon(paras: list[Para], s: Structure) -> int:
+    """Mark 抄送/印发 near the end; return the index where the 版记 starts (past the end when none).
+
+    The 版记 is looked for among the last few paragraphs, so that text wrongly put after it
+    is still seen as such (colophon.order) rather than hiding the 版记.
+    """
+    tail = [p for p in paras if not p.blank][-6:]
+    last = next((p for p in reversed(tail) if _is_colophon_line(p)), None)
+    if last is None:
+        return len(paras) + 1
+    start = last.index
+    table = last.table if last.in_table else None
+    for p in reversed([q for q in paras if not q.blank and q.index <= last.index]):
+        kind = _is_colophon_line(p)
+        if kind:
+            s.roles[p.index] = Role(kind)
+        elif table is not None and p.in_table and p.table == table:
+            s.roles[p.index] = Role("colophon_other", "版记表格中的其他行 another row of the 版记 table")
+            s.notes.append((p.index, s.roles[p.index].unsure or ""))
+        else:
+            break
+        if p.in_table:
+            table = p.table
+        start = p.index
+    return start
+
+
+def _head(window: list[Para], s: Structure) -> int:
+    number = next((p for p in window if doc_number_match(p.text) and cells(strip_all(p.text)) <= 60), None)
+    before = [p for p in window if number is None or p.index < number.index]
+    marks = [p for p in before if red_text(p) and not doc_number_match(p.text)]
+    if not marks and number is not None:
+        candidates = [p for p in before if p.align == "center"]
+        if candidates:
+            last = candidates[-1]
+            marks = [last]
+            if last.size < spec.TITLE_SIZE:
+                s.roles[last.index] = Role("organ_mark", "在发文字号之上居中但字小且非红色 centred above the "
+                                           "文号 but small and not red")
+                s.notes.append((last.index, s.roles[last.index].unsure or ""))
+                marks = []
+    if not marks and number is None:
+        # No 文号: only a red, centred, large first line is taken for an organ mark.
+        marks = [p for p in before[:3] if red_text(p) and p.align == "center" and p.size >= spec.TITLE_SIZE]
+    for p in marks:
+        s.roles[p.index] = Role("organ_mark")
+    if number is None and not marks and not s.of("organ_mark"):
+        return 0
+    first_mark = min([p.index for p in marks] + ([number.index] if number else []) + s.of("organ_mark"))
+    for p in before:
+        if p.index >= first_mark:
+            break
+        text = strip_all(p.text)
+        if COPY_NUMBER.match(text):
+            s.roles[p.index] = Role("copy_number")
+        elif SECRECY.match(text):
+            s.roles[p.index] = Role("secrecy")
+        elif URGENCY.match(text):
+            s.roles[p.index] = Role("urgency")
+        else:
+            s.roles[p.index] = Role("unknown", "版头中无法识别 in the 版头 but not 份号/密级/紧急程度")
+            s.notes.append((p.index, s.roles[p.index].unsure or ""))
+    end = max([p.index for p in marks] + s.of("organ_mark"), default=0)
+    if number is not None:
+        s.roles[number.index] = Role("doc_number")
+        # 签发人 lines above the 文号 (the 文号 stands on the last signer line).
+        for p in before:
+            if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
+                s.roles[p.index] = Role("signers")
+        end = number.index
+        # 签发人 lines under the 文号 (three or more signers take more lines).
+        for p in window:
+            if p.index <= number.index:
+                continue
+            if "签发人" in p.text or (("签发人" in number.text or s.of("signers")) and not _title_like(p)
+                                     and cells(strip_all(p.text)) <= 12):
+                s.roles[p.index] = Role("signers")
+                end = p.index
+            else:
+                break
+    return end
+
+
+def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
+    """Mark the title lines; return the index of the last (the head's end when there is none)."""
+    if not rest:
+        s.notes.append((None, "没有找到标题 no title found"))
+        return 0
+    first = rest[0]
+    text = strip_all(first.text)
+    big = first.size >= spec.TITLE_SIZE - 2 or _font_kind_of(first) == "xiaobiaosong"
+    if first.align == "center" and big:
+        unsure = None
+    elif has_head and (first.align == "center" or big):
+        unsure = None  # the first line under the 版头 is the title; its format is for the rules to judge
+    elif first.align == "center" or big:
+        unsure = "居中或字大，但不都是 centred or large, not both"
+    elif (cells(text) <= 40 and not text.endswith((*tuple(SENTENCE_END), "：", ":"))
+          and heading_marker(text) is None and not DATE_LOOSE.match(text)):
+        unsure = "既不居中也不是大字，按位置当作标题 neither centred nor large; taken by its place"
+    else:
+        s.notes.append((first.index, "没有找到标题 no title found: the first paragraph reads like body text"))
+        return first.index - 1
+    s.roles[first.index] = Role("title", unsure)
+    if unsure:
+        s.notes.append((first.index, f"标题 title? {unsure}"))
+    last = first.index
+    for p in rest[1:]:
+        if p.index != last + 1 or p.align != first.align or abs(p.size - first.size) > 0.5 \
+                or DATE_LOOSE.match(strip_all(p.text)) or first.align != "center":
+            break
+        s.roles[p.index] = Role("title", unsure)
+        last = p.index
+    return last
+
+
+def _font_kind_of(p: Para) -> str | None:
+    for run in p.runs:
+        if run.text.strip():
+            return font_kind(run.fonts["eastAsia"].name)
+    return None
+
+
+def _signature_block(tail: list[Para], s: Structure) -> int:
+    """Mark 附注, 成文日期, 署名 and 附件说明 at the end of the main document.
+
+    Returns the index where the body ends.
+    """
+    k = len(tail) - 1
+    end = tail[-1].index + 1 if tail else 10**9
+    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and DATE_LOOSE.match(strip_all(tail[k - 1].text)):
+        s.roles[tail[k].index] = Role("note")
+        k -= 1
+    if k >= 0 and DATE_LOOSE.match(re.sub(r"\s", "", tail[k].text)) and cells(strip_all(tail[k].text)) <= 20:
+        s.roles[tail[k].index] = Role("date")
+        end = tail[k].index
+        k -= 1
+        signatures: list[Para] = []
+        above = tail[k + 1].index - 1
+        while k >= 0 and len(signatures) < 4 and tail[k].index == above:
+            p = tail[k]
+            above -= 1
+            text = strip_all(p.text)
+            start = p.left + max(p.first_line, 0)
+            right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n")
+            if (cells(text) <= 24 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
+                    and heading_marker(text) is None and right_side and not ATTACHMENT_NOTE.match(text)):
+                signatures.append(p)
+                k -= 1
+            else:
+                break
+        for p in signatures:
+            s.roles[p.index] = Role("signature")
+            end = p.index
+    # 附件说明: 附件：1.… and the numbered lines under it.
+    lines: list[Para] = []
+    j = k
+    while j >= 0:
+        text = strip_all(tail[j].text)
+        if ATTACHMENT_NOTE.match(text):
+            lines.insert(0, tail[j])
+            for p in lines:
+                s.roles[p.index] = Role("attachment_note")
+            end = tail[j].index
+            break
+        if NOTE_ITEM.match(text) and cells(text) <= 60:
+            lines.insert(0, tail[j])
+            j -= 1
+            continue
+        break
+    return end
+
+
+def _body(paras: list[Para], s: Structure, attachment: int) -> None:
+    rows: list[Para] = []
+
+    def flush() -> None:
+        # Text tables: two or more left-aligned, unindented lines with the same number of fields.
+        counts = {len([f for f in re.split(r"[\t　]+", strip_all(p.text)) if f]) for p in rows}
+        if len(rows) >= 2 and len(counts) == 1 and counts.pop() >= 2:
+            for p in rows:
+                s.roles[p.index] = Role("table_row", attachment=attachment)
+        rows.clear()
+
+    for p in paras:
+        if s.roles[p.index].role not in ("unknown", "blank"):
+            flush()
+            continue
+        if p.in_table:
+            flush()
+            s.roles[p.index] = Role("table", attachment=attachment)
+            continue
+        text = strip_all(p.text)
+        marker = heading_marker(text)
+        if marker is not None:
+            flush()
+            level, number, mark, bad = marker
+            s.roles[p.index] = Role(f"heading{level}", level=level, number=number, marker=mark,
+                                    bad_marker=bad, attachment=attachment)
+            continue
+        s.roles[p.index] = Role("body", attachment=attachment)
+        if p.num_pr is not None:
+            s.notes.append((p.index, "自动编号 automatic numbering: the number is not in the text, so its "
+                                     "form and order were not checked"))
+        if p.align == "left" and p.first_line + p.left < 0.5 * p.cell and re.search(r"\S[\t　]+\S", text):
+            rows.append(p)
+        else:
+            flush()
+    flush()

@@ -1,0 +1,999 @@
+"""The rules of GB/T 9704-2012 that a .docx can be checked against, and the checks.
+
+Every number comes from :mod:`reportgen.spec` (the writer's source too) or from the
+house style (:class:`reportgen.spec.Style`, the standard by default). A finding names
+its rule, the element, the place (paragraph number and first characters) and the fix.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import spec
+from ..layout import break_lines, cells
+from ..spec import Style
+from .classify import (
+    CC,
+    DATE_LOOSE,
+    NOTE_ITEM,
+    ROLE_ELEMENTS,
+    Role,
+    Structure,
+    doc_number_match,
+    font_kind,
+    is_red,
+    strip_all,
+)
+from .docxread import Border, DocxView, FontSlot, Para, SectionInfo
+
+
+@dataclass(frozen=True)
+class Rule:
+    element: str
+    severity: str
+    clause: str
+    summary: str
+
+
+def _mm(twips: float) -> str:
+    return f"{twips / spec.TWIPS_PER_MM:.0f} mm"
+
+
+PAPER = f"A4 {_mm(spec.PAGE_WIDTH)} × {_mm(spec.PAGE_HEIGHT)}"
+MARGINS = (f"上 {_mm(spec.MARGIN_TOP)} 下 {_mm(spec.MARGIN_BOTTOM)} 左 {_mm(spec.MARGIN_LEFT)} "
+           f"右 {_mm(spec.MARGIN_RIGHT)}")
+TYPE_AREA = f"版心 {_mm(spec.TEXT_WIDTH)} × {_mm(spec.TEXT_HEIGHT)}"
+PITCH_PT = f"{spec.LINE_PITCH / spec.TWIPS_PER_PT:g} 磅 pt"
+
+RULES: dict[str, Rule] = {
+    "page.size": Rule("页面设置", "error", "5.1", f"{PAPER} (±{spec.PAGE_TOLERANCE_MM:g} mm)"),
+    "page.margins": Rule("页面设置", "error", "5.2.1",
+                         f"margins {MARGINS} ({TYPE_AREA}, ±{spec.PAGE_TOLERANCE_MM:g} mm)"),
+    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "文档网格 docGrid of type lines whose pitch gives "
+                          f"{spec.LINES_PER_PAGE} lines in the type area"),
+    "grid.line-spacing": Rule("行距", "error", "5.2.3", "every paragraph on the grid: exact line spacing, "
+                              f"a multiple of {spec.LINE_PITCH} twips ({PITCH_PT})"),
+    "grid.widow-control": Rule("行距", "warning", "5.2.3",
+                               "widow/orphan control off (else LibreOffice leaves 21-line pages)"),
+    "font.name": Rule("字体", "error", "5.2.2, 7", "the font kind of each element in every rFonts slot "
+                      "(eastAsia, ascii, hAnsi): 小标宋 title, 黑体 一、, 楷体 （一）, 仿宋 body …"),
+    "font.theme": Rule("字体", "error", "5.2.2, 7",
+                       "no theme font (asciiTheme, eastAsiaTheme …) overriding the named font"),
+    "font.size": Rule("字号", "error", "5.2.2, 7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
+    "text.color": Rule("颜色", "error", "5.2.4", "text is black except the organ mark and the red rule"),
+    "copy-number.format": Rule("版头", "error", "7.2.1", "份号: 6 Arabic digits"),
+    "organ-mark.color": Rule("版头", "error", "7.2.4", "发文机关标志 in red"),
+    "doc-number.brackets": Rule("版头", "error", "7.2.5", "发文字号: the year in 六角括号 〔〕"),
+    "doc-number.year": Rule("版头", "error", "7.2.5", "发文字号: the full year (2020, not 20)"),
+    "doc-number.di": Rule("版头", "error", "7.2.5", "发文字号: no 第 before the number"),
+    "doc-number.zero": Rule("版头", "error", "7.2.5",
+                            "发文字号: no leading zero in the number (1号, not 01号)"),
+    "doc-number.position": Rule("版头", "error", "7.2.5",
+                                "发文字号 centred; 居左空一字 when 签发人 stands on its line"),
+    "signers.missing": Rule("版头", "warning", "7.2.6", "上行文 (报告, 请示) carry 签发人"),
+    "signers.position": Rule("版头", "error", "7.2.6", "签发人 on the 文号 line, 居右空一字"),
+    "red-rule.missing": Rule("版头", "error", "7.2.7", "a red rule under the 发文字号"),
+    "red-rule.color": Rule("版头", "error", "7.2.7", "the rule under the 发文字号 is red"),
+    "red-rule.width": Rule("版头", "error", "7.2.7", "the red rule spans the type width"),
+    "title.align": Rule("标题", "error", "7.3.1", "title centred"),
+    "title.shape": Rule("标题", "error", "7.3.1",
+                        "a title on several lines is a 梯形 or 菱形, not a rectangle or hourglass"),
+    "to.colon": Rule("主送机关", "error", "7.3.2", "主送机关 ends with a full-width colon ："),
+    "to.indent": Rule("主送机关", "error", "7.3.2", "主送机关 flush left (顶格)"),
+    "body.indent": Rule("正文", "error", "7.3.3",
+                        "paragraphs and headings: first line 左空二字, no left indent"),
+    "heading.marker": Rule("正文层级", "error", "7.3.3", "level markers 一、 （一） 1. （1）"),
+    "heading.sequence": Rule("正文层级", "error", "7.3.3", "headings numbered in order, no gap, no repeat"),
+    "attachment-note.form": Rule("附件说明", "error", "7.3.4",
+                                 "附件：名称, several numbered 附件：1.名称 2.名称 in order"),
+    "attachment-note.punctuation": Rule("附件说明", "error", "7.3.4",
+                                        "no punctuation after attachment names"),
+    "attachment-note.indent": Rule("附件说明", "error", "7.3.4",
+                                   "左空二字; the numbers of later lines under the first"),
+    "date.format": Rule("成文日期", "error", "7.3.5.4",
+                        "Arabic numerals, full year, no leading zero: 2020年12月15日"),
+    "date.position": Rule("成文日期", "error", "7.3.5.1",
+                          "成文日期 右空四字 (unsealed: 首字比署名首字右移二字)"),
+    "signature.position": Rule("署名", "error", "7.3.5.1",
+                               "署名 centred over the date (unsealed: 右空二字)"),
+    "attachment.label": Rule("附件", "error", "7.3.7",
+                             "附件 / 附件2 flush left on the attachment's first line"),
+    "colophon.cc": Rule("版记", "error", "7.4.2", "抄送： with a full-width colon, organs separated by ，"),
+    "colophon.cc-stop": Rule("版记", "warning", "7.4.2", "a full stop after the last 抄送 organ"),
+    "colophon.printer": Rule("版记", "error", "7.4.3", "印发机关 left, 印发日期 + 印发 right, 右空一字"),
+    "colophon.indent": Rule("版记", "error", "7.4.2", "抄送 and 印发机关 左右各空一字"),
+    "colophon.rules": Rule("版记", "error", "7.4.1",
+                           f"full-width rules: first and last {spec.COLOPHON_THICK_MM} mm, "
+                           f"the ones between {spec.COLOPHON_THIN_MM} mm"),
+    "colophon.order": Rule("版记", "error", "7.4", "抄送 above 印发; nothing after the 版记"),
+    "page-number.missing": Rule("页码", "error", "7.5", "every page numbered (page 1 too)"),
+    "page-number.format": Rule("页码", "error", "7.5", "— 1 —: Arabic page number between 一字线 (—)"),
+    "page-number.position": Rule("页码", "error", "7.5",
+                                 "odd pages right, even pages left, 一字 from the edge of the type area"),
+    "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
+}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    element: str
+    message: str
+    fix: str
+    paragraph: int | None = None
+    text: str | None = None  # the paragraph's first characters
+    where: str | None = None  # a place that is not a body paragraph (section, footer)
+    unsure: bool = False
+    clause: str = ""
+
+    @property
+    def place(self) -> str:
+        if self.paragraph is not None:
+            text = f"「{self.text}」" if self.text else "（空行 blank）"
+            return f"第{self.paragraph}段 {text}"
+        return self.where or ""
+
+
+def excerpt(text: str, n: int = 12) -> str:
+    flat = strip_all(text).replace("\n", "⏎").replace("\t", " ")
+    return flat if len(flat) <= n else flat[:n] + "…"
+
+
+def mm(twips: float) -> float:
+    return twips / spec.TWIPS_PER_MM
+
+
+class Checker:
+    def __init__(self, view: DocxView, structure: Structure, style: Style) -> None:
+        self.view = view
+        self.s = structure
+        self.style = style
+        self.findings: list[Finding] = []
+        self.paras = {p.index: p for p in view.paras}
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def role(self, p: Para) -> Role:
+        return self.s.roles[p.index]
+
+    def add(self, rule: str, message: str, fix: str, para: Para | None = None, *, where: str | None = None,
+            severity: str | None = None, element: str | None = None) -> None:
+        info = RULES[rule]
+        unsure = False
+        sev = severity or info.severity
+        if element is None:
+            element = info.element
+            if para is not None and info.element in ("字体", "字号", "颜色", "行距", "正文"):
+                element = ROLE_ELEMENTS.get(self.role(para).role, info.element)
+        if para is not None and self.role(para).unsure and rule != "classify.unsure":
+            unsure = True
+            sev = "warning"
+        self.findings.append(Finding(rule, sev, element, message, fix, para.index if para else None,
+                                     excerpt(para.text) if para else None, where, unsure, info.clause))
+
+    def each(self, *roles: str) -> Iterator[Para]:
+        for index, role in self.s.roles.items():
+            if role.role in roles:
+                yield self.paras[index]
+
+    def section(self, p: Para) -> SectionInfo:
+        return self.view.sections[min(p.section, len(self.view.sections) - 1)]
+
+    def line_cells(self, p: Para) -> float:
+        # Positions are judged on the standard's type area: a wrong page size or margin is its own
+        # finding (page.*), not a reason to call every right-aligned line misplaced as well.
+        return spec.TEXT_WIDTH / p.cell
+
+    def right_gap(self, p: Para) -> float:
+        """Cells between the end of the (one-line) text and the right edge of the type area."""
+        core = strip_all(p.text)
+        lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
+        trail = p.text[len(p.text.rstrip(" \u3000\xa0")) :]
+        width = self.line_cells(p)
+        if p.align == "right":
+            return p.right / p.cell + cells(trail)
+        if p.align == "center":
+            free = width - (p.left + p.right) / p.cell - cells(p.text)
+            return p.right / p.cell + free / 2 + cells(trail)
+        start = (p.left + p.first_line) / p.cell + cells(lead)
+        return width - start - cells(core)
+
+    # --- running all --------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        for index, why in self.s.notes:
+            para = self.paras.get(index) if index is not None else None
+            self.add("classify.unsure", why, "检查这一段的格式，或忽略本提示 check this paragraph's format",
+                     para, where=None if para else "全文 document")
+        self.page_setup()
+        self.grid()
+        self.fonts()
+        self.head()
+        self.title()
+        self.to()
+        self.body()
+        self.attachment_note()
+        self.signature()
+        self.attachments()
+        self.colophon()
+        self.page_numbers()
+        return self.findings
+
+    # --- 页面设置 ------------------------------------------------------------------------
+
+    def page_setup(self) -> None:
+        tol = spec.PAGE_TOLERANCE_MM
+        for sec in self.view.sections:
+            where = f"第{sec.index + 1}节 section {sec.index + 1}"
+            w, h = sec.page_width, sec.page_height
+            if w is None or h is None:
+                self.add("page.size", "未设置纸张大小 no paper size set (Word then uses Letter)",
+                         f"页面设置 → 纸张 {PAPER}", where=where)
+            elif abs(mm(w - spec.PAGE_WIDTH)) > tol or abs(mm(h - spec.PAGE_HEIGHT)) > tol:
+                self.add("page.size", f"纸张 paper {mm(w):.1f} × {mm(h):.1f} mm，应为 {PAPER}",
+                         f"页面设置 → 纸张 {PAPER}, 纵向 portrait", where=where)
+            wanted = {"top": spec.MARGIN_TOP, "bottom": spec.MARGIN_BOTTOM, "left": spec.MARGIN_LEFT,
+                      "right": spec.MARGIN_RIGHT}
+            names = {"top": "上 top", "bottom": "下 bottom", "left": "左 left", "right": "右 right"}
+            off = []
+            for side, value in wanted.items():
+                got = sec.margins.get(side)
+                if side == "left":
+                    got = (got or 0) + (sec.margins.get("gutter") or 0) if got is not None else None
+                if got is None or abs(mm(got - value)) > tol:
+                    shown = "未设置 unset" if got is None else f"{mm(got):.1f} mm"
+                    off.append(f"{names[side]} {shown}（应为 {mm(value):.0f} mm）")
+            if off:
+                self.add("page.margins", "页边距 margins: " + "，".join(off),
+                         f"页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
+            lines = self._grid_lines(sec)
+            if sec.grid_type in (None, "default") or sec.grid_pitch is None:
+                self.add("grid.doc-grid", "没有文档网格 no line grid (docGrid type=lines)",
+                         f"页面设置 → 文档网格 → 只指定行网格, 每页 {spec.LINES_PER_PAGE} 行 "
+                         f"(docGrid type=lines linePitch={spec.LINE_PITCH})", where=where)
+            elif lines != spec.LINES_PER_PAGE:
+                self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page "
+                         f"(linePitch {sec.grid_pitch})",
+                         f"每页 {spec.LINES_PER_PAGE} 行: linePitch {spec.LINE_PITCH} ({PITCH_PT})",
+                         where=where)
+            elif sec.grid_type != "lines":
+                self.add("grid.doc-grid", f"网格类型 grid type {sec.grid_type}: LibreOffice 7 lays a "
+                         "character grid out with far fewer characters per line",
+                         "只指定行网格 type=lines", where=where, severity="warning")
+
+    def _grid_lines(self, sec: SectionInfo) -> int:
+        """Lines the grid's pitch gives in the standard's type area (page.* judge the area itself)."""
+        if not sec.grid_pitch:
+            return 0
+        return int(spec.TEXT_HEIGHT // sec.grid_pitch)
+
+    @staticmethod
+    def _exact_height(p: Para) -> int | None:
+        """Twips a paragraph of exact line spacing takes on the page, its borders included."""
+        if p.in_table or p.line_rule != "exact" or not p.line:
+            return None
+        extra = sum(b.space * 20 + round(b.sz * 20 / 8) for side, b in p.borders.items()
+                    if side in ("top", "bottom") and b.visible)
+        return p.line + p.before + p.after + extra
+
+    def grid(self) -> None:
+        pitch = spec.LINE_PITCH
+
+        def on_grid(height: int) -> bool:
+            return abs(height - max(round(height / pitch), 1) * pitch) <= 2
+
+        paras = self.view.paras
+        given_back: set[int] = set()
+        for index, p in enumerate(paras):
+            if p.in_table or index in given_back:
+                continue
+            if p.blank and p.line_rule == "exact" and p.line is not None and p.line <= 20:
+                continue  # a spacer of 1 pt at most (Word needs a paragraph after a closing table)
+            height = self._exact_height(p)
+            if height is not None:
+                following = self._exact_height(paras[index + 1]) if index + 1 < len(paras) else None
+                if not on_grid(height) and following is not None and on_grid(height + following):
+                    # A rule's room taken from the next line (the red rule under the 文号 and
+                    # the blank line below it): the pair ends on the grid, so does everything after.
+                    given_back.add(index + 1)
+                    continue
+                k = max(round(height / pitch), 1)
+                if abs(height - k * pitch) > 2:
+                    around = p.before + p.after
+                    extra_text = f", 段前后 before/after {around / 20:g} 磅" if around else ""
+                    self.add("grid.line-spacing",
+                             f"行高 line height {height / 20:g} 磅 pt (固定值 exact {p.line / 20:g} 磅"
+                             f"{extra_text})，不是 {pitch / 20:g} 磅的整数倍 not a multiple of the grid line",
+                             f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p)
+                continue
+            rule = {"auto": "多倍/单倍 auto", "atLeast": "最小值 at least"}.get(p.line_rule, p.line_rule)
+            amount = f" {p.line / 240:g}" if p.line_rule == "auto" and p.line else ""
+            if p.line_rule == "atLeast" and p.line:
+                amount = f" {p.line / 20:g} 磅"
+            sec = self.section(p)
+            snapped = (p.line_rule == "auto" and p.snap_to_grid
+                       and sec.grid_type in ("lines", "linesAndChars")
+                       and self._grid_lines(sec) == spec.LINES_PER_PAGE and (p.line or 240) <= 240
+                       and p.before + p.after == 0)
+            self.add("grid.line-spacing",
+                     f"行距 line spacing {rule}{amount}，不是固定值 not exact"
+                     + ("（靠网格对齐，其他软件可能不同 snaps to the grid in Word only）" if snapped else ""),
+                     f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p,
+                     severity="warning" if snapped else None)
+        for p in self.view.paras:
+            if not p.in_table and p.widow_control and not p.blank:
+                self.add("grid.widow-control", "孤行控制开启 widow/orphan control on",
+                         "段落 → 换行和分页 → 取消“孤行控制” (w:widowControl w:val=0)", p)
+
+    # --- fonts, sizes, colours ------------------------------------------------------------
+
+    def zones(self, p: Para, role: Role) -> list[tuple[int, int, str | None]]:
+        """(start, end, font kind) spans of the paragraph's text; None: any font."""
+        text = p.text
+        kind, _size = spec.ELEMENT_FORMATS.get(role.role, (None, None))
+        if role.role.startswith("heading") and role.level in (1, 2):
+            head_kind = spec.HEADING_FONTS[role.level - 1]
+            m = re.search(r"[。！？]", text)
+            cut = m.end() if m and text[m.end() :].strip() else len(text)
+            return [(0, cut, head_kind), (cut, len(text), "fangsong")]
+        if role.role in ("doc_number", "signers") and "签发人" in text:
+            label = text.index("签发人")
+            colon = re.search(r"签发人\s*[:：]?", text[label:])
+            names = label + (colon.end() if colon else 3)
+            return [(0, names, "fangsong"), (names, len(text), "kaiti")]
+        if role.role == "doc_number" and "\t" in text.strip():
+            names = text.index("\t", len(text) - len(text.lstrip()))  # the last signers after a tab
+            return [(0, names, "fangsong"), (names, len(text), "kaiti")]
+        return [(0, len(text), kind)]
+
+    def fonts(self) -> None:
+        for p in self.view.paras:
+            role = self.role(p)
+            if role.role not in spec.ELEMENT_FORMATS or p.blank:
+                continue
+            self._fonts_of(p, role.role, self.zones(p, role))
+            self._colour_of(p, role.role)
+
+    def _fonts_of(self, p: Para, role: str, zones: list[tuple[int, int, str | None]],
+                  where: str | None = None) -> None:
+        _kind, size = spec.ELEMENT_FORMATS[role]
+        severity = "warning" if role == "organ_mark" else None  # 7.2.4 only recommends 小标宋
+        reported: set[tuple[str, str]] = set()
+        element = ROLE_ELEMENTS.get(role, "页码") if role != "page_number" else "页码"
+        para = p if where is None else None
+        for run in p.runs:
+            visible = [k for k, ch in enumerate(run.text) if not ch.isspace()]
+            if not visible:
+                continue
+            first, last = run.start + visible[0], run.start + visible[-1]
+            for start, end, kind in zones:
+                if kind is None or last < start or first >= end:
+                    continue
+                self._check_slots(run.fonts, kind, p, para, where, element, severity, reported)
+            if size is not None and abs(run.size - size) > spec.SIZE_TOLERANCE_PT:
+                key = ("font.size", str(run.size))
+                if key not in reported:
+                    reported.add(key)
+                    self.add("font.size",
+                             f"字号 size {run.size:g} 磅 pt，应为 {_size_name(size)} {size:g} 磅",
+                             f"字号改为 {_size_name(size)} ({size:g} pt)", para, where=where, element=element)
+
+    def _check_slots(self, fonts: dict[str, FontSlot], kind: str, p: Para, para: Para | None,
+                     where: str | None, element: str, severity: str | None,
+                     reported: set[tuple[str, str]]) -> None:
+        wanted = spec.FONT_KIND_NAMES[kind]
+        configured = getattr(self.style.fonts, kind)
+        latin = self.style.fonts.latin
+        themes = []
+        wrong = []
+        for slot in ("eastAsia", "ascii", "hAnsi"):
+            font = fonts[slot]
+            if font.theme:
+                resolved = self.view.theme_fonts.get(font.theme)
+                themes.append(f"{slot}={font.theme}" + (f"（{resolved}）" if resolved else ""))
+                continue
+            got_kind = font_kind(font.name, self.style)
+            ok = got_kind == kind or (slot != "eastAsia" and latin is not None and font.name == latin)
+            if not ok:
+                wrong.append(f"{slot}={font.name or '未指定 unset'}")
+        if themes:
+            message = f"主题字体 theme font {', '.join(themes)} 覆盖字体名 overrides the font name"
+            if ("font.theme", message) not in reported:
+                reported.add(("font.theme", message))
+                self.add("font.theme", message,
+                         f"去掉 rFonts 的 *Theme 属性，各栏直接写 {configured} "
+                         "(remove asciiTheme/eastAsiaTheme/hAnsiTheme)",
+                         para, where=where, element=element, severity=severity)
+        if wrong:
+            message = f"字体 font {', '.join(wrong)}，应为 {wanted} expected"
+            if ("font.name", message) not in reported:
+                reported.add(("font.name", message))
+                self.add("font.name", message, f"字体改为 {configured}（eastAsia, ascii, hAnsi 各栏）",
+                         para, where=where, element=element, severity=severity)
+
+    def _colour_of(self, p: Para, role: str) -> None:
+        if role == "organ_mark":
+            return  # organ-mark.color
+        for run in p.runs:
+            if not run.text.strip():
+                continue
+            if run.color is None and run.theme_color in (None, "text1", "dark1"):
+                continue
+            if run.color is not None and all(int(run.color[k : k + 2], 16) <= 0x40 for k in (0, 2, 4)) \
+                    and run.theme_color in (None, "text1", "dark1"):
+                continue
+            shown = run.color or run.theme_color
+            self.add("text.color", f"文字颜色 text colour {shown}，应为黑色 black",
+                     "字体颜色改为黑色或自动 black / automatic", p)
+            return
+
+    # --- 版头 -----------------------------------------------------------------------
+
+    def head(self) -> None:
+        for p in self.each("copy_number"):
+            if not re.fullmatch(r"\d{6}", strip_all(p.text)):
+                self.add("copy-number.format", f"份号 “{strip_all(p.text)}” 不是 6 位数字 not 6 digits",
+                         "份号用 6 位阿拉伯数字，如 000123", p)
+        for p in self.each("organ_mark"):
+            runs = [r for r in p.runs if r.text.strip()]
+            if runs and not all(is_red(r.color) for r in runs):
+                shown = next((r.color or "自动 auto") for r in runs if not is_red(r.color))
+                self.add("organ-mark.color", f"发文机关标志颜色 colour {shown}，应为红色 red",
+                         f"字体颜色改为红色 {spec.RED}", p)
+        numbers = list(self.each("doc_number"))
+        signers = list(self.each("signers"))
+        for p in numbers:
+            self._doc_number(p)
+        title = "".join(strip_all(self.paras[i].text) for i in self.s.of("title"))
+        head = self.s.of("doc_number") + self.s.of("signers")
+        has_signers = any("签发人" in self.paras[i].text for i in head)
+        if numbers and re.search(r"(报告|请示)[。.]?$", title) and not has_signers:
+            self.add("signers.missing", "上行文（报告、请示）没有签发人 an upward document without 签发人",
+                     "在发文字号同一行居右空一字标注“签发人：”和姓名（楷体）", numbers[0])
+        if numbers:
+            self._signers(numbers[0], signers)
+            self._red_rule(numbers[0], signers)
+        elif self.s.of("organ_mark"):
+            self._red_rule(self.paras[self.s.of("organ_mark")[-1]], [])
+
+    def _doc_number(self, p: Para) -> None:
+        m = doc_number_match(p.text)
+        if m is None:
+            return
+        open_, close = spec.DOC_NUMBER_BRACKETS
+        if m.group("open") != open_ or m.group("close") != close:
+            got = (m.group("open") or "") + m.group("year") + (m.group("close") or "")
+            self.add("doc-number.brackets", f"年份括号 “{got}” 应为六角括号 {open_}{close}",
+                     f"写成 {m.group('code')}{open_}{m.group('year')}{close}{int(m.group('num'))}号", p)
+        if len(m.group("year")) != 4:
+            self.add("doc-number.year", f"年份 “{m.group('year')}” 不全 not the full year",
+                     "写全年份，如〔2020〕", p)
+        if m.group("di"):
+            self.add("doc-number.di", "发文顺序号前有“第” 第 before the number",
+                     "去掉“第”，如〔2020〕38号", p)
+        if m.group("num").startswith("0") and len(m.group("num")) > 1:
+            self.add("doc-number.zero", f"发文顺序号 “{m.group('num')}” 有虚位 leading zero",
+                     f"不加虚位：{int(m.group('num'))}号", p)
+        cell = p.cell
+        indent = (p.left + p.first_line) / cell
+        one = spec.UPWARD_NUMBER_INDENT
+        left_one = p.align in ("left", "both") and abs(indent - one) <= spec.INDENT_TOLERANCE
+        if "签发人" in p.text:
+            if not left_one:
+                self.add("doc-number.position", "有签发人时发文字号应居左空一字 with 签发人 the 文号 stands "
+                         f"one 字 from the left (now {_align_name(p.align)}, {indent:.1f} 字)",
+                         f"左对齐，首行缩进 {one:g} 字", p)
+        elif not (p.align == "center" or left_one):
+            self.add("doc-number.position",
+                     f"发文字号应居中 the 文号 is centred (now {_align_name(p.align)})",
+                     "居中；上行文可居左空一字", p)
+
+    def _signers(self, number: Para, signers: list[Para]) -> None:
+        """签发人 居右空一字 on the 文号's line; with more than two signers, two names a line and
+        the 文号 on the line of the last ones [7.2.6]."""
+        above = [p for p in signers if p.index < number.index]
+        label = number if "签发人" in number.text else next((p for p in signers if "签发人" in p.text), None)
+        if label is None:
+            return
+        shares_last_line = "\t" in number.text.strip() or "签发人" in number.text
+        if label is not number and not (above and label is above[0] and shares_last_line):
+            self.add("signers.position", "签发人不在发文字号同一行 签发人 not on the 文号's line",
+                     "把“签发人：姓名”与发文字号排在同一行，用右对齐制表位居右空一字", label)
+            return
+        block = sorted([*signers, number] if shares_last_line else signers, key=lambda p: p.index)
+        gaps = [(p, self._tab_gap(p)) for p in block]
+        missing = next((p for p, gap in gaps if gap is None), None)
+        if missing is not None:
+            self.add("signers.position", "签发人应居右空一字 签发人 stands one 字 from the right "
+                     "(没有制表位 no tab stop)",
+                     f"制表位 tab stop: {spec.SIGNERS_RIGHT:g} 字 from the right edge", missing)
+            return
+        nearest, gap = min(((p, g) for p, g in gaps if g is not None), key=lambda pg: pg[1])
+        if abs(gap - spec.SIGNERS_RIGHT) > spec.POSITION_TOLERANCE:
+            self.add("signers.position",
+                     f"签发人应居右空一字 签发人 stands one 字 from the right (右空 {gap:.1f} 字)",
+                     f"右对齐制表位 at {spec.SIGNERS_RIGHT:g} 字 from the right edge", nearest)
+
+    def _tab_gap(self, p: Para) -> float | None:
+        """Characters between the end of a line's tabbed part and the right edge of the type area."""
+        width = spec.TEXT_WIDTH  # as line_cells: on the standard's type area
+        if "\t" not in p.text:
+            return self.right_gap(p)
+        right = [pos for val, pos in p.tabs if val in ("right", "end")]
+        if right:
+            return (width - p.right - max(right)) / p.cell
+        left = [pos for val, pos in p.tabs if val in ("left", "start")]
+        if not left:
+            return None
+        after = p.text.rstrip().rsplit("\t", 1)[-1]
+        return (width - p.right - max(left)) / p.cell - cells(after)
+
+    def _red_rule(self, anchor: Para, signers: list[Para]) -> None:
+        title = self.s.first("title")
+        last = max([anchor.index] + [s.index for s in signers])
+        stop = title if title is not None else last + 4
+        found: tuple[Para, Border] | None = None
+        shape_found = None
+        for k in range(anchor.index, stop):
+            p = self.paras.get(k)
+            if p is None:
+                break
+            bdr = None
+            if k >= last and "bottom" in p.borders and p.borders["bottom"].visible:
+                bdr = p.borders["bottom"]
+            elif k > last and "top" in p.borders and p.borders["top"].visible:
+                bdr = p.borders["top"]
+            if bdr is not None:
+                found = (p, bdr)
+                break
+            lines = [sh for sh in p.shapes if sh.is_line]
+            if lines and shape_found is None:
+                shape_found = (p, lines[0])
+        if found is None and shape_found is not None:
+            p, shape = shape_found
+            if not is_red(shape.color):
+                self.add("red-rule.color", f"分隔线颜色 rule colour {shape.color or '?'}，应为红色 red",
+                         f"线条颜色改为红色 {spec.RED}", p)
+            why = "红色分隔线是图形 the red rule is a drawn shape: its width and place were not measured"
+            self.add("classify.unsure", why, "用段落下框线更稳妥 a bottom border is more robust", p)
+            return
+        if found is None:
+            self.add("red-rule.missing", "发文字号下没有红色分隔线 no red rule under the 文号",
+                     f"给发文字号段落加红色下框线 (bottom border, {spec.RED}, "
+                     f"{self.style.red_rule_sz / 8:g} 磅 pt)", anchor)
+            return
+        p, bdr = found
+        if not is_red(bdr.color):
+            self.add("red-rule.color", f"分隔线颜色 rule colour {bdr.color or '自动 auto'}，应为红色 red",
+                     f"框线颜色改为红色 {spec.RED}", p)
+        if abs(mm(p.left)) > spec.PAGE_TOLERANCE_MM or abs(mm(p.right)) > spec.PAGE_TOLERANCE_MM:
+            self.add("red-rule.width", f"分隔线短于版心 the rule is shorter than the type width (indents "
+                     f"left {mm(p.left):.1f} mm, right {mm(p.right):.1f} mm)",
+                     "段落左右缩进设为 0，位置用首行缩进或制表位调整", p)
+
+    # --- 标题 -----------------------------------------------------------------------
+
+    def title(self) -> None:
+        for role in ("title", "attachment_title"):
+            paras = list(self.each(role))
+            if not paras:
+                continue
+            for p in paras:
+                if p.align != "center":
+                    self.add("title.align", f"标题未居中 the title is not centred ({_align_name(p.align)})",
+                             "标题居中", p, element=ROLE_ELEMENTS[role])
+            # One shape per title: each attachment has its own, split over adjacent paragraphs.
+            groups: list[list[Para]] = []
+            for p in paras:
+                if groups and p.index == groups[-1][-1].index + 1:
+                    groups[-1].append(p)
+                else:
+                    groups.append([p])
+            for group in groups:
+                self._title_shape(group, ROLE_ELEMENTS[role])
+
+    def _title_shape(self, paras: list[Para], element: str) -> None:
+        widths: list[float] = []
+        for p in paras:
+            width = self.line_cells(p) - (p.left + p.right) / p.cell
+            for segment in p.text.split("\n"):
+                for line in break_lines(strip_all(segment), width):
+                    if line.strip():
+                        widths.append(cells(line.strip()))
+        if len(widths) < 2:
+            return
+        shape = None
+        if max(widths) - min(widths) < 1.0:
+            shape = "长方形 rectangle"
+        elif any(widths[i] < widths[i - 1] - 0.5 and widths[i] < widths[i + 1] - 0.5
+                 for i in range(1, len(widths) - 1)):
+            shape = "沙漏形 hourglass"
+        if shape:
+            shown = " / ".join(f"{w:g}" for w in widths)
+            self.add("title.shape", f"标题排成{shape} (line widths {shown} 字)",
+                     "换行使各行成梯形（上短下长）或菱形，词意完整", paras[0], element=element)
+
+    # --- 主送机关 ---------------------------------------------------------------------
+
+    def to(self) -> None:
+        for p in self.each("to"):
+            text = strip_all(p.text)
+            if not text.endswith("："):
+                got = "半角冒号 half-width colon" if text.endswith(":") else "没有冒号 no colon"
+                self.add("to.colon", f"主送机关末尾应为全角冒号 ends with ： ({got})",
+                         "末尾用全角冒号“：”", p)
+            indent = (p.left + p.first_line) / p.cell
+            if abs(indent) > spec.INDENT_TOLERANCE or p.left / p.cell > spec.INDENT_TOLERANCE:
+                self.add("to.indent", f"主送机关应顶格 flush left (indent {indent:.1f} 字)",
+                         "左缩进、首行缩进均为 0", p)
+
+    # --- 正文 -----------------------------------------------------------------------
+
+    def body(self) -> None:
+        for p in self.each("body", "heading1", "heading2", "heading3", "heading4", "note"):
+            first = p.first_line / p.cell
+            left = p.left / p.cell
+            tol = spec.INDENT_TOLERANCE
+            if abs(first + left - spec.BODY_INDENT) > tol or abs(left) > tol:
+                self.add("body.indent", "首行应缩进二字 first line indented 2 字 "
+                         f"(now first line {first:.1f}, left {left:.1f} 字)",
+                         f"首行缩进 {spec.BODY_INDENT:g} 字符，左缩进 0", p)
+        counters: dict[int, list[int]] = {}
+        for index, role in sorted(self.s.roles.items()):
+            if role.role == "attachment_label":
+                counters[role.attachment] = [0, 0, 0, 0]
+            if not role.role.startswith("heading"):
+                continue
+            p = self.paras[index]
+            if role.bad_marker:
+                right = spec.heading_number(role.level, role.number or 1)
+                self.add("heading.marker", f"层级序号 “{role.marker}” 格式不对 wrong marker form",
+                         f"第{_cn_level(role.level)}层用 {right}", p)
+            levels = counters.setdefault(role.attachment, [0, 0, 0, 0])
+            expected = levels[role.level - 1] + 1
+            if role.number is not None and role.number != expected:
+                what = "重复 repeated" if role.number < expected else "跳号 skipped"
+                right = spec.heading_number(role.level, expected)
+                self.add("heading.sequence", f"序号{what}: “{role.marker}”，应为 {right}",
+                         f"按顺序编号，此处用 {right}", p)
+            levels[role.level - 1] = role.number or expected
+            for deeper in range(role.level, 4):
+                levels[deeper] = 0
+
+    # --- 附件说明 ---------------------------------------------------------------------
+
+    def attachment_note(self) -> None:
+        lines = list(self.each("attachment_note"))
+        if not lines:
+            return
+        first = lines[0]
+        text = strip_all(first.text)
+        m = re.match(r"^附\s*件\s*([:：])\s*", text)
+        if m is None or m.group(0) != "附件：":
+            self.add("attachment-note.form", "应为“附件：”加全角冒号 starts with 附件：",
+                     "写成“附件：名称”", first)
+        numbered = len(lines) > 1 or bool(NOTE_ITEM.match(text[m.end() if m else 0 :]))
+        number_starts: list[float] = []
+        for k, p in enumerate(lines, 1):
+            body = strip_all(p.text)
+            if p is first and m is not None:
+                body = body[m.end() :]
+            name = body
+            if numbered:
+                item = re.match(r"^(\d{1,2})\s*([.．、,，]?)\s*", body)
+                if item is None or int(item.group(1)) != k or item.group(2) not in (".", "．"):
+                    got = item.group(0).strip() if item else body[:3]
+                    self.add("attachment-note.form", f"附件序号 “{got}” 应为 “{k}.” numbered in order",
+                             f"用阿拉伯数字加点：{k}.名称", p)
+                name = body[item.end() :] if item else body
+                lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
+                prefix = (p.text.lstrip(" \u3000\xa0")[: m.end()] if p is first and m else "")
+                number_starts.append((p.left + p.first_line) / p.cell + cells(lead) + cells(prefix))
+            if name.endswith(tuple("。，；、.,;")):
+                self.add("attachment-note.punctuation",
+                         f"附件名称后有标点 “{name[-1]}” punctuation after the name",
+                         "附件名称后不加标点符号", p)
+        start = (first.left + first.first_line) / first.cell + cells(
+            first.text[: len(first.text) - len(first.text.lstrip(" \u3000\xa0"))])
+        if abs(start - spec.ATTACHMENT_NOTE_INDENT) > spec.INDENT_TOLERANCE:
+            self.add("attachment-note.indent",
+                     f"附件说明应左空二字 starts 2 字 from the left (now {start:.1f})",
+                     f"首行从第 {spec.ATTACHMENT_NOTE_INDENT + 1:g} 字开始（悬挂缩进）", first)
+        for p, pos in zip(lines[1:], number_starts[1:], strict=False):
+            if abs(pos - number_starts[0]) > spec.POSITION_TOLERANCE:
+                self.add("attachment-note.indent", f"序号未与第一项对齐 the number is not under the first "
+                         f"(at {pos:.1f}, first at {number_starts[0]:.1f} 字)", "各项序号上下对齐", p)
+
+    # --- 署名、成文日期 ----------------------------------------------------------------
+
+    def signature(self) -> None:
+        for p in self.each("date"):
+            self._date_format(p, strip_all(p.text), "成文日期")
+        dates = list(self.each("date"))
+        if not dates:
+            return
+        date = dates[0]
+        names = [self.paras[i] for i in self.s.of("signature") if i < date.index]
+        date_gap = self.right_gap(date)
+        date_w = cells(strip_all(date.text))
+        tol = spec.POSITION_TOLERANCE
+        sealed_ok = abs(date_gap - spec.SEALED_DATE_RIGHT) <= tol
+        if not names:
+            if not sealed_ok:
+                self.add("date.position",
+                         f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
+                         f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字", date)
+            return
+        name = names[-1]
+        name_gap = self.right_gap(name)
+        name_w = cells(strip_all(name.text))
+        centred = abs((name_gap + name_w / 2) - (date_gap + date_w / 2)) <= tol
+        # A signature wider than the date cannot be centred inside the type area: flush right then.
+        target = max(date_gap + (date_w - name_w) / 2, 0.0)
+        sealed = sealed_ok and (centred or abs(name_gap - target) <= tol)
+        # Unsealed [7.3.5.2]: the signature 右空二字, the date's first character two 字 right of its first.
+        shift = (self.line_cells(date) - date_gap - date_w) - (self.line_cells(name) - name_gap - name_w)
+        unsealed_name = abs(min(name_gap, date_gap) - spec.UNSEALED_SIGNATURE_RIGHT) <= tol
+        unsealed = unsealed_name and abs(shift - spec.UNSEALED_DATE_SHIFT) <= tol
+        if sealed or unsealed:
+            return
+        date_message = (f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
+                        f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字")
+        if sealed_ok:  # the date is right: the signature is off
+            self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
+                     f"(right gap {name_gap:.1f}, wanted {target:.1f} 字)",
+                     f"右对齐，右缩进 {target:g} 字", name)
+        elif centred:  # the pair is centred, but the date is not 右空四字
+            self.add("date.position", *date_message, date)
+        elif unsealed_name:  # unsealed layout with the date misplaced
+            self.add("date.position", f"成文日期首字应比署名首字右移二字 the date starts 2 字 right of the "
+                     f"signature (now {shift:.1f})", "右对齐，调整右缩进", date)
+        else:
+            self.add("date.position", *date_message, date)
+            wanted = max(spec.SEALED_DATE_RIGHT + (date_w - name_w) / 2, 0)
+            self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
+                     f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)", "以成文日期为准居中", name)
+
+    def _date_format(self, p: Para, text: str, element: str) -> None:
+        m = DATE_LOOSE.match(re.sub(r"\s", "", text))
+        if m is None:
+            return
+        problems = []
+        if not all(part.isdigit() for part in m.group("y", "m", "d")):
+            problems.append("用阿拉伯数字 Arabic numerals")
+        elif m.group("m").startswith("0") or m.group("d").startswith("0"):
+            problems.append("月、日不编虚位 no leading zero")
+        else:
+            import datetime as dt
+
+            try:
+                dt.date(*(int(x) for x in m.group("y", "m", "d")))
+            except ValueError:
+                problems.append("不是有效日期 not a real date")
+        if re.search(r"\s", text):
+            problems.append("中间不加空格 no spaces")
+        if problems:
+            y, mo, d = m.group("y", "m", "d")
+            fixed = f"{int(y)}年{int(mo)}月{int(d)}日" if all(x.isdigit() for x in (y, mo, d)) \
+                and "not a real date" not in problems[-1] else "2020年12月15日 的形式"
+            self.add("date.format", f"日期 “{text}”：" + "，".join(problems), f"写成 {fixed}", p,
+                     element=element)
+
+    # --- 附件 -----------------------------------------------------------------------
+
+    def attachments(self) -> None:
+        labels = list(self.each("attachment_label"))
+        for k, p in enumerate(labels, 1):
+            text = strip_all(p.text)
+            wanted = "附件" if len(labels) == 1 else f"附件{k}"
+            if text not in (wanted, "附件" + str(k)):
+                self.add("attachment.label", f"附件标识 “{text}” 应为 “{wanted}”",
+                         f"写成“{wanted}”（不加冒号，阿拉伯数字）", p)
+            indent = (p.left + p.first_line) / p.cell
+            if abs(indent) > spec.INDENT_TOLERANCE or p.align in ("center", "right"):
+                self.add("attachment.label", f"附件标识应顶格 flush left (now {_align_name(p.align)}, "
+                         f"{indent:.1f} 字)", "左对齐，不缩进", p)
+
+    # --- 版记 -----------------------------------------------------------------------
+
+    def colophon(self) -> None:
+        rows = [self.paras[i] for i, r in sorted(self.s.roles.items()) if r.role in ("cc", "printer",
+                                                                                    "colophon_other")]
+        if not rows:
+            return
+        for p in self.each("cc"):
+            text = strip_all(p.text)
+            body = CC.sub("", text)
+            if not text.startswith("抄送："):
+                self.add("colophon.cc", "应为“抄送：”加全角冒号 starts with 抄送：",
+                         "写成“抄送：机关，机关。”", p)
+            if "、" in body or "," in body:
+                self.add("colophon.cc", "抄送机关间用逗号 organs separated by ， (not 、 or ,)",
+                         "机关名称之间用全角逗号“，”", p)
+            if not body.endswith("。") and self.style.cc_full_stop:
+                self.add("colophon.cc-stop", "最后一个抄送机关后没有句号 no full stop after the last organ",
+                         "末尾加句号“。”", p)
+            self._colophon_indent(p, cc=True)
+        for p in self.each("printer"):
+            self._printer(p)
+        self._colophon_rules(rows)
+        last = rows[-1].index
+        after = [p for p in self.view.paras if p.index > last and not p.blank]
+        if after:
+            self.add("colophon.order", "版记之后还有内容 text after the 版记",
+                     "版记放在最后一页的最后，之后不排任何内容", after[0])
+        order = [self.s.roles[p.index].role for p in rows]
+        if "cc" in order and "printer" in order and order.index("printer") < order.index("cc"):
+            self.add("colophon.order", "抄送应在印发机关之上 抄送 above 印发机关和印发日期",
+                     "先排抄送，再排印发机关和印发日期", rows[0])
+
+    def _colophon_indent(self, p: Para, cc: bool) -> None:
+        one = spec.COLOPHON_INDENT
+        tol = spec.INDENT_TOLERANCE
+        lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
+        start = (p.left + p.first_line) / p.cell + cells(lead)
+        right = p.right / p.cell
+        problems = []
+        if abs(start - one) > tol:
+            problems.append(f"左空 left {start:.1f}")
+        if cc and abs(right - one) > tol:
+            problems.append(f"右空 right {right:.1f}")
+        if problems:
+            self.add("colophon.indent",
+                     f"版记应左右各空一字 one 字 in on each side ({', '.join(problems)} 字)",
+                     f"左缩进 {one:g} 字（抄送用悬挂缩进对齐冒号后），右缩进 {one:g} 字", p)
+
+    def _printer(self, p: Para) -> None:
+        text = strip_all(p.text)
+        m = re.search(r"((?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.*?日)\s*印\s*发$", text)
+        if m is None:
+            self.add("colophon.printer", "印发日期应写成“2020年12月15日印发” date followed by 印发",
+                     "印发机关左空一字，印发日期右空一字并加“印发”", p)
+            return
+        self._date_format(p, m.group(1).strip(), "版记")
+        name = text[: m.start()].strip()
+        if not name:
+            self.add("colophon.printer", "没有印发机关 no printing organ before the date",
+                     "印发机关左空一字，印发日期右空一字", p)
+        self._colophon_indent(p, cc=False)
+        gap = self._tab_gap(p)  # a right tab stop, else the line's own right edge (spaces, alignment)
+        if gap is None or abs(gap - spec.COLOPHON_INDENT) > spec.POSITION_TOLERANCE:
+            now = "没有右对齐制表位 no right tab stop" if gap is None else f"右空 {gap:.1f} 字"
+            self.add("colophon.printer", f"印发日期应右空一字 the date ends one 字 from the right ({now})",
+                     f"右对齐制表位 at {spec.COLOPHON_INDENT:g} 字 from the right edge", p)
+
+    def _colophon_rules(self, rows: list[Para]) -> None:
+        lines = self._rule_lines(rows)
+        if lines is None:
+            return
+        thick = self.style.colophon_thick_sz / 8 * 25.4 / 72
+        thin = self.style.colophon_thin_sz / 8 * 25.4 / 72
+        tol = spec.RULE_TOLERANCE_MM
+        problems = []
+        count = len(lines)
+        for k, bdr in enumerate(lines):
+            outer = k in (0, count - 1)
+            name = {0: "首条 first", count - 1: "末条 last"}.get(k, f"第{k + 1}条 line {k + 1}")
+            wanted = thick if outer else thin
+            if bdr is None or not bdr.visible:
+                problems.append(f"{name} 缺少 missing")
+            elif abs(bdr.mm - wanted) > tol:
+                problems.append(f"{name} {bdr.mm:.2f} mm（应为 {wanted:.2f}）")
+        if problems:
+            self.add("colophon.rules", "版记分隔线 rules: " + "，".join(problems),
+                     f"首末条 {spec.COLOPHON_THICK_MM} mm（{self.style.colophon_thick_sz / 8:g} 磅），"
+                     f"中间 {spec.COLOPHON_THIN_MM} mm（{self.style.colophon_thin_sz / 8:g} 磅），与版心等宽",
+                     rows[0])
+
+    def _rule_lines(self, rows: list[Para]) -> list[Border | None] | None:
+        """The rules above, between and below the 版记 rows, from table or paragraph borders."""
+        import contextlib
+
+        real = [p for p in rows if not p.blank]
+        if not real:
+            return None
+        if all(p.in_table for p in real) and len({p.table for p in real}) == 1 and real[0].table is not None:
+            table = self.view.tables[real[0].table]
+            width = table.width
+            if width is not None and abs(mm(width - spec.TEXT_WIDTH)) > spec.PAGE_TOLERANCE_MM:
+                self.add("colophon.rules",
+                         f"版记表格宽 {mm(width):.1f} mm，应与版心等宽 as wide as the type area",
+                         f"表格宽度 = 版心宽度 {_mm(spec.TEXT_WIDTH)}", real[0])
+            return table.lines
+        lines: list[Border | None] = [real[0].borders.get("top")]
+        for a, b in itertools.pairwise(real):
+            lines.append(a.borders.get("bottom") or b.borders.get("top") or a.borders.get("between"))
+        lines.append(real[-1].borders.get("bottom"))
+        with contextlib.suppress(Exception):
+            if any(sh.is_line for p in self.view.paras[max(real[0].index - 3, 0) :] for sh in p.shapes) \
+                    and all(b is None for b in lines):
+                self.add("classify.unsure", "版记分隔线是图形 the 版记 rules are drawn shapes: not measured",
+                         "用表格或段落框线更稳妥 table or paragraph borders are more robust", real[0])
+                return None
+        return lines
+
+
+    # --- 页码 -----------------------------------------------------------------------
+
+    def page_numbers(self) -> None:
+        sections = self.view.sections
+        colophon_indices = set(self.s.of("cc") + self.s.of("printer") + self.s.of("colophon_other"))
+        for sec in sections:
+            where = f"第{sec.index + 1}节 section {sec.index + 1}"
+            members = [p for p in self.view.paras if p.section == sec.index]
+            only_colophon = sec.index > 0 and all(p.blank or p.index in colophon_indices for p in members)
+            kinds = ["default"] + (["even"] if self.view.even_and_odd else []) + (["first"] if sec.title_page
+                                                                                  else [])
+            for kind in kinds:
+                footer = sec.footers.get(kind)
+                label = {"default": "奇数页 odd pages" if self.view.even_and_odd else "各页 every page",
+                         "even": "偶数页 even pages", "first": "首页 first page"}[kind]
+                place = f"{where} 页脚 footer（{label}）"
+                if footer is None or "{PAGE}" not in footer.page_text:
+                    if only_colophon:
+                        continue  # 7.5: the 版记 page after a blank page carries no number
+                    self.add("page-number.missing", f"{label}：没有页码 no page number",
+                             "页脚插入 PAGE 域，写成“— 1 —”", where=place)
+                    continue
+                self._page_number(footer, kind, place, sec)
+            numbered = sec.footers.get("default") is not None and "{PAGE}" in sec.footers["default"].page_text
+            if not self.view.even_and_odd and sec.index == 0 and numbered:
+                self.add("page-number.position", "奇偶页页码位置相同 odd and even pages share one footer",
+                         "页面设置 → 版式 → 奇偶页不同；单页码居右空一字，双页码居左空一字",
+                         where=f"{where} 页脚 footer")
+
+    def _page_number(self, footer, kind: str, place: str, sec: SectionInfo) -> None:  # type: ignore[no-untyped-def]
+        text = footer.page_text.strip()
+        dash = spec.PAGE_NUMBER_DASH
+        fmt = sec.number_format
+        if not re.fullmatch(rf"{dash}\s?\{{PAGE\}}\s?{dash}", text) or fmt not in (None, "decimal"):
+            shown = text.replace("{PAGE}", "n")
+            extra = f"，页码格式 number format {fmt}" if fmt not in (None, "decimal") else ""
+            self.add("page-number.format", f"页码 “{shown}”{extra}，应为 “{dash} n {dash}”",
+                     f"写成“{dash} PAGE {dash}”，一字线 {dash} (U+2014)，阿拉伯数字", where=place)
+        paras = [p for p in footer.paras if "{PAGE}" in p.text or p.text.strip()]
+        if not paras:
+            return
+        p = next((q for q in footer.paras if q.text.strip()), paras[0])
+        for q in footer.paras:
+            if q.text.strip():
+                self._fonts_of(q, "page_number", [(0, len(q.text), "songti")], where=place)
+        odd = kind in ("default", "first")
+        one = spec.PAGE_NUMBER_INDENT
+        lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
+        trail = p.text[len(p.text.rstrip(" \u3000\xa0")) :]
+        if kind == "first" or kind == "default" or not self.view.even_and_odd:
+            gap = p.right / p.cell + cells(trail)
+            ok = p.align == "right" and abs(gap - one) <= spec.INDENT_TOLERANCE
+            want = f"右对齐，右缩进 {one:g} 字 right, one 字 in"
+            now = f"{_align_name(p.align)}, {gap:.1f} 字"
+        else:
+            gap = (p.left + p.first_line) / p.cell + cells(lead)
+            ok = p.align in ("left", "both") and abs(gap - one) <= spec.INDENT_TOLERANCE
+            want = f"左对齐，左缩进 {one:g} 字 left, one 字 in"
+            now = f"{_align_name(p.align)}, {gap:.1f} 字"
+        if not ok:
+            which = "页码 page number" if not self.view.even_and_odd else (
+                "单页码 odd page number" if odd else "双页码 even page number")
+            self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
+
+
+def _align_name(align: str) -> str:
+    return {"left": "左对齐 left", "right": "右对齐 right", "center": "居中 centred",
+            "both": "两端对齐 justified", "distribute": "分散对齐 distributed"}.get(align, align)
+
+
+def _size_name(size: float) -> str:
+    for name, value in spec.SIZES_PT.items():
+        if abs(value - size) < 0.01:
+            return name
+    return f"{size:g} pt"
+
+
+def _cn_level(level: int) -> str:
+    return "一二三四"[level - 1]
+

@@ -1,0 +1,381 @@
+"""Data contracts: the facts a template needs (JSON Schema in YAML) and consistency rules.
+
+A contract file looks like::
+
+    schema:                 # JSON Schema (draft 2020-12), written in YAML
+      type: object
+      required: [registry]
+      properties:
+        registry:
+          type: object
+          properties:
+            enterprises: {type: integer, minimum: 0, description: 互联网企业（户）}
+    rules:                  # Jinja expressions over the data, evaluated in the sandbox
+      - rule: registry.party_members <= registry.employees
+        message: 党员人数不能多于从业人员
+        severity: error     # or warning
+
+Dates in the data are checked as ISO strings, so ``{type: string, format: date}``
+describes a YAML date. Problems carry the data file's line and column of the key
+path they concern, so the user goes straight to the figure to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .data import Facts, load_yaml
+from .errors import DataError, Place, Problem
+
+CONTRACT_SUFFIX = ".contract.yaml"
+CONTRACT_KEYS = {"schema", "rules"}
+RULE_KEYS = {"rule", "message", "severity"}
+
+_TYPE_WORDS = {
+    "integer": "an integer (整数)",
+    "number": "a number (数字)",
+    "string": "text (文字)",
+    "array": "a list (列表)",
+    "object": "a mapping of keys (键值)",
+    "boolean": "true or false (是否)",
+    "null": "empty (空)",
+}
+_TYPE_HINTS = {
+    "integer": "write the exact figure in Arabic digits, e.g. 31; the template words it",
+    "number": "write the figure in Arabic digits, e.g. 12.5",
+    "array": "write a list: one '- item' line per entry",
+    "object": "write the keys indented under this one",
+    "boolean": "write true or false",
+}
+
+
+@dataclass
+class Rule:
+    expression: str
+    message: str | None
+    severity: str
+    place: Place
+
+
+@dataclass
+class Contract:
+    file: str
+    schema: dict[str, Any] | None = None
+    rules: list[Rule] = field(default_factory=list)
+
+
+def contract_beside(template_file: Path) -> Path:
+    """``summary.md.j2`` → ``summary.contract.yaml`` in the same folder."""
+    name = template_file.name
+    stem = name[: -len(".md.j2")] if name.endswith(".md.j2") else template_file.stem
+    return template_file.with_name(stem + CONTRACT_SUFFIX)
+
+
+def load_contract(path: Path, display: str | None = None) -> Contract:
+    """Read and check a contract file; errors name the contract's own lines."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    shown = display or str(path)
+    value, places = load_yaml(path, shown)
+    if not isinstance(value, dict):
+        raise DataError("a contract is a mapping with schema: and rules:", place=Place(shown, 1))
+    problems: list[Problem] = []
+    for key in value:
+        if key not in CONTRACT_KEYS:
+            problems.append(Problem(f"unknown key {key!r} in a contract", places.get(str(key), Place(shown)),
+                                    "a contract has schema: (JSON Schema) and rules: (a list)"))
+    schema = value.get("schema")
+    if schema is not None:
+        if not isinstance(schema, dict):
+            problems.append(Problem("schema: must be a JSON Schema mapping",
+                                    places.get("schema", Place(shown))))
+            schema = None
+        else:
+            schema = _jsonable(schema)
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as exc:
+                where = ".".join(str(p) for p in exc.path)
+                place = places.get("schema." + where if where else "schema", Place(shown, key="schema"))
+                problems.append(Problem(f"not a valid JSON Schema: {exc.message}", place,
+                                        "see https://json-schema.org/understanding-json-schema/"))
+                schema = None
+    rules: list[Rule] = []
+    raw_rules = value.get("rules") or []
+    if not isinstance(raw_rules, list):
+        problems.append(Problem("rules: must be a list", places.get("rules", Place(shown))))
+        raw_rules = []
+    for index, entry in enumerate(raw_rules):
+        where = places.get(f"rules[{index}]", Place(shown))
+        if isinstance(entry, str):
+            entry = {"rule": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+            problems.append(Problem("a rule is an expression, or a mapping with rule: and message:", where,
+                                    "e.g. - rule: registry.party_members <= registry.employees"))
+            continue
+        unknown = sorted(set(entry) - RULE_KEYS)
+        if unknown:
+            problems.append(Problem(f"unknown key {unknown[0]!r} in a rule", where,
+                                    "known keys: " + ", ".join(sorted(RULE_KEYS))))
+        severity = entry.get("severity", "error")
+        if severity not in ("error", "warning"):
+            problems.append(Problem(f"severity must be error or warning, not {severity!r}", where))
+            continue
+        message = entry.get("message")
+        rule = Rule(entry["rule"], str(message) if message is not None else None, severity, where)
+        syntax = _compile_problem(rule)
+        if syntax:
+            problems.append(syntax)
+            continue
+        rules.append(rule)
+    if problems:
+        raise DataError(problems)
+    return Contract(shown, schema, rules)
+
+
+def _compile_problem(rule: Rule) -> Problem | None:
+    from jinja2 import TemplateSyntaxError
+
+    from .templating import make_environment
+
+    try:
+        make_environment([]).compile_expression(rule.expression)
+    except TemplateSyntaxError as exc:
+        return Problem(f"rule is not a valid expression: {exc.message}", rule.place,
+                       "write a Jinja expression such as a.total == a.x + a.y")
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    """Data as JSON Schema sees it: dates become ISO strings, keys strings."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _key_path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(schema: Any) -> str | None:
+    return schema.get("description") if isinstance(schema, dict) else None
+
+
+def check_schema(facts: Facts, contract: Contract) -> list[Problem]:
+    """Every schema violation of the data, each at the data's place for its key path."""
+    if contract.schema is None:
+        return []
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = Draft202012Validator(contract.schema, format_checker=FormatChecker())
+    problems: list[Problem] = []
+    instance = _jsonable(facts.values)
+    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+        problems.extend(_problems_of(error, facts, contract))
+    return problems
+
+
+def _problems_of(error: Any, facts: Facts, contract: Contract) -> list[Problem]:
+    """A jsonschema error → problems worded for someone who edits YAML, not JSON Schema."""
+    path = _key_path(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+    schema = error.schema
+    description = _describe(schema)
+    hint = schema.get("x-hint") if isinstance(schema, dict) else None
+
+    def at(key: str) -> Place:
+        place = facts.place(key) if key else Place(facts.files[-1] if facts.files else None)
+        if place.key != key:
+            place = Place(place.file, place.line, place.column, key or None)
+        return place
+
+    if kind == "required":
+        out = []
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        for name in error.validator_value:
+            if isinstance(value, dict) and name not in value:
+                full = f"{path}.{name}" if path else name
+                about = _describe(properties.get(name))
+                where = at(path)
+                out.append(Problem(f"missing (缺少) {full}" + (f" — {about}" if about else ""),
+                                   Place(where.file, where.line, where.column, full),
+                                   f"add {name}: … under {path or 'the top level'} in the data "
+                                   f"(required by {contract.file})"))
+        return out
+    if kind == "type":
+        wanted = error.validator_value
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        words = " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+        message = f"expected {words}, got {_show(value)}"
+        hint = hint or _TYPE_HINTS.get(names[0])
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        message = f"must be {sign} {error.validator_value}, got {_show(value)}"
+    elif kind in ("enum", "const"):
+        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        message = f"must be one of: {', '.join(_show(a) for a in allowed)}; got {_show(value)}"
+    elif kind == "format" and error.validator_value in ("date", "date-time"):
+        message = f"not a real date: {_show(value)}"
+        hint = hint or "write the date as YYYY-MM-DD, e.g. 2020-12-15"
+    elif kind == "pattern":
+        message = f"{_show(value)} is not in the expected form"
+        hint = hint or f"it must match {error.validator_value}"
+    elif kind in ("minLength", "maxLength", "minItems", "maxItems"):
+        what = "characters" if "Length" in kind else "items"
+        bound = "at least" if kind.startswith("min") else "at most"
+        message = f"must have {bound} {error.validator_value} {what}, has {len(value)}"
+    elif kind == "additionalProperties" and isinstance(value, dict):
+        allowed = set(schema.get("properties", {}))
+        out = []
+        for extra in sorted(k for k in value if k not in allowed):
+            full = f"{path}.{extra}" if path else extra
+            out.append(Problem(f"unknown key {extra!r}", at(full),
+                               "known keys here: " + ", ".join(sorted(allowed)) if allowed else None))
+        return out
+    else:
+        message = error.message
+    if description:
+        hint = f"{hint}; {path} is {description}" if hint else f"{path} is {description}"
+    return [Problem(message, at(path), hint)]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def referenced_paths(expression: str) -> list[str]:
+    """Key paths (``party_orgs.total``) an expression reads, in order of appearance."""
+    from jinja2 import nodes
+
+    from .templating import make_environment
+
+    tree = make_environment([]).parse("{{ (" + expression + ") }}")
+    found: list[str] = []
+
+    def chain(node: Any) -> str | None:
+        if isinstance(node, nodes.Name):
+            return node.name
+        if isinstance(node, nodes.Getattr):
+            base = chain(node.node)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            base = chain(node.node)
+            key = node.arg.value
+            if base is None:
+                return None
+            return f"{base}[{key}]" if isinstance(key, int) else f"{base}.{key}"
+        return None
+
+    def visit(node: Any) -> None:
+        path = chain(node)
+        if path is not None:
+            if path not in found:
+                found.append(path)
+            return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _lookup(values: dict[str, Any], path: str) -> Any:
+    import re
+
+    current: Any = values
+    for part in re.findall(r"[^.\[\]]+", path):
+        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        elif isinstance(current, dict) and part in current:
+            current = current[part]
+        else:
+            return None
+    return current
+
+
+def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None = None,
+                schema_failed: bool = False) -> list[Problem]:
+    """Evaluate each rule in the sandbox; a rule that is false is a problem at its first fact."""
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from .templating import make_environment, wrap
+
+    env = make_environment([])
+    scope = wrap(dict(facts.values))
+    if context:
+        scope.update(context)
+    problems: list[Problem] = []
+    for rule in contract.rules:
+        paths = referenced_paths(rule.expression)
+        where = facts.place(paths[0]) if paths else rule.place
+        rule_at = f"rule at {rule.place}"
+        try:
+            result = env.compile_expression(rule.expression)(**scope)
+        except UndefinedError as exc:
+            if not schema_failed:
+                problems.append(Problem(f"rule {rule.expression!r} cannot be checked: {exc.message}",
+                                        rule.place, "add the value to the data or fix the rule"))
+            continue
+        except SecurityError as exc:
+            problems.append(Problem(f"rule not allowed: {exc}", rule.place,
+                                    "rules may only read data, not Python internals"))
+            continue
+        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            if not schema_failed:
+                problems.append(Problem(f"rule {rule.expression!r} cannot be checked: {exc}", rule.place,
+                                        "check the types of the values it uses"))
+            continue
+        if result:
+            continue
+        shown = ", ".join(f"{p} = {_show(_lookup(facts.values, p))}" for p in paths
+                          if _lookup(facts.values, p) is not None)
+        message = f"rule not met (不符合规则): {rule.expression}"
+        if shown:
+            message += f" — {shown}"
+        hint = f"{rule.message} ({rule_at})" if rule.message else f"correct the figures ({rule_at})"
+        problems.append(Problem(message, where, hint, rule.severity))
+    return problems
+
+
+def check_facts(facts: Facts, contracts: list[Contract], context: dict[str, Any] | None = None,
+                ) -> list[Problem]:
+    """Schema then rules of every contract; problems in a stable order, duplicates dropped."""
+    problems: list[Problem] = []
+    for contract in contracts:
+        schema_problems = check_schema(facts, contract)
+        problems.extend(schema_problems)
+        problems.extend(check_rules(facts, contract, context, bool(schema_problems)))
+    return unique(problems)
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.severity, str(problem.place), problem.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
