@@ -23,7 +23,9 @@ path they concern, so the user goes straight to the figure to fix.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +76,22 @@ def contract_beside(template_file: Path) -> Path:
     return template_file.with_name(stem + CONTRACT_SUFFIX)
 
 
-def load_contract(path: Path, display: str | None = None) -> Contract:
-    """Read and check a contract file; errors name the contract's own lines."""
+@lru_cache(maxsize=32)
+def _schema_error(schema_json: str) -> tuple[str, tuple[str | int, ...]] | None:
+    """Whether a schema is valid JSON Schema: its message and path if not. Checking walks the
+    whole metaschema, the slow part of reading a contract; a build asks once per process."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_json))
+    except SchemaError as exc:
+        return exc.message, tuple(exc.path)
+    return None
+
+
+def load_contract(path: Path, display: str | None = None) -> Contract:
+    """Read and check a contract file; errors name the contract's own lines."""
     shown = display or str(path)
     value, places = load_yaml(path, shown)
     if not isinstance(value, dict):
@@ -96,12 +109,12 @@ def load_contract(path: Path, display: str | None = None) -> Contract:
             schema = None
         else:
             schema = _jsonable(schema)
-            try:
-                Draft202012Validator.check_schema(schema)
-            except SchemaError as exc:
-                where = ".".join(str(p) for p in exc.path)
+            error = _schema_error(json.dumps(schema, ensure_ascii=False))
+            if error is not None:
+                message, path_in_schema = error
+                where = ".".join(str(p) for p in path_in_schema)
                 place = places.get("schema." + where if where else "schema", Place(shown, key="schema"))
-                problems.append(Problem(f"not a valid JSON Schema: {exc.message}", place,
+                problems.append(Problem(f"not a valid JSON Schema: {message}", place,
                                         "see https://json-schema.org/understanding-json-schema/"))
                 schema = None
     rules: list[Rule] = []

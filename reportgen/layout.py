@@ -121,7 +121,7 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     used = 0.0
     avail = width - left - right - first_indent
     for unit in units(text):
-        w = cells(unit)
+        w = char_cells(unit) if len(unit) == 1 else cells(unit)  # most units are one character
         if used + w <= avail + eps or not lines[-1]:
             if w > avail + eps and not lines[-1] and len(unit) > 1:
                 # A Latin word longer than the line: break it by characters.
@@ -210,6 +210,12 @@ def title_shape_ok(widths: list[float]) -> bool:
         return False
     # A 菱形 needs a longest middle; a two-line title must be 上短下长 (正梯形).
     return len(widths) != 2 or widths[0] < widths[1]
+
+
+@lru_cache(maxsize=256)
+def _split_title(text: str, width: int) -> tuple[str, ...]:
+    """split_title remembered per process: the documents of a batch often share a title."""
+    return tuple(split_title(text, width))
 
 
 def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
@@ -565,7 +571,7 @@ def _item_width(item: Item, style: Style = spec.DEFAULT_STYLE) -> float:
 def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
     if item.role in ("title", "attachment_title"):
         # one paragraph, lines joined by breaks
-        item.lines = split_title(item.text, int(_item_width(item, style)))
+        item.lines = list(_split_title(item.text, int(_item_width(item, style))))
         return
     if item.role in ("organ_mark", "blank"):
         item.lines = [item.text]

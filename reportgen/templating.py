@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TEMPLATE_SUFFIX = ".md.j2"
 
 
+@lru_cache(maxsize=1)
 def builtin_template_dir() -> Path:
     """Built-in templates: inside the package when installed, beside it in a checkout."""
     here = Path(__file__).resolve().parent
