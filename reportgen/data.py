@@ -7,7 +7,6 @@ line and column, so that later checks can point at the exact place.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,7 +98,21 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[str, Pl
         raise DataError(f"cannot read data file: {exc.strerror}", place=Place(name)) from None
     value, places = _parse(raw, name)
     # The cached value is shared: merging writes into the mappings it is given.
-    return copy.deepcopy(value), dict(places)
+    return _copy(value), dict(places)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of loaded YAML (several times faster than copy.deepcopy): mappings,
+    lists and sets are new; strings, numbers and dates are immutable and shared."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, tuple):  # !!omap and !!pairs give (key, value) tuples
+        return tuple(_copy(item) for item in value)
+    if isinstance(value, set):
+        return set(value)
+    return value
 
 
 @lru_cache(maxsize=32)

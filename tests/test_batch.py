@@ -201,3 +201,18 @@ def test_without_worker_processes_the_build_runs_in_one(tmp_path: Path,
     code, _, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"), "-j", "2")
     assert code == 0, stderr
     assert len(list((tmp_path / "out").iterdir())) == 3
+
+
+def test_merging_does_not_change_the_cached_data(tmp_path: Path) -> None:
+    """Parsed files are shared within a process; a merge must work on copies."""
+    from reportgen.data import load_facts
+
+    base = tmp_path / "base.yaml"
+    base.write_text("registry:\n  enterprises: 31\n  names: [甲, 乙]\n", encoding="utf-8")
+    override = tmp_path / "override.yaml"
+    override.write_text("registry:\n  enterprises: 35\n", encoding="utf-8")
+    merged = load_facts([base, override])
+    assert merged.values["registry"] == {"enterprises": 35, "names": ["甲", "乙"]}
+    merged.values["registry"]["names"].append("丙")
+    again = load_facts([base])
+    assert again.values["registry"] == {"enterprises": 31, "names": ["甲", "乙"]}
