@@ -102,7 +102,7 @@ def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
     except (KeyError, TypeError, ValueError) as exc:
         from dataclasses import fields
 
-        if isinstance(exc, ValueError):
+        if isinstance(exc, ValueError | TypeError):
             raise ProjectError(str(exc), place=where,
                                hint="see the style settings in README.md") from None
         known = ", ".join(["reference", *(f.name for f in fields(Style))])

@@ -270,20 +270,48 @@ class Style:
         names = {f.name for f in fields(self)}
         for key, value in overrides.items():
             if key == "fonts":
+                if not isinstance(value, dict):
+                    raise TypeError("fonts must be a mapping: {fangsong: 方正仿宋_GBK, …}")
                 font_names = {f.name for f in fields(Fonts)}
                 unknown = set(value) - font_names
                 if unknown:
                     raise KeyError(f"fonts.{sorted(unknown)[0]}")
+                for name, font in value.items():
+                    named = isinstance(font, str) and bool(font.strip())
+                    if not named and not (name == "latin" and font is None):
+                        raise TypeError(f"fonts.{name} must be a font name, got {font!r}")
                 values["fonts"] = replace(self.fonts, **value)
             elif key == "page":
                 if not isinstance(value, dict):
                     raise TypeError("page must be a mapping of margins in mm: {top: 37, left: 28}")
                 values["page"] = Page.from_mm(value, self.page)
             elif key in names:
-                values[key] = tuple(value) if isinstance(value, list) else value
+                value = tuple(value) if isinstance(value, list) else value
+                _check_type(key, value, getattr(DEFAULT_STYLE, key))
+                values[key] = value
             else:
                 raise KeyError(key)
         return replace(self, **values)
+
+
+def _check_type(key: str, value: Any, default: Any) -> None:
+    """A house-style value must have the type of the standard's default (YAML gives any)."""
+    if isinstance(default, bool):
+        ok, want = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, want = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(default, float):
+        ok, want = isinstance(value, int | float) and not isinstance(value, bool), "a number"
+    elif isinstance(default, str):
+        ok, want = isinstance(value, str), "text"
+    elif isinstance(default, tuple):
+        ok = (isinstance(value, tuple) and len(value) == len(default)
+              and all(isinstance(v, type(d)) for v, d in zip(value, default, strict=True)))
+        want = f"a list of {len(default)} values like {list(default)}"
+    else:
+        return
+    if not ok:
+        raise TypeError(f"{key} must be {want}, got {value!r}")
 
 
 DEFAULT_STYLE = Style()

@@ -342,6 +342,12 @@ def test_reference_setting_must_be_a_path(tmp_path: Path) -> None:
     ("  page: {left: 60, right: 60}", "page margins leave 16 characters"),
     ("  page: {gutter: 5}", "unknown style setting 'page.gutter'"),
     ("  page: {left: wide}", "page.left must be a number of millimetres"),
+    ("  red_rule_sz: {a: 1}", "red_rule_sz must be a whole number, got {'a': 1}"),
+    ("  sealed: 是", "sealed must be true or false, got '是'"),
+    ("  heading_bold: [true, false]", "heading_bold must be a list of 4 values"),
+    ("  organ_mark_suffix: 1", "organ_mark_suffix must be text, got 1"),
+    ("  fonts: 仿宋", "fonts must be a mapping"),
+    ("  fonts: {fangsong: 12}", "fonts.fangsong must be a font name, got 12"),
 ])
 def test_bad_style_values(tmp_path: Path, style: str, message: str) -> None:
     stderr = _fail(_project(tmp_path, style), tmp_path)
