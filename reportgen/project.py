@@ -290,10 +290,16 @@ def _name_template(pattern: str) -> Any:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename: never a partial file."""
+    """Write through a temporary file in the same folder, then rename: never a partial file.
+
+    The file gets the permissions a plain write would give it (mkstemp's own are owner-only).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

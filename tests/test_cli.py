@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from conftest import DATA, EXAMPLE, body_texts, run_cli
@@ -121,6 +123,18 @@ def test_failed_build_keeps_the_previous_output(tmp_path: Path) -> None:
     assert code == 1
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_output_gets_the_permissions_of_a_plain_write(tmp_path: Path) -> None:
+    """Written through a temporary file, yet readable by others as any new file (umask 022 here)."""
+    out = tmp_path / "letter.docx"
+    previous = os.umask(0o022)
+    try:
+        code, _stdout, stderr = run_cli("render", "report", str(DATA), "-o", str(out))
+    finally:
+        os.umask(previous)
+    assert code == 0, stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
 def test_unknown_project_document(tmp_path: Path) -> None:

@@ -20,37 +20,49 @@ No single DOCX value can fix the first for both programs (Word needs ``val="0"``
 characters per line, LibreOffice would need ``val="1"``), and nothing in a DOCX reaches the
 second. So the .docx files keep the OOXML meaning and the conversion restores it for
 LibreOffice: each document is staged with its Latin fonts asking for the OpenType ``hwid``
-feature (LibreOffice's ``Name:feature`` font syntax; half-width Latin in Noto CJK), imported
-to LibreOffice's own format, where every paragraph style gets ``style:text-autospace="none"``
-and ``style:punctuation-wrap="simple"``, and exported to PDF. The rendered lines then fall
-where :mod:`reportgen.layout` predicts them (tests/test_render_pdf.py measures it). Two
-soffice calls per build, each converting every file.
+feature (LibreOffice's ``Name:feature`` font syntax; half-width Latin in Noto CJK), and a
+LibreOffice Basic macro (resources/pdf_convert.bas) opens it, turns ``ParaIsHangingPunctuation``
+and ``ParaIsCharacterDistance`` off in the defaults, every paragraph style and every paragraph,
+and exports it to PDF. The rendered lines then fall where :mod:`reportgen.layout` predicts them
+(tests/test_render_pdf.py measures it).
+
+One soffice process converts every file of a build. It starts with a fresh temporary profile
+whose Standard Basic library holds the macro and runs it (``macro:///Standard.Convert.Main``;
+Basic needs nothing beyond LibreOffice itself, unlike Python-UNO, which Debian packages
+separately). The macro reads the list of files from the file an environment variable names and
+appends one status line per file, so a file LibreOffice cannot convert is reported by its name
+and the others are still written. Two things keep the first start of that profile from undoing
+or repeating work: it says it is set up (``ooSetupInstCompleted``), else LibreOffice copies its
+presets over it, the Basic libraries included; and it records the installation's build id
+(``user/extensions/buildid``), else LibreOffice clears the extension data and starts soffice.bin
+a second time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
-from ..errors import OutputError, Place
+from ..errors import OutputError, Place, Problem
 
 INSTALL_HINT = ("install LibreOffice and the fonts, e.g. on Debian/Ubuntu: "
                 "apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 # Font slots of w:rFonts that carry Latin text (digits, letters); eastAsia keeps its font.
 LATIN_SLOTS = ("ascii", "hAnsi")
 HALF_WIDTH_FEATURE = "hwid"
-# What every paragraph of a reportgen document says in its .docx (autoSpaceDE/DN and
-# overflowPunct off), written in LibreOffice's own terms.
-PARAGRAPH_FIXES = {"text-autospace": "none", "punctuation-wrap": "simple"}
+FAILED_HINT = "the .docx was written; open it in LibreOffice Writer to see whether it loads"
+MACRO_URL = "macro:///Standard.Convert.Main"
+JOBS_VARIABLE, STATUS_VARIABLE = "REPORTGEN_PDF_JOBS", "REPORTGEN_PDF_STATUS"
 
 
 def fonts_conf() -> Path:
@@ -66,10 +78,7 @@ def find_soffice() -> str | None:
 
 
 def _rewrite_zip(data: bytes, parts: re.Pattern[str], edit) -> bytes:  # type: ignore[no-untyped-def]
-    """Copy a zip, passing the members whose names match ``parts`` through ``edit`` (bytes → bytes).
-
-    A ``mimetype`` member (ODF) stays first and stored, as the format requires.
-    """
+    """Copy a zip, passing the members whose names match ``parts`` through ``edit`` (bytes → bytes)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -77,8 +86,7 @@ def _rewrite_zip(data: bytes, parts: re.Pattern[str], edit) -> bytes:  # type: i
             body = src.read(info.filename)
             if parts.fullmatch(info.filename):
                 body = edit(body)
-            kind = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, body, compress_type=kind)
+            dst.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -100,54 +108,128 @@ def stage_docx(data: bytes) -> bytes:
     return _rewrite_zip(data, re.compile(r"word/[^/]+\.xml"), _half_width_latin)
 
 
-def _paragraph_fixes(xml: bytes) -> bytes:
-    from lxml import etree
+_XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DTD = '<!DOCTYPE library:{0} PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "{0}.dtd">\n'
+_LIBRARY_NS = 'xmlns:library="http://openoffice.org/2000/library"'
+_LIBRARIES = (_XML + _DTD.format("libraries") + f'<library:libraries {_LIBRARY_NS} '
+              'xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+              ' <library:library library:name="Standard" library:link="false"/>\n</library:libraries>\n')
+_LIBRARY = (_XML + _DTD.format("library") + f'<library:library {_LIBRARY_NS} library:name="Standard" '
+            'library:readonly="false" library:passwordprotected="false"{}\n')
+_MODULE = (_XML + '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
+           '"module.dtd">\n<script:module xmlns:script="http://openoffice.org/2000/script" '
+           'script:name="Convert" script:language="StarBasic">{}</script:module>\n')
+_REGISTRY = (_XML + '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+             'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+             '<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" '
+             'oor:op="fuse"><value>true</value></prop></item>\n</oor:items>\n')
 
-    root = etree.fromstring(xml)
-    for props in root.iter(f"{{{STYLE_NS}}}paragraph-properties"):
-        for name, value in PARAGRAPH_FIXES.items():
-            props.set(f"{{{STYLE_NS}}}{name}", value)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+def macro_source() -> str:
+    return (Path(__file__).resolve().parent.parent / "resources" / "pdf_convert.bas").read_text("utf-8")
 
 
-def fix_odt(data: bytes) -> bytes:
-    """Turn autospace and hanging punctuation off in every paragraph style of an ODF text."""
-    return _rewrite_zip(data, re.compile(r"(content|styles)\.xml"), _paragraph_fixes)
-
-
-def _soffice(soffice: str, target: str, files: list[Path], out_dir: Path, timeout: float,
-             shown: list[Path]) -> None:
-    """One soffice run converting ``files`` to ``target``; errors name ``shown`` (the user's files)."""
-    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf()))
-    with tempfile.TemporaryDirectory(prefix="reportgen-lo-") as profile:
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", str(out_dir), *[str(f) for f in files]]
+def build_id(soffice: str) -> str | None:
+    """The build id of the LibreOffice installation behind ``soffice`` (its versionrc), if found."""
+    program = Path(os.path.realpath(soffice)).parent
+    # Linux and BSD, Windows, macOS (soffice in Contents/MacOS, the file in Contents/Resources).
+    for candidate in (program / "versionrc", program / "version.ini",
+                      program.parent / "Resources" / "versionrc"):
         try:
-            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
-                                    check=False)
-        except subprocess.TimeoutExpired:
-            raise OutputError(f"LibreOffice did not finish within {timeout:.0f} s",
-                              place=Place(str(shown[0]))) from None
-    missing = [user for f, user in zip(files, shown, strict=True)
-               if not (out_dir / f"{f.stem}.{target}").is_file()]
-    if result.returncode != 0 or missing:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise OutputError(f"LibreOffice failed to convert: {detail[0]}",
-                          place=Place(str(missing[0] if missing else shown[0])))
+            text = candidate.read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "buildid" and value.strip():
+                return value.strip()
+    return None
+
+
+def write_profile(root: Path, build: str | None = None) -> None:
+    """A LibreOffice user profile whose Standard Basic library holds the conversion macro (module Convert).
+
+    With the installation's ``build`` id recorded as LibreOffice records it, the first start does not
+    take the profile for one of an older version, clear its extension data and start soffice.bin again.
+    """
+    from xml.sax.saxutils import escape
+
+    user = root / "user"
+    library = user / "basic" / "Standard"
+    library.mkdir(parents=True)
+    if build:
+        (user / "extensions").mkdir()
+        (user / "extensions" / "buildid").write_text(build, "utf-8")
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+    for kind in ("script", "dialog"):
+        (user / "basic" / f"{kind}.xlc").write_text(_LIBRARIES, "utf-8")
+    (library / "dialog.xlb").write_text(_LIBRARY.format("/>"), "utf-8")
+    (library / "script.xlb").write_text(
+        _LIBRARY.format('>\n <library:element library:name="Convert"/>\n</library:library>'), "utf-8")
+    (library / "Convert.xba").write_text(_MODULE.format(escape(macro_source())), "utf-8")
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Kill soffice and what it started (oosplash starts soffice.bin; both are in its session).
+
+    Killing only the process started would leave soffice.bin running, holding the output pipes open.
+    """
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (AttributeError, ProcessLookupError, PermissionError):
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.communicate(timeout=10)
+
+
+def _run_soffice(soffice: str, jobs: list[tuple[Path, Path]], work: Path,
+                 timeout: float) -> tuple[list[str], str]:
+    """Run the macro on ``jobs`` (source .docx, target .pdf) in one soffice process.
+
+    Returns the status lines (one per job reached) and, when soffice stopped early or timed out, why.
+    """
+    profile, jobs_file, status_file = work / "profile", work / "jobs.txt", work / "status.txt"
+    write_profile(profile, build_id(soffice))
+    jobs_file.write_text("".join(f"{src.as_uri()}\t{dst.as_uri()}\n" for src, dst in jobs), "utf-8")
+    status_file.touch()
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf()),
+               **{JOBS_VARIABLE: jobs_file.as_uri(), STATUS_VARIABLE: status_file.as_uri()})
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", MACRO_URL]
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+        stopped = ""
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        stdout = stderr = ""
+        stopped = f"LibreOffice did not finish within {timeout:.0f} s"
+    statuses = status_file.read_text("utf-8", errors="replace").splitlines()
+    if not stopped and len(statuses) < len(jobs):
+        said = [line.strip() for line in (stderr + stdout).splitlines()
+                if line.strip() and "javaldx" not in line]  # a warning of every start without Java
+        stopped = f"LibreOffice stopped (exit status {proc.returncode})" + (f": {said[-1]}" if said else "")
+    return statuses, stopped
 
 
 def convert(files: list[Path], out_dir: Path, timeout: float = 300) -> list[Path]:
-    """Convert .docx files written by reportgen to PDF in ``out_dir`` (see the module docstring)."""
+    """Convert .docx files written by reportgen to PDF in ``out_dir`` (see the module docstring).
+
+    Every file that converts is written (atomically); the others are reported together, each by
+    its name, in one OutputError.
+    """
+    from ..project import write_atomic
+
     soffice = find_soffice()
     if soffice is None:
         raise OutputError("LibreOffice (soffice) is not installed: cannot make PDF",
                           hint=INSTALL_HINT + "; the .docx files were written")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
-        staged_dir, odt_dir = Path(work, "docx"), Path(work, "odt")
-        staged_dir.mkdir()
-        staged: list[Path] = []
-        for f in files:
+    if not files:
+        return []
+    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as tmp:
+        work = Path(tmp)
+        jobs: list[tuple[Path, Path]] = []
+        for number, f in enumerate(files):
             try:
                 data = f.read_bytes()
             except OSError as exc:
@@ -156,11 +238,32 @@ def convert(files: list[Path], out_dir: Path, timeout: float = 300) -> list[Path
                 staged_bytes = stage_docx(data)
             except (zipfile.BadZipFile, KeyError, ValueError) as exc:
                 raise OutputError(f"not a .docx file: {exc}", place=Place(str(f))) from None
-            staged.append(staged_dir / f.name)
-            staged[-1].write_bytes(staged_bytes)
-        _soffice(soffice, "odt", staged, odt_dir, timeout, files)
-        odts = [odt_dir / f"{f.stem}.odt" for f in files]
-        for odt in odts:
-            odt.write_bytes(fix_odt(odt.read_bytes()))
-        _soffice(soffice, "pdf", odts, out_dir, timeout, files)
-    return [out_dir / f"{f.stem}.pdf" for f in files]
+            # One folder per file: LibreOffice sees the user's file name, and equal names cannot collide.
+            folder = work / "files" / str(number)
+            folder.mkdir(parents=True)
+            (folder / f.name).write_bytes(staged_bytes)
+            jobs.append((folder / f.name, folder / f"{f.stem}.pdf"))
+        statuses, stopped = _run_soffice(soffice, jobs, work, timeout)
+        # The file LibreOffice was busy with when it stopped without a word, if it did.
+        current = None if statuses and statuses[-1].startswith("stopped") else len(statuses)
+        written: list[Path] = []
+        problems: list[Problem] = []
+        for number, (f, (_src, pdf)) in enumerate(zip(files, jobs, strict=True)):
+            kind, _, reason = (statuses[number] if number < len(statuses) else "").partition("\t")
+            if kind == "ok" and pdf.is_file():
+                target = out_dir / pdf.name
+                write_atomic(target, pdf.read_bytes())
+                written.append(target)
+                continue
+            if kind == "ok":
+                message = "LibreOffice wrote no PDF for it"
+            elif kind in ("error", "stopped"):
+                message = f"LibreOffice could not convert it to PDF: {reason}"
+            elif number == current:
+                message = f"{stopped or 'LibreOffice stopped'} while converting it to PDF"
+            else:
+                message = "not converted to PDF: LibreOffice had stopped before it"
+            problems.append(Problem(message, Place(str(f)), FAILED_HINT))
+    if problems:
+        raise OutputError(problems)
+    return written
