@@ -43,6 +43,24 @@ def body_texts(path: Path) -> list[str]:
     return texts
 
 
+def docx_xml(path: Path, part: str = "word/document.xml"):  # type: ignore[no-untyped-def]
+    """A part of a .docx, parsed with lxml."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read(part))
+
+
+def para_starting(root, start: str):  # type: ignore[no-untyped-def]
+    """The first w:p of ``root`` whose text starts with ``start``."""
+    for p in root.iter(f"{W}p"):
+        if "".join(p.itertext()).startswith(start):
+            return p
+    raise AssertionError(f"no paragraph starting with {start!r}")
+
+
 def norm(text: str) -> str:
     """Ignore white space and the ** bold markers of the reference text."""
     return re.sub(r"\s+", "", text.replace("**", ""))

@@ -316,3 +316,53 @@ def short_line_is_forced(count: int, expected: int, head: str) -> bool:
     pushed_closing = closing >= 1 and count < expected < count + 1 + closing
     pushed_opening = head[:1] in OPENING and count == expected - 1
     return pushed_closing or pushed_opening
+
+
+# Sizes of the standard's elements, and the page number's form [7.5].
+SIZE_2HAO, SIZE_3HAO, SIZE_4HAO = 22.0, 16.0, 14.0  # titles; body text; page numbers and 版记
+# One 3号 character on the grid: 16 pt with −0.25 pt character spacing, 28 of them fill 156 mm
+# (28 × 15.75 pt = 441 pt ≤ 442.2 pt).
+CHAR_3HAO = 15.75
+EM_DASH = "\u2014"
+PAGE_NUMBER = re.compile(rf"^{EM_DASH}\s*(\d+)\s*{EM_DASH}$")
+
+
+def body_lines(page) -> list[Line]:  # type: ignore[no-untyped-def]
+    """Text lines inside the type area: the footer (page number) below 262 mm is excluded."""
+    return text_lines(page, bottom_limit=AREA_BOTTOM)
+
+
+def footer_lines(page) -> list[Line]:  # type: ignore[no-untyped-def]
+    return [line for line in text_lines(page) if line.baseline > AREA_BOTTOM]
+
+
+def page_number_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """What is wrong with a page's number against 7.5: "— n —" in 4号, odd pages in the right half
+    one character from the right edge of the type area, even pages in the left half one character from
+    its left edge, the 一字线 7 mm below the type area. The standard measures to the top of the dash
+    itself, so its ink is taken (its em box would put the "top" 3 mm higher, on empty space)."""
+    n = page.page_number
+    footer = footer_lines(page)
+    if len(footer) != 1:
+        return [f"page {n}: {len(footer)} footer lines {footer}"]
+    line = footer[0]
+    match = PAGE_NUMBER.match(line.stripped)
+    if not match or int(match.group(1)) != n:
+        return [f"page {n}: footer {line.stripped!r}"]
+    problems = []
+    if line.sizes != {SIZE_4HAO}:
+        problems.append(f"page {n}: size {line.sizes}")
+    if n % 2:
+        gap, half_ok = AREA_RIGHT - line.x1, line.centre_x > PAPER_W / 2
+    else:
+        gap, half_ok = line.x0 - AREA_LEFT, line.centre_x < PAPER_W / 2
+    if not half_ok or abs(gap - SIZE_4HAO) > 3:
+        problems.append(f"page {n}: {'right' if n % 2 else 'left'} gap {gap:.1f} pt, line {line}")
+    dash = next(c for c in line.glyphs if c["text"] == EM_DASH)
+    base = baseline(dash)
+    ink = ink_bbox(page, (dash["x0"], base - dash["size"], dash["x1"], base + 0.3 * dash["size"]))
+    if ink is None:
+        problems.append(f"page {n}: no ink for the dash")
+    elif abs(to_mm(ink[1] - AREA_BOTTOM) - 7) > 2:
+        problems.append(f"page {n}: dash {to_mm(ink[1] - AREA_BOTTOM):.2f} mm below the type area")
+    return problems

@@ -6,22 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPORT_NAME, SUMMARY_NAME, W
+from conftest import REPORT_NAME, SUMMARY_NAME, W, docx_xml, para_starting
 from lxml import etree
 
 NS = {"w": W[1:-1]}
-
-
-def _xml(path: Path, part: str) -> etree._Element:
-    with zipfile.ZipFile(path) as zf:
-        return etree.fromstring(zf.read(part))
-
-
-def _para(root: etree._Element, text: str) -> etree._Element:
-    for p in root.iter(f"{W}p"):
-        if "".join(p.itertext()).startswith(text):
-            return p
-    raise AssertionError(f"no paragraph starting with {text!r}")
 
 
 def _attr(el: etree._Element | None, name: str) -> str | None:
@@ -39,7 +27,7 @@ def summary(built: Path) -> Path:
 
 
 def test_page_setup(report: Path) -> None:
-    sect = _xml(report, "word/document.xml").find(".//w:body/w:sectPr", NS)
+    sect = docx_xml(report, "word/document.xml").find(".//w:body/w:sectPr", NS)
     pg = sect.find("w:pgSz", NS)
     mar = sect.find("w:pgMar", NS)
     grid = sect.find("w:docGrid", NS)
@@ -49,7 +37,7 @@ def test_page_setup(report: Path) -> None:
 
 
 def test_every_body_paragraph_on_the_exact_grid(summary: Path) -> None:
-    root = _xml(summary, "word/document.xml")
+    root = docx_xml(summary, "word/document.xml")
     for p in root.find("w:body", NS).findall("w:p", NS):
         spacing = p.find("w:pPr/w:spacing", NS)
         assert (_attr(spacing, "line"), _attr(spacing, "lineRule")) == ("579", "exact")
@@ -60,7 +48,7 @@ def test_every_body_paragraph_on_the_exact_grid(summary: Path) -> None:
 
 
 def test_fonts_in_all_four_slots_with_hint_and_tracking(summary: Path) -> None:
-    root = _xml(summary, "word/document.xml")
+    root = docx_xml(summary, "word/document.xml")
     runs = list(root.iter(f"{W}r"))
     assert runs
     for r in runs:
@@ -77,43 +65,43 @@ def test_fonts_in_all_four_slots_with_hint_and_tracking(summary: Path) -> None:
 
 
 def test_heading_and_body_fonts(summary: Path) -> None:
-    root = _xml(summary, "word/document.xml")
-    h1 = _para(root, "一、高度重视")
+    root = docx_xml(summary, "word/document.xml")
+    h1 = para_starting(root, "一、高度重视")
     assert _attr(h1.find(".//w:rFonts", NS), "eastAsia") == "黑体"
     assert _attr(h1.find("w:pPr/w:ind", NS), "firstLine") == "630"  # 左空二字 (2 × 315)
-    h3 = _para(root, "1.认真开展调研")
+    h3 = para_starting(root, "1.认真开展调研")
     runs = h3.findall("w:r", NS)
     assert all(_attr(r.find(".//w:rFonts", NS), "eastAsia") == "仿宋_GB2312" for r in runs)
     assert h3.find(".//w:b", NS) is None  # the standard has no bold headings
     bold = [r for r in root.iter(f"{W}r") if r.find("w:rPr/w:b", NS) is not None]
     assert ["".join(r.itertext()) for r in bold] == ["一是", "二是", "三是", "四是", "五是", "六是"]
-    title = _para(root, "2020年宝鸡市互联网企业党建工作总结")
+    title = para_starting(root, "2020年宝鸡市互联网企业党建工作总结")
     assert _attr(title.find(".//w:rFonts", NS), "eastAsia") == "方正小标宋简体"
     assert _attr(title.find(".//w:sz", NS), "val") == "44"  # 2号 = 22 pt
     assert _attr(title.find("w:pPr/w:jc", NS), "val") == "center"
 
 
 def test_head_of_the_cover_letter(report: Path) -> None:
-    root = _xml(report, "word/document.xml")
-    mark = _para(root, "中共宝鸡市委网信办")
+    root = docx_xml(report, "word/document.xml")
+    mark = para_starting(root, "中共宝鸡市委网信办")
     assert _attr(mark.find(".//w:color", NS), "val") == "FF0000"
     assert _attr(mark.find(".//w:rFonts", NS), "eastAsia") == "方正小标宋简体"
     assert int(_attr(mark.find(".//w:sz", NS), "val")) <= 72  # at most 小初
-    number = _para(root, "宝网信办发〔2020〕38号")
+    number = para_starting(root, "宝网信办发〔2020〕38号")
     rule = number.find("w:pPr/w:pBdr/w:bottom", NS)
     assert (_attr(rule, "val"), _attr(rule, "color")) == ("single", "FF0000")
     ind = number.find("w:pPr/w:ind", NS)
     # 上行文: 文号 居左空一字 by a first-line indent, so the rule keeps the full width.
     assert (_attr(ind, "left"), _attr(ind, "right"), _attr(ind, "firstLine")) == ("0", "0", "315")
-    to = _para(root, "省委网信办：")
+    to = para_starting(root, "省委网信办：")
     assert _attr(to.find("w:pPr/w:ind", NS), "firstLine") == "0"  # 主送 flush left
 
 
 def test_signature_and_date(report: Path) -> None:
-    root = _xml(report, "word/document.xml")
+    root = docx_xml(report, "word/document.xml")
     paragraphs = [p for p in root.iter(f"{W}p") if "".join(p.itertext()) == "中共宝鸡市委网信办"]
     signature = paragraphs[-1]
-    date = _para(root, "2020年12月15日")
+    date = para_starting(root, "2020年12月15日")
     assert _attr(date.find("w:pPr/w:ind", NS), "right") == str(4 * 315)  # 右空四字
     # 9 characters centred over 7 (2020年12月15日 with half-width digits): right indent 3 字.
     assert _attr(signature.find("w:pPr/w:ind", NS), "right") == str(3 * 315)
@@ -122,7 +110,7 @@ def test_signature_and_date(report: Path) -> None:
 
 
 def test_colophon_table(report: Path) -> None:
-    root = _xml(report, "word/document.xml")
+    root = docx_xml(report, "word/document.xml")
     tbl = root.find(".//w:tbl", NS)
     borders = tbl.find("w:tblPr/w:tblBorders", NS)
     assert [_attr(borders.find(f"w:{s}", NS), "sz") for s in ("top", "bottom", "insideH")] == ["8", "8", "6"]
@@ -134,10 +122,10 @@ def test_colophon_table(report: Path) -> None:
 
 
 def test_page_number_footers(report: Path) -> None:
-    settings = _xml(report, "word/settings.xml")
+    settings = docx_xml(report, "word/settings.xml")
     assert settings.find("w:evenAndOddHeaders", NS) is not None
     assert _attr(settings.find("w:themeFontLang", NS), "eastAsia") == "zh-CN"
-    doc = _xml(report, "word/document.xml")
+    doc = docx_xml(report, "word/document.xml")
     refs = {_attr(r, "type") for r in doc.iter(f"{W}footerReference")}
     assert refs == {"default", "even"}
     with zipfile.ZipFile(report) as zf:

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import W, run_cli
+from conftest import W, docx_xml, para_starting, run_cli
 from lxml import etree
 
 from reportgen.layout import cells
@@ -72,18 +72,6 @@ def _fail(root: Path, tmp_path: Path) -> str:
     return stderr
 
 
-def _xml(path: Path, part: str = "word/document.xml") -> etree._Element:
-    with zipfile.ZipFile(path) as zf:
-        return etree.fromstring(zf.read(part))
-
-
-def _para(root: etree._Element, start: str) -> etree._Element:
-    for p in root.iter(f"{W}p"):
-        if "".join(p.itertext()).startswith(start):
-            return p
-    raise AssertionError(f"no paragraph starting with {start!r}")
-
-
 def _fonts(el: etree._Element) -> dict[str, str | None]:
     rf = el.find(".//w:rFonts", NS)
     assert rf is not None
@@ -135,43 +123,44 @@ def house_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_fonts_per_kind_and_latin_font_for_digits(house_docx: Path) -> None:
-    root = _xml(house_docx)
-    body = _para(root, "2021年以来")
+    root = docx_xml(house_docx)
+    body = para_starting(root, "2021年以来")
     assert _fonts(body) == {"ascii": "Times New Roman", "hAnsi": "Times New Roman",
                             "eastAsia": "方正仿宋_GBK", "cs": "Times New Roman", "hint": "eastAsia"}
-    assert _fonts(_para(root, "一、"))["eastAsia"] == "方正黑体_GBK"
-    assert _fonts(_para(root, "（一）"))["eastAsia"] == "方正楷体_GBK"
-    assert _fonts(_para(root, "关于某某事项的请示"))["eastAsia"] == "方正小标宋_GBK"
-    names = [r for r in _para(root, "某网信〔2021〕3号").iter(f"{W}r") if "".join(r.itertext()) == "张建国"]
+    assert _fonts(para_starting(root, "一、"))["eastAsia"] == "方正黑体_GBK"
+    assert _fonts(para_starting(root, "（一）"))["eastAsia"] == "方正楷体_GBK"
+    assert _fonts(para_starting(root, "关于某某事项的请示"))["eastAsia"] == "方正小标宋_GBK"
+    number_line = para_starting(root, "某网信〔2021〕3号")
+    names = [r for r in number_line.iter(f"{W}r") if "".join(r.itertext()) == "张建国"]
     assert _fonts(names[0])["eastAsia"] == "方正楷体_GBK"
-    styles = _xml(house_docx, "word/styles.xml")
+    styles = docx_xml(house_docx, "word/styles.xml")
     normal = styles.find("w:style[@w:styleId='Normal']", NS)
     assert _fonts(normal)["eastAsia"] == "方正仿宋_GBK" and _fonts(normal)["ascii"] == "Times New Roman"
     footer = styles.find("w:style[@w:styleId='Footer']", NS)
     assert _fonts(footer)["eastAsia"] == "方正书宋_GBK"  # page numbers
-    table = {f.get(f"{W}name") for f in _xml(house_docx, "word/fontTable.xml").iter(f"{W}font")}
+    table = {f.get(f"{W}name") for f in docx_xml(house_docx, "word/fontTable.xml").iter(f"{W}font")}
     assert {"方正仿宋_GBK", "方正黑体_GBK", "Times New Roman"} <= table
 
 
 def test_red_colour_rule_thickness_and_organ_mark(house_docx: Path) -> None:
-    root = _xml(house_docx)
-    mark = _para(root, "某某市网信办文件")
+    root = docx_xml(house_docx)
+    mark = para_starting(root, "某某市网信办文件")
     assert _val(mark, ".//w:color") == "C00000"
     assert _val(mark, ".//w:sz") == "84"  # 42 pt
-    rule = _para(root, "某网信〔2021〕3号").find("w:pPr/w:pBdr/w:bottom", NS)
+    rule = para_starting(root, "某网信〔2021〕3号").find("w:pPr/w:pBdr/w:bottom", NS)
     assert (rule.get(f"{W}sz"), rule.get(f"{W}color")) == ("8", "C00000")
-    assert _val(_para(root, "关于某某事项的请示"), ".//w:sz") == "40"  # title 20 pt
+    assert _val(para_starting(root, "关于某某事项的请示"), ".//w:sz") == "40"  # title 20 pt
 
 
 def test_bold_ordinals_heading_bold_and_blank_lines(house_docx: Path) -> None:
-    root = _xml(house_docx)
+    root = docx_xml(house_docx)
     bold = ["".join(r.itertext()) for r in root.iter(f"{W}r") if r.find("w:rPr/w:b", NS) is not None]
     assert bold == ["（一）", "抓好落实", "一是", "二是"]
     assert _blank_lines_before_signature(root) == 3
 
 
 def test_colophon_rules_and_cc(house_docx: Path) -> None:
-    tbl = _xml(house_docx).find(".//w:tbl", NS)
+    tbl = docx_xml(house_docx).find(".//w:tbl", NS)
     borders = tbl.find("w:tblPr/w:tblBorders", NS)
     assert [_val(borders, f"w:{s}", "sz") for s in ("top", "bottom", "insideH")] == ["12", "12", "4"]
     assert "抄送：市委组织部，市财政局" in "".join(tbl.itertext())
@@ -179,7 +168,7 @@ def test_colophon_rules_and_cc(house_docx: Path) -> None:
 
 
 def test_page_margins_and_the_grid_follow(house_docx: Path) -> None:
-    root = _xml(house_docx)
+    root = docx_xml(house_docx)
     sect = root.find(".//w:body/w:sectPr", NS)
     mar = sect.find("w:pgMar", NS)
     expected = {"top": 35, "bottom": 30, "left": 30, "right": 30}
@@ -189,7 +178,7 @@ def test_page_margins_and_the_grid_follow(house_docx: Path) -> None:
     width = 11906 - 2 * mm_to_twips(30)
     assert _val(root, ".//w:tbl/w:tblPr/w:tblW", "w") == str(width)
     # 27 characters of 315 twips fit 150 mm; the 签发人 name ends one character from the edge.
-    number = _para(root, "某网信〔2021〕3号")
+    number = para_starting(root, "某网信〔2021〕3号")
     tab = int(_val(number, "w:pPr/w:tabs/w:tab", "pos"))
     assert tab + 315 * len("签发人：张建国") == (width // 315 - 1) * 315
 
@@ -249,20 +238,20 @@ def make_reference(path: Path, *, paper: tuple[float, float] = (210, 297), body_
 def test_reference_docx_fonts_sizes_margins_and_red(tmp_path: Path) -> None:
     root = _project(tmp_path, "  reference: house.docx\n  bold_ordinals: true")
     make_reference(root / "house.docx")
-    out = _xml(_build(root, tmp_path))
-    body = _fonts(_para(out, "2021年以来"))
+    out = docx_xml(_build(root, tmp_path))
+    body = _fonts(para_starting(out, "2021年以来"))
     assert (body["eastAsia"], body["ascii"]) == ("方正仿宋_GBK", "Times New Roman")
-    assert _fonts(_para(out, "一、"))["eastAsia"] == "方正黑体_GBK"
-    assert _fonts(_para(out, "（一）"))["eastAsia"] == "方正楷体_GBK"
-    title = _para(out, "关于某某事项的请示")
+    assert _fonts(para_starting(out, "一、"))["eastAsia"] == "方正黑体_GBK"
+    assert _fonts(para_starting(out, "（一）"))["eastAsia"] == "方正楷体_GBK"
+    title = para_starting(out, "关于某某事项的请示")
     assert _fonts(title)["eastAsia"] == "方正小标宋_GBK" and _val(title, ".//w:sz") == "40"
-    mark = _para(out, "某某市网信办")
+    mark = para_starting(out, "某某市网信办")
     assert (_val(mark, ".//w:color"), _val(mark, ".//w:sz")) == ("E60012", "84")
-    assert _val(_para(out, "某网信〔2021〕3号"), "w:pPr/w:pBdr/w:bottom", "color") == "E60012"
+    assert _val(para_starting(out, "某网信〔2021〕3号"), "w:pPr/w:pBdr/w:bottom", "color") == "E60012"
     mar = out.find(".//w:body/w:sectPr/w:pgMar", NS)
     assert [int(mar.get(f"{W}{k}")) for k in ("top", "bottom", "left", "right")] == \
         [mm_to_twips(v) for v in (36, 34, 27, 27)]
-    styles = _xml(tmp_path / "out" / "doc.docx", "word/styles.xml")
+    styles = docx_xml(tmp_path / "out" / "doc.docx", "word/styles.xml")
     assert _fonts(styles.find("w:style[@w:styleId='Footer']", NS))["eastAsia"] == "方正书宋_GBK"
     # reportgen.yaml's own settings still apply beside the reference.
     ordinal = next(r for r in out.iter(f"{W}r") if "".join(r.itertext()) == "一是")
@@ -273,10 +262,10 @@ def test_settings_in_reportgen_yaml_win_over_the_reference(tmp_path: Path) -> No
     style = "  reference: house.docx\n  title_size: 22\n  fonts: {heiti: 黑体}\n  page: {left: 28}"
     root = _project(tmp_path, style)
     make_reference(root / "house.docx")
-    out = _xml(_build(root, tmp_path))
-    assert _val(_para(out, "关于某某事项的请示"), ".//w:sz") == "44"
-    assert _fonts(_para(out, "一、"))["eastAsia"] == "黑体"
-    assert _fonts(_para(out, "（一）"))["eastAsia"] == "方正楷体_GBK"  # still from the reference
+    out = docx_xml(_build(root, tmp_path))
+    assert _val(para_starting(out, "关于某某事项的请示"), ".//w:sz") == "44"
+    assert _fonts(para_starting(out, "一、"))["eastAsia"] == "黑体"
+    assert _fonts(para_starting(out, "（一）"))["eastAsia"] == "方正楷体_GBK"  # still from the reference
     mar = out.find(".//w:body/w:sectPr/w:pgMar", NS)
     assert (int(mar.get(f"{W}left")), int(mar.get(f"{W}right"))) == (mm_to_twips(28), mm_to_twips(27))
 
@@ -284,8 +273,8 @@ def test_settings_in_reportgen_yaml_win_over_the_reference(tmp_path: Path) -> No
 def test_reference_of_one_document(tmp_path: Path) -> None:
     root = _project(tmp_path, "  bold_ordinals: true", "    style:\n      reference: house.docx\n")
     make_reference(root / "house.docx")
-    out = _xml(_build(root, tmp_path))
-    assert _fonts(_para(out, "2021年以来"))["eastAsia"] == "方正仿宋_GBK"
+    out = docx_xml(_build(root, tmp_path))
+    assert _fonts(para_starting(out, "2021年以来"))["eastAsia"] == "方正仿宋_GBK"
 
 
 def test_untouched_word_styles_keep_the_standard(tmp_path: Path) -> None:
@@ -301,13 +290,13 @@ def test_untouched_word_styles_keep_the_standard(tmp_path: Path) -> None:
     section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = \
         Mm(37), Mm(35), Mm(28), Mm(26)
     doc.save(str(root / "house.docx"))
-    out = _xml(_build(root, tmp_path))
-    assert _fonts(_para(out, "2021年以来"))["eastAsia"] == "仿宋_GB2312"
-    assert _fonts(_para(out, "2021年以来"))["ascii"] == "仿宋_GB2312"
-    assert _fonts(_para(out, "关于某某事项的请示"))["eastAsia"] == "方正小标宋简体"
+    out = docx_xml(_build(root, tmp_path))
+    assert _fonts(para_starting(out, "2021年以来"))["eastAsia"] == "仿宋_GB2312"
+    assert _fonts(para_starting(out, "2021年以来"))["ascii"] == "仿宋_GB2312"
+    assert _fonts(para_starting(out, "关于某某事项的请示"))["eastAsia"] == "方正小标宋简体"
     # Word's template has a 26 pt Title of its own: a size a style sets counts.
-    assert _val(_para(out, "关于某某事项的请示"), ".//w:sz") == "52"
-    assert _val(_para(out, "某某市网信办"), ".//w:color") == "FF0000"
+    assert _val(para_starting(out, "关于某某事项的请示"), ".//w:sz") == "52"
+    assert _val(para_starting(out, "某某市网信办"), ".//w:color") == "FF0000"
 
 
 @pytest.mark.parametrize(("setup", "message"), [

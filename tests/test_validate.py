@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE, body_texts, run_cli
+from conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, run_cli
 
 CONTRACT = EXAMPLE / "facts.contract.yaml"
 
@@ -43,11 +43,6 @@ def edited_project(tmp_path: Path, *edits: tuple[str, str]) -> tuple[Path, Path,
     config.write_text(config.read_text(encoding="utf-8").replace("../../data/baoji-2020.yaml", str(data)),
                       encoding="utf-8")
     return project, data, text
-
-
-def assert_clean_failure(code: int, stdout: str, stderr: str) -> None:
-    assert code == 1
-    assert "Traceback" not in stdout + stderr
 
 
 # --- the shipped example -------------------------------------------------------------------------
