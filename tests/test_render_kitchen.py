@@ -33,6 +33,7 @@ from pdfmeasure import (
     SIZE_4HAO,
     Line,
     body_lines,
+    compare_breaks,
     find_line,
     font_family,
     footer_lines,
@@ -48,6 +49,7 @@ from pdfmeasure import (
     to_mm,
 )
 
+from reportgen import spec
 from reportgen.layout import Plan
 from reportgen.project import load_project, make_style, render_document
 
@@ -462,3 +464,21 @@ def test_colophon_cc_and_printer(pdfs):
     assert printer.x0 - AREA_LEFT == pytest.approx(SIZE_4HAO, abs=1.5)
     assert AREA_RIGHT - printer.x1 == pytest.approx(SIZE_4HAO, abs=1.5)
     assert all(line.sizes == {SIZE_4HAO} for line in lines)
+
+
+# --------------------------------------------------------------------------- predicted line breaks
+
+
+def test_predicted_line_breaks_of_the_kitchen_sink(pdfs, plans, report_figure):
+    """The layout's lines (text, page and grid row) are LibreOffice's for every paragraph of the
+    kitchen-sink documents too: 版头 variants, signers, attachments, 附注 and 版记 included."""
+    pitch = spec.LINE_PITCH / 20
+    figures, wrong = [], []
+    for name in KITCHEN:
+        paragraphs = compare_breaks(plans[name], pdfs[name], pitch)
+        lines = sum(len(p.predicted) for p in paragraphs)
+        figures.append(f"{name} {sum(p.same for p in paragraphs)}/{len(paragraphs)} paragraphs "
+                       f"({sum(p.same_lines for p in paragraphs)}/{lines} lines)")
+        wrong += [(name, p.role, p.predicted, p.rendered) for p in paragraphs if not p.same]
+    report_figure("line breaks, layout vs LibreOffice (kitchen sink): " + ", ".join(figures))
+    assert not wrong, wrong
