@@ -409,7 +409,7 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     if colophon is not None:
         _colophon(body, plan, skeleton)
     body.append(copy.deepcopy(skeleton.sect_pr))
-    when = doc.date or dt.date(1980, 1, 1)
+    when = doc.date or undated_stamp()
     stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     core_xml = copy.deepcopy(skeleton.core)
     core = CoreProperties(core_xml)
@@ -423,6 +423,17 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     parts["word/document.xml"] = serialize_part_xml(document)
     parts["docProps/core.xml"] = serialize_part_xml(core_xml)
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
+
+
+def undated_stamp() -> dt.date:
+    """The date stamped into a document without 成文日期: SOURCE_DATE_EPOCH when set (the
+    reproducible-builds convention), else 1980-01-01. Never the clock: same input, same bytes."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), dt.date(1980, 1, 1))
+    return dt.date(1980, 1, 1)
 
 
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
