@@ -21,7 +21,7 @@ from .errors import Place, Problem, ReportgenError
 from .spec import Style
 
 if TYPE_CHECKING:
-    from .project import DocumentSpec, Project
+    from .project import DocumentSpec, Project, Rendered
     from .years import YearsConfig
 
 IN_FLIGHT_PER_WORKER = 4  # queued jobs per worker: enough to keep it busy, little memory
@@ -90,15 +90,21 @@ class Summary:
                 f"{seconds:.2f} s")
 
 
+def render_job_document(job: Job) -> Rendered:
+    """The pipeline for one job up to the laid-out plan (build, preview and validate share it)."""
+    from .project import make_style, render_document
+
+    style = make_style(job.style, job.base_style, job.place)
+    return render_document(job.name, job.template, list(job.data), style, job.root, job.output,
+                           job.contracts, job.years)
+
+
 def render_job(job: Job) -> Result:
     """Run the pipeline for one job (in a worker, or in this process with one worker)."""
-    from .project import make_style, render_document
     from .writers.docx import write_docx
 
     try:
-        style = make_style(job.style, job.base_style, job.place)
-        rendered = render_document(job.name, job.template, list(job.data), style, job.root, job.output,
-                                   job.contracts, job.years)
+        rendered = render_job_document(job)
         data = write_docx(rendered.plan, rendered.document)
     except ReportgenError as exc:
         return Result(job.name, problems=exc.problems)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +19,7 @@ from .errors import Problem, ReportgenError
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-    from .batch import Result
-    from .spec import Style
+    from .batch import Job, Result
     from .years import YearsConfig
 
 EXIT_ERROR = 1
@@ -49,20 +47,6 @@ def _progress(total: int) -> ProgressBar[int] | None:
     return click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True)
 
 
-@dataclass
-class _Job:
-    """One document to run through the pipeline, from a project or from the command line."""
-
-    name: str
-    template: str
-    data: list[Path]
-    style: Style
-    base: Path
-    output: str | None = None
-    contracts: list[Path] = field(default_factory=list)
-    years: YearsConfig | None = None
-
-
 def _prev_years(previous: tuple[Path, ...], years: YearsConfig | None = None) -> YearsConfig | None:
     """--prev FILE...: last year's data given on the command line replaces the project's."""
     from .years import YearsConfig
@@ -78,23 +62,24 @@ _prev_option = click.option(
 
 
 def _jobs(source: str, data: tuple[Path, ...], names: tuple[str, ...],
-          contracts: tuple[Path, ...] = (), previous: tuple[Path, ...] = ()) -> list[_Job]:
+          contracts: tuple[Path, ...] = (), previous: tuple[Path, ...] = ()) -> list[Job]:
     """SOURCE is a project folder (documents selected by name) or a TEMPLATE with DATA files."""
     from . import spec
-    from .project import load_project, make_style
+    from .batch import Job, project_jobs
+    from .project import load_project
 
     if _is_project(source):
         project = load_project(Path(source))
-        specs = [project.find(n) for n in names] if names else project.documents
-        return [_Job(s.name, s.template, project.data + s.data,
-                     make_style(s.style, project.style, s.place), project.root, s.output,
-                     project.contracts + s.contracts + list(contracts),
-                     _prev_years(previous, s.years)) for s in specs]
+        jobs = project_jobs(project, [project.find(n) for n in names] if names else project.documents)
+        for job in jobs:
+            job.contracts += contracts
+            job.years = _prev_years(previous, job.years)
+        return jobs
     if not data:
         raise ReportgenError(f"{source} is not a project folder and no DATA was given",
                              hint="give a project folder (with reportgen.yaml) or TEMPLATE DATA...")
-    return [_Job(Path(source).name.removesuffix(".md.j2"), source, list(data), spec.DEFAULT_STYLE,
-                 Path.cwd(), None, list(contracts), _prev_years(previous))]
+    return [Job(Path(source).name.removesuffix(".md.j2"), source, data, spec.DEFAULT_STYLE,
+                root=Path.cwd(), contracts=list(contracts), years=_prev_years(previous))]
 
 
 def _is_project(path: str) -> bool:
@@ -231,14 +216,13 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
       reportgen preview examples/baoji-2020 --doc summary
       reportgen preview report data/baoji-2020.yaml
     """
-    from .project import render_document
+    from .batch import render_job_document
     from .writers.text import ansi_styler, render_text
 
     try:
         jobs = _jobs(source, data, (name,) if name else (), previous=previous)
         for job in jobs:
-            rendered = render_document(job.name, job.template, job.data, job.style, job.base,
-                                       contracts=job.contracts, years=job.years)
+            rendered = render_job_document(job)
             _echo_problems(rendered.warnings)
             if len(jobs) > 1:
                 click.echo(f"### {job.name}")
@@ -270,8 +254,8 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
       reportgen validate examples/baoji-2020
       reportgen validate report data/baoji-2020.yaml --strict
     """
+    from .batch import render_job_document
     from .contract import unique
-    from .project import render_document
 
     try:
         jobs = _jobs(source, data, names, contracts, previous)
@@ -280,8 +264,7 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
     seen: list[Problem] = []
     for job in jobs:
         try:
-            problems = render_document(job.name, job.template, job.data, job.style, job.base, job.output,
-                                       job.contracts, job.years).warnings
+            problems = render_job_document(job).warnings
         except ReportgenError as exc:
             problems = exc.problems
         fresh = [p for p in unique(problems) if p not in seen]
