@@ -153,10 +153,10 @@ def load_contract(path: Path, display: str | None = None) -> Contract:
 def _compile_problem(rule: Rule) -> Problem | None:
     from jinja2 import TemplateSyntaxError
 
-    from .templating import make_environment
+    from .templating import shared_environment
 
     try:
-        make_environment([]).compile_expression(rule.expression)
+        shared_environment(()).compile_expression(rule.expression)
     except TemplateSyntaxError as exc:
         return Problem(f"rule is not a valid expression: {exc.message}", rule.place,
                        "write a Jinja expression such as a.total == a.x + a.y")
@@ -282,9 +282,9 @@ def referenced_paths(expression: str) -> list[str]:
     """Key paths (``party_orgs.total``) an expression reads, in order of appearance."""
     from jinja2 import nodes
 
-    from .templating import make_environment
+    from .templating import shared_environment
 
-    tree = make_environment([]).parse("{{ (" + expression + ") }}")
+    tree = shared_environment(()).parse("{{ (" + expression + ") }}")
     found: list[str] = []
 
     def chain(node: Any) -> str | None:
@@ -333,9 +333,9 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
     """Evaluate each rule in the sandbox; a rule that is false is a problem at its first fact."""
     from jinja2.exceptions import SecurityError, UndefinedError
 
-    from .templating import make_environment, wrap
+    from .templating import shared_environment, wrap
 
-    env = make_environment([])
+    env = shared_environment(())  # only read: expressions are compiled, the environment unchanged
     scope = wrap(dict(facts.values))
     if context:
         scope.update(context)
@@ -362,8 +362,8 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
             continue
         if result:
             continue
-        shown = ", ".join(f"{p} = {_show(_lookup(facts.values, p))}" for p in paths
-                          if _lookup(facts.values, p) is not None)
+        values = [(p, _lookup(facts.values, p)) for p in paths]
+        shown = ", ".join(f"{p} = {_show(v)}" for p, v in values if v is not None)
         message = f"rule not met (不符合规则): {rule.expression}"
         if shown:
             message += f" — {shown}"
