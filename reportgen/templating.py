@@ -242,8 +242,9 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
     except TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}", place=Place(name)) from None
     filename = template.filename or name
-    context = wrap(dict(values))
-    context["data"] = wrap(dict(values))
+    data = wrap(dict(values))
+    context = FactDict(data)  # the same wrapped values, at the top level and as `data`
+    context["data"] = data
     context.update(extra or {})
     try:
         return template.render(context), filename
