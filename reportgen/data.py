@@ -8,6 +8,7 @@ line and column, so that later checks can point at the exact place.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -190,24 +191,25 @@ def load_facts(paths: list[Path], display: list[str] | None = None) -> Facts:
     return facts
 
 
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every scalar of nested data with its key path (``registry.enterprises``, ``founded[0].name``)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, _path(path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaves(item, _path(path, index))
+    else:
+        yield path, value
+
+
 def illegal_characters(facts: Facts) -> list[Problem]:
     """Text values holding characters that XML (and so a .docx) cannot store, by key path."""
     problems: list[Problem] = []
-
-    def visit(value: Any, path: str) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                visit(item, _path(path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                visit(item, _path(path, index))
-        elif isinstance(value, str):
-            found = XML_ILLEGAL.search(value)
-            if found:
-                problems.append(Problem(
-                    f"contains the control character U+{ord(found.group()):04X}, "
-                    "which a .docx cannot hold",
-                    facts.place(path), "delete it; it often comes with text pasted from another program"))
-
-    visit(facts.values, "")
+    for path, value in leaves(facts.values):
+        found = XML_ILLEGAL.search(value) if isinstance(value, str) else None
+        if found:
+            problems.append(Problem(
+                f"contains the control character U+{ord(found.group()):04X}, which a .docx cannot hold",
+                facts.place(path), "delete it; it often comes with text pasted from another program"))
     return problems

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .data import Facts
+from .data import Facts, leaves
 from .errors import Place, Problem
 from .model import Document
 
@@ -27,27 +27,13 @@ _BRACKETS = re.compile(r"[\[\]（）()【】{}｛｝]")
 _PERIOD = re.compile(r"^(\d+年|\d+个月|长期|\d{4}年\d{1,2}月\d{1,2}日|解密条件.*)$")
 
 
-def _values(facts: Facts) -> Iterator[tuple[str, Any]]:
-    def walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, f"{path}.{key}" if path else str(key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, f"{path}[{index}]")
-        else:
-            yield path, value
-
-    yield from walk(facts.values, "")
-
-
 def trace(facts: Facts | None, source: str | None, *candidates: Any) -> Place:
     """The data place of the first value equal to a candidate, else the template."""
     if facts is not None:
         for candidate in candidates:
             if candidate is None or candidate == "":
                 continue
-            for path, value in _values(facts):
+            for path, value in leaves(facts.values):
                 if value == candidate or (isinstance(value, int | str) and not isinstance(value, bool)
                                           and str(value) == str(candidate)):
                     return facts.place(path)
