@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .data import Facts, load_yaml
+from .data import Facts, load_yaml, lookup
 from .errors import DataError, Place, Problem
 
 CONTRACT_SUFFIX = ".contract.yaml"
@@ -314,20 +314,6 @@ def referenced_paths(expression: str) -> list[str]:
     return found
 
 
-def _lookup(values: dict[str, Any], path: str) -> Any:
-    import re
-
-    current: Any = values
-    for part in re.findall(r"[^.\[\]]+", path):
-        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
-        elif isinstance(current, dict) and part in current:
-            current = current[part]
-        else:
-            return None
-    return current
-
-
 def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None = None,
                 schema_failed: bool = False) -> list[Problem]:
     """Evaluate each rule in the sandbox; a rule that is false is a problem at its first fact."""
@@ -362,7 +348,7 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
             continue
         if result:
             continue
-        values = [(p, _lookup(facts.values, p)) for p in paths]
+        values = [(p, lookup(facts.values, p)[1]) for p in paths]
         shown = ", ".join(f"{p} = {_show(v)}" for p, v in values if v is not None)
         message = f"rule not met (不符合规则): {rule.expression}"
         if shown:

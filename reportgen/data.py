@@ -191,6 +191,25 @@ def load_facts(paths: list[Path], display: list[str] | None = None) -> Facts:
     return facts
 
 
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def lookup(values: Any, path: str) -> tuple[bool, Any]:
+    """The value at a key path (``registry.enterprises``, ``founded[0].name``): (found, value).
+
+    A ``[n]`` part indexes a list, any other part names a key of a mapping.
+    """
+    current = values
+    for index, key in _PATH_PART.findall(path):
+        if index and isinstance(current, list) and int(index) < len(current):
+            current = current[int(index)]
+        elif key and isinstance(current, dict) and key in current:
+            current = current[key]
+        else:
+            return False, None
+    return True, current
+
+
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """Every scalar of nested data with its key path (``registry.enterprises``, ``founded[0].name``)."""
     if isinstance(value, dict):

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .data import Facts, load_yaml
+from .data import Facts, load_yaml, lookup
 from .errors import DataError, Place, Problem
 
 ROLLUP_KEYS = {"from", "sum"}
@@ -93,15 +93,6 @@ def read_rollup(value: Any, prefix: str, root: Path, places: dict[str, Place],
     if problems:
         return None, problems
     return Rollup(sources, list(path_places), root, at(), at("from"), path_places), []
-
-
-def _lookup(values: Any, path: str) -> tuple[bool, Any]:
-    current = values
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return False, None
-        current = current[part]
-    return True, current
 
 
 def _is_number(value: Any) -> bool:
@@ -171,7 +162,7 @@ def shares(rollup: Rollup, districts: list[Facts]) -> tuple[dict[str, list[Share
     for path in rollup.paths:
         values: list[Share] = []
         for district in districts:
-            present, value = _lookup(district.values, path)
+            present, value = lookup(district.values, path)
             if not present:
                 declared = rollup.path_places[path]
                 problems.append(Problem(
@@ -208,7 +199,7 @@ def apply_rollup(rollup: Rollup, facts: Facts,
     problems.extend(found)
     for path, values in figures.items():
         summed = total(values)
-        present, stated = _lookup(facts.values, path)
+        present, stated = lookup(facts.values, path)
         if not present:
             problems.extend(_insert(facts, path, summed, rollup.path_places[path]))
             continue
