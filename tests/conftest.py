@@ -19,7 +19,8 @@ COMPARE = ROOT / "examples" / "compare-illustrative"
 ROLLUP = ROOT / "examples" / "rollup-illustrative"
 KITCHEN_SINK = ROOT / "examples" / "kitchen-sink"
 DATA = ROOT / "data" / "baoji-2020.yaml"
-REFERENCE = ROOT.parent / "shared" / "reference" / "baoji-2020-report.txt"
+# The text of the printed 宝网信办发〔2020〕38号 and its summary, kept with the tests (see fixtures/README.md).
+REFERENCE = ROOT / "tests" / "fixtures" / "baoji-2020-printed.txt"
 REPORT_NAME = "宝网信办发〔2020〕38号.docx"
 SUMMARY_NAME = "2020年宝鸡市互联网企业党建工作总结.docx"
 

@@ -1,6 +1,6 @@
 """The example reproduces 宝网信办发〔2020〕38号 and its enclosed summary, paragraph by paragraph.
 
-The reference text was extracted from printed pages (see shared/reference/README.md):
+The reference text was extracted from printed pages (tests/fixtures/README.md says how to read it):
 blank lines separate paragraphs except where a page break fell inside a sentence, line
 breaks inside a paragraph are printed wraps, and the organ mark was extracted after the
 文号 although it is printed above it.
