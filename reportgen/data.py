@@ -110,6 +110,11 @@ def _loader_class() -> type:
     return Loader
 
 
+def yaml_loader() -> type:
+    """The loader class of :func:`load_text`, for callers that read the nodes themselves."""
+    return _loader_class()
+
+
 class _RefusedError(Exception):
     """Something the loader refuses, with the YAML mark it was found at."""
 
