@@ -65,8 +65,9 @@ def _path(parent: str, key: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def _loader_class() -> type:
-    """The YAML loader class, built on first use (importing PyYAML costs start-up time)."""
+def _loader_classes() -> tuple[type, type]:
+    """The YAML loader classes (pure Python, and with libyaml's parser when PyYAML has it),
+    built on first use (importing PyYAML costs start-up time)."""
     import yaml
     from yaml.resolver import BaseResolver
 
@@ -84,35 +85,56 @@ def _loader_class() -> type:
             if tag in (_TIMESTAMP, _MERGE):
                 add(tag, pattern, [first])
 
-    class Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+    class Composer(yaml.composer.Composer):
+        """PyYAML's composer, refusing deep nesting before Python's stack runs out (it recurses
+        once per level)."""
+
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _RefusedError(f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+                                        self.peek_event().start_mark, "a year's facts need a few levels; "
+                                        "is an indentation or a bracket wrong?")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    class Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer,
                  yaml.constructor.SafeConstructor, Resolver):
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
+            Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             Resolver.__init__(self)
-            self.depth = 0
 
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            # The composer recurses once per level: refuse deep nesting before Python's stack runs out.
-            self.depth += 1
-            try:
-                if self.depth > MAX_DEPTH:
-                    raise _RefusedError(f"lists and mappings nested more than {MAX_DEPTH} levels deep",
-                                   self.peek_event().start_mark, "a year's facts need a few levels; "
-                                   "is an indentation or a bracket wrong?")
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # PyYAML built without libyaml
+        return Loader, Loader
 
-    return Loader
+    class FastLoader(Composer, CParser, yaml.constructor.SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's scanner and parser (several times faster) under the same composer,
+        resolver and constructor: the same values; on any error the pure-Python loader
+        reads the text again, so messages (and what is accepted) are PyYAML's."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    return Loader, FastLoader
 
 
 def yaml_loader() -> type:
-    """The loader class of :func:`load_text`, for callers that read the nodes themselves."""
-    return _loader_class()
+    """The pure-Python loader of :func:`load_text`, for callers that read the nodes themselves
+    (its marks' indexes count characters of the text)."""
+    return _loader_classes()[0]
 
 
 class _RefusedError(Exception):
@@ -150,8 +172,9 @@ class _Walk:
     against :data:`MAX_ALIAS_VALUES`, so a long file of plain values never trips the limit.
     """
 
-    def __init__(self, loader: Any, source: _Source) -> None:
+    def __init__(self, loader: Any, source: _Source, text: str) -> None:
         self.loader, self.source = loader, source
+        self.tagged = "!" in text  # without a "!", no value carries an explicit tag
         self.places: dict[str, Place] = {}
         self.seen: set[int] = set()
         self.open: set[int] = set()
@@ -176,7 +199,8 @@ class _Walk:
             raise self.source.error(f"nested more than {MAX_DEPTH} levels deep once aliases are expanded",
                                     node.start_mark, "write the values out instead of nesting aliases",
                                     path or None)
-        self.tag(node, path)
+        if self.tagged or node.tag not in _ALLOWED_TAGS:
+            self.tag(node, path)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _TIMESTAMP:
                 self.timestamp(node, path)
@@ -381,31 +405,48 @@ def _parse(text: str, name: str, first_line: int) -> tuple[Any, dict[str, Place]
     import yaml
 
     source = _Source(name, first_line)
+    slow, fast = _loader_classes()
+    if fast is not slow:
+        try:
+            return _read(fast, text, source)
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's account of what is wrong
+    return _read(slow, text, source)
+
+
+def _read(loader_class: type, text: str, source: _Source) -> tuple[Any, dict[str, Place]]:
+    import yaml
+
     loader = None
     try:
-        loader = _loader_class()(text)  # checks for unprintable characters already
+        loader = loader_class(text)  # the pure-Python reader checks for unprintable characters
         node = loader.get_single_node()
         if node is None:
             return {}, {}
-        walk = _Walk(loader, source)
+        walk = _Walk(loader, source, text)
         walk.node(node, "", 0, False)
-        value = loader.construct_document(node)
+        return loader.construct_document(node), walk.places
     except _RefusedError as exc:
         raise source.error(exc.message, exc.mark, exc.hint) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + first_line
+        if loader_class is not yaml_loader():
+            raise
+        line = text.count("\n", 0, exc.position) + source.first_line
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise DataError(f"control character U+{exc.character:04X} is not allowed in data",
-                        place=Place(name, line, col),
+                        place=Place(source.name, line, col),
                         hint="delete it (it often comes with text pasted from another program)") from None
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not yaml_loader():
+            raise
         raise _syntax_problem(exc, text, source) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"not valid YAML: {exc}", place=Place(name)) from None
+        if loader_class is not yaml_loader():
+            raise
+        raise DataError(f"not valid YAML: {exc}", place=Place(source.name)) from None
     finally:
         if loader is not None:
             loader.dispose()
-    return value, walk.places
 
 
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
