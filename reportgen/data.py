@@ -277,6 +277,8 @@ class _Walk:
 
 def _syntax_problem(exc: Any, text: str, source: _Source) -> DataError:
     """A YAML syntax error in plain words, at the line where the mistake is."""
+    import yaml
+
     problem, context = exc.problem or "", exc.context or ""
     mark = exc.problem_mark or exc.context_mark
     detail = f"(YAML: {context + ', ' if context else ''}{problem})"
@@ -296,12 +298,20 @@ def _syntax_problem(exc: Any, text: str, source: _Source) -> DataError:
             "write the key followed by a colon and a space: key: value"
     elif "quoted scalar" in context:
         mark = exc.context_mark or mark
-        say, hint = "a quote opened here is never closed", "close it with the same quote mark on this line"
-    elif "flow sequence" in context or "flow mapping" in context:
-        bracket = "[" if "sequence" in context else "{"
-        mark = exc.context_mark or mark
+        say, hint = "a quote opened here is never closed", "close it with the same quote mark"
+    elif "flow sequence" in context or "flow mapping" in context or (
+            "flow node" in context and _unclosed(text, mark.index) is not None):
+        if "flow node" in context:
+            opened = _unclosed(text, mark.index) or 0
+            bracket = text[opened]
+            line_no = text.count("\n", 0, opened)
+            mark = yaml.error.Mark(source.name, opened, line_no, opened - (text.rfind("\n", 0, opened) + 1),
+                                   None, None)
+        else:
+            bracket = "[" if "sequence" in context else "{"
+            mark = exc.context_mark or mark
         say, hint = (f"a {bracket} opened here is never closed (or a comma is missing between its items)",
-                     f"close it with {']' if bracket == '[' else '}'} on the same line, "
+                     f"close it with {']' if bracket == '[' else '}'}, "
                      "or put the whole value in quotes")
     elif "mapping values are not allowed" in problem:
         if ": " in before or before.rstrip().endswith(":"):
@@ -334,11 +344,31 @@ def _syntax_problem(exc: Any, text: str, source: _Source) -> DataError:
     elif "could not determine a constructor" in problem:
         say, hint = f"tag not allowed in data: {problem.split('tag')[-1].strip()}", \
             "data files hold plain values only; remove the !tag, or put the value in quotes"
-    elif "expected a single document" in problem:
+    elif "expected a single document" in context + problem:
         say, hint = "a second document (---) in the same file", "keep one document per file: remove the ---"
     if not say.startswith("not valid YAML"):
         say = f"not valid YAML: {say}"
     return source.error(say, mark, f"{hint} {detail}")
+
+
+def _unclosed(text: str, end: int) -> int | None:
+    """Where the last bracket still open at ``end`` was opened (quotes and comments skipped)."""
+    stack: list[int] = []
+    index = 0
+    while index < end:
+        char = text[index]
+        if char in "\"'":
+            close = text.find(char, index + 1)
+            index = end if close < 0 else close
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            newline = text.find("\n", index)
+            index = end if newline < 0 else newline
+        elif char in "[{":
+            stack.append(index)
+        elif char in "]}" and stack:
+            stack.pop()
+        index += 1
+    return stack[-1] if stack else None
 
 
 def read_bounded(path: Path, name: str, what: str = "data file") -> bytes:
@@ -353,12 +383,13 @@ def read_bounded(path: Path, name: str, what: str = "data file") -> bytes:
     except OSError as exc:
         raise DataError(f"cannot read {what}: {exc.strerror}", place=Place(name),
                         hint="check the path given on the command line or in reportgen.yaml") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, a pipe or a socket"
+        raise DataError(f"the {what} is {kind}, not a regular file", place=Place(name),
+                        hint="give the path of a .yaml file")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a device, a pipe or a socket"
-            raise DataError(f"the {what} is {kind}, not a regular file", place=Place(name),
-                            hint="give the path of a .yaml file")
         try:
             raw = handle.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:

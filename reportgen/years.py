@@ -188,7 +188,7 @@ def check_kinds(facts: Facts, previous: Facts) -> list[Problem]:
         found, value = lookup(facts.values, path)
         shown = f": {value!r}" if found and not isinstance(value, (list, dict)) else ""
         problems.append(Problem(
-            f"{path} is {kind} this year{shown}, but was {old_kind} last year "
+            f"is {kind} this year{shown}, but was {old_kind} last year "
             f"(at {previous.place(old_path)})", facts.place(path),
             f"write it as {old_kind} like last year's value (e.g. digits for a number, YYYY-MM-DD for "
             "a date); if its meaning changed, rename the key"))
