@@ -595,3 +595,23 @@ def test_load_facts_collects_every_files_problems(tmp_path: Path) -> None:
     assert places == [(str(first), 2), (str(second), 2)]
     facts = load_facts([third, write(tmp_path / "d.yaml", "m: 017\n")])
     assert facts.values == {"n": 1, "m": "017"}
+
+
+@pytest.mark.parametrize(("text", "kept", "emptied"), [
+    ("year: 2020\norg:   # 不变\n  name: 网信办\n  head: 张三\nn: 1\n",
+     {"org": {"name": "网信办", "head": "张三"}}, "n"),
+    ("year: 2020\norg:\n  name: 网信办  # constant\n  head: 张三\n",
+     {"org": {"name": "网信办", "head": None}}, "org.head"),
+    ("year: 2020\ncc:   # constant: the same every year\n  - 市委组织部\n  - 市委宣传部\nn: 1\n",
+     {"cc": ["市委组织部", "市委宣传部"]}, "n"),
+    ("year: 2020\nintro: |   # 不变\n  第一段\n  第二段\nn: 1\n", {"intro": "第一段\n第二段\n"}, "n"),
+])
+def test_marked_constants_of_every_shape_are_kept(tmp_path: Path, text: str, kept: dict[str, object],
+                                                  emptied: str) -> None:
+    source = write(tmp_path / "x-2020.yaml", text)
+    code, out, stderr = run_cli("new", str(source))
+    assert code == 0, stderr
+    new = yaml.safe_load((tmp_path / "x-2021.yaml").read_text(encoding="utf-8"))
+    for key, value in kept.items():
+        assert new[key] == value
+    assert "(marked constant)" in out and f"kept: {emptied} " not in out
