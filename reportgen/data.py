@@ -30,13 +30,13 @@ from .errors import DataError, Place, Problem
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a year's facts are a few kB; refuse absurd files early
 MAX_ALIAS_VALUES = 100_000  # values reached through aliases (*a): stops "billion laughs" alias bombs
 MAX_DEPTH = 100  # nesting of lists and mappings; a year's facts nest four or five deep
+# Characters XML 1.0 cannot hold: a .docx cannot carry them, so they are refused by field name.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _YAML = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_YAML + t for t in ("str", "int", "float", "bool", "null"))
 _TIMESTAMP, _MERGE, _MAP, _SEQ = (_YAML + t for t in ("timestamp", "merge", "map", "seq"))
 _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE, _MAP, _SEQ}
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
 
 
 @dataclass
