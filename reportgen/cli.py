@@ -307,6 +307,10 @@ def new(data_file: Path, out_file: Path | None, force: bool) -> None:
         _fail(exc)
     click.echo(f"{result.target}: {result.blanks} 项待填 values to fill in for {result.year + 1} "
                f"({result.year}'s values are kept as comments)")
+    for path, why in result.kept:
+        click.echo(f"  已保留 kept: {path} ({why})")
+    for note in result.notes:
+        click.echo(f"警告 warning: {note}", err=True)
 
 
 @main.command()

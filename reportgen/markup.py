@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from .data import XML_ILLEGAL
-from .errors import MarkupError, Place, Problem
+from .errors import DataError, MarkupError, Place, Problem
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import heading_number
 
@@ -75,8 +75,6 @@ def parse(text: str, source: str = "<markup>") -> Document:
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     """Return (metadata, body, line offset of the body)."""
-    import yaml  # lazy: keeps CLI start-up fast
-
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
@@ -85,17 +83,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int
         return {}, text, 0
     for end in range(start + 1, len(lines)):
         if lines[end].strip() in ("---", "..."):
-            block = "\n".join(lines[start + 1 : end])
-            try:
-                meta = _load_front_matter(block)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line = start + 2 + mark.line if mark else start + 1
-                raise MarkupError(
-                    f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
-                    place=Place(source, line),
-                    hint="quote values from data with the tojson filter: title: {{ x | tojson }}",
-                ) from None
+            meta = _load_front_matter("\n".join(lines[start + 1 : end]), source, start + 2)
             if not isinstance(meta, dict):
                 raise MarkupError("front matter must be a mapping of keys to values",
                                   place=Place(source, start + 1))
@@ -104,19 +92,21 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int
                       place=Place(source, start + 1), hint="add a line with --- after it")
 
 
-def _load_front_matter(block: str) -> Any:
-    """Safe YAML, through libyaml when PyYAML has it (several times faster: a batch parses one
-    front matter per document); anything it refuses is parsed again by the pure-Python
-    parser, whose messages the user sees."""
-    import yaml
+_TOJSON = "; a value from the data is quoted by the tojson filter: title: {{ x | tojson }}"
 
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            return yaml.load(block, Loader=fast) or {}
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(block) or {}
+
+def _load_front_matter(block: str, source: str, first_line: int) -> Any:
+    """The front matter, read by the loader of the data files, so it follows the same rules
+    (YAML 1.2 values, no duplicate keys, bounded aliases and nesting)."""
+    from .data import load_text
+
+    try:
+        value, _places = load_text(block, source, first_line)
+    except DataError as exc:
+        raise MarkupError([Problem(f"front matter: {p.message}", p.place,
+                                   p.hint + _TOJSON if p.hint and "quote" in p.hint else p.hint)
+                           for p in exc.problems]) from None
+    return value or {}
 
 
 def _as_list(value: Any) -> list[str]:

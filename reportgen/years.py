@@ -13,13 +13,15 @@ one document's entry, where they replace the project's.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .data import Facts, load_facts
+from .data import Facts, load_facts, lookup
 from .errors import DataError, Place, Problem
 from .rollup import Rollup, apply_rollup, read_rollup
 
@@ -136,6 +138,63 @@ def check_previous(facts: Facts, previous: Facts) -> list[Problem]:
                     "give the file of the year before")]
 
 
+def _kind(value: Any) -> str | None:
+    """The kind of a value a template relies on; None for an empty value (still to be filled in)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else None
+
+
+def _kinds(value: Any, path: str = "", shape: str = "") -> Iterator[tuple[str, str, str]]:
+    """(key path, path with list positions as ``[]``, kind) of every non-empty value."""
+    kind = _kind(value)
+    if kind is None:
+        return
+    if path:
+        yield path, shape, kind
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _kinds(item, f"{path}.{key}" if path else str(key),
+                              f"{shape}.{key}" if shape else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _kinds(item, f"{path}[{index}]", f"{shape}[]")
+
+
+def check_kinds(facts: Facts, previous: Facts) -> list[Problem]:
+    """Last year's values are this year's contract of kinds: a figure stays a figure, a date a
+    date, a list a list. Text last year may become a number (it prints the same way);
+    an empty value is not checked (a scaffold still being filled in)."""
+    before: dict[str, tuple[str, str]] = {}
+    for path, shape, kind in _kinds(previous.values):
+        before.setdefault(shape, (path, kind))
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for path, shape, kind in _kinds(facts.values):
+        if shape not in before or any(path.startswith((done + ".", done + "[")) for done in reported):
+            continue
+        old_path, old_kind = before[shape]
+        if kind == old_kind or (old_kind == "text" and kind == "a number"):
+            continue
+        reported.add(path)
+        found, value = lookup(facts.values, path)
+        shown = f": {value!r}" if found and not isinstance(value, (list, dict)) else ""
+        problems.append(Problem(
+            f"is {kind} this year{shown}, but was {old_kind} last year "
+            f"(at {previous.place(old_path)})", facts.place(path),
+            f"write it as {old_kind} like last year's value (e.g. digits for a number, YYYY-MM-DD for "
+            "a date); if its meaning changed, rename the key"))
+    return problems
+
+
 def reserved_keys(facts: Facts, names: tuple[str, ...]) -> list[Problem]:
     return [Problem(f"the top-level key {name!r} is reserved: templates see it as "
                     + ("last year's data" if name == "prev" else "the list of district data"),
@@ -167,6 +226,7 @@ def year_context(facts: Facts, data: list[Path], config: YearsConfig | None) -> 
             result.problems.extend(exc.problems)
         else:
             result.problems.extend(check_previous(facts, previous))
+            result.problems.extend(check_kinds(facts, previous))
             source = f"the previous-year data ({_shown(files)})"
             result.variables["prev"] = wrap(dict(previous.values), "prev", source)
     if "prev" not in result.variables:

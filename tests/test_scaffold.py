@@ -97,6 +97,8 @@ def test_notes_do_not_pile_up_year_after_year(scaffolded: Path) -> None:
     typed = typed.replace("multi_management: []", "multi_management: [网信, 民政]")
     scaffolded.write_text(typed, encoding="utf-8")
     assert yaml.safe_load(typed)["registry"]["enterprises"] == 31
+    # Without 2020's file beside it: values the same two years running would be kept, not emptied.
+    scaffolded.with_name("baoji-2020.yaml").unlink()
     code, _, stderr = run_cli("new", str(scaffolded))
     assert code == 0, stderr
     text = scaffolded.with_name("baoji-2022.yaml").read_text(encoding="utf-8")
@@ -178,7 +180,7 @@ deep:
 
 
 def test_scaffold_of_unusual_layouts_keeps_keys_and_comments() -> None:
-    text, blanks = scaffold_text(TRICKY, 2020)
+    text, blanks, _kept = scaffold_text(TRICKY, 2020)
     new = yaml.safe_load(text)
     assert key_paths(new) == key_paths(yaml.safe_load(TRICKY))
     assert new["year"] == 2021 and new["deep"] == {"year": 2021, "other": None}

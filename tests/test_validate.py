@@ -316,7 +316,7 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, stdout, stderr = run_cli("validate", "report", str(bomb))
     assert_clean_failure(code, stdout, stderr)
-    assert f"{bomb}: more than 200000 values after expanding aliases" in stderr
+    assert f"{bomb}:" in stderr and "aliases (*name) expand to more than 100000 values" in stderr
 
 
 def test_absurdly_large_input_is_refused(tmp_path: Path) -> None:
