@@ -17,16 +17,17 @@ of the example PDFs with these predictions.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import assert_never
 
 from . import spec
-from .model import Document, Heading, Paragraph, Run, Table, plain
+from .gongwen import format_date, title_shape
+from .model import Block, Document, Heading, Paragraph, Run, Table, plain
 from .spec import Style
 
 # Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
@@ -198,18 +199,8 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
 
 
 def title_shape_ok(widths: list[float]) -> bool:
-    """梯形 (each line at least as long as the one above) or 菱形; never rectangle or hourglass."""
-    if len(widths) < 2:
-        return True
-    if len(widths) >= 2 and max(widths) - min(widths) < 1.0:
-        return False  # rectangle
-    peak = widths.index(max(widths))
-    rising = all(widths[i] <= widths[i + 1] + 0.5 for i in range(peak))
-    falling = all(widths[i] >= widths[i + 1] - 0.5 for i in range(peak, len(widths) - 1))
-    if not (rising and falling):
-        return False
-    # A 菱形 needs a longest middle; a two-line title must be 上短下长 (正梯形).
-    return len(widths) != 2 or widths[0] < widths[1]
+    """梯形 (上短下长) or 菱形; never rectangle, hourglass or 上长下短 (:func:`gongwen.title_shape`)."""
+    return title_shape(widths) is None
 
 
 @lru_cache(maxsize=256)
@@ -339,11 +330,6 @@ class Plan:
     style: Style = field(default_factory=Style)
 
 
-def fmt_date(d: dt.date) -> str:
-    """成文日期 in Arabic numerals without leading zeros [7.3.5.4]."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _runs_to_segs(runs: list[Run], font: str, style: Style) -> list[Seg]:
     segs: list[Seg] = []
     for run in runs:
@@ -381,25 +367,30 @@ def _body_item(role: str, segs: list[Seg], **kw: object) -> Item:
 HEADING_FONTS = spec.HEADING_FONTS
 
 
-def _blocks(blocks: list, style: Style) -> list[Item]:
+def _blocks(blocks: list[Block], style: Style) -> list[Item]:
     items: list[Item] = []
     for block in blocks:
-        if isinstance(block, Heading):
-            font = HEADING_FONTS[block.level - 1]
-            bold = style.heading_bold[block.level - 1]
-            segs = [Seg(block.number, font, bold=bold)]
-            segs += [Seg(s.text, font, bold=s.bold or bold) for s in _runs_to_segs(block.runs, font, style)]
-            if block.tail:
-                segs += _runs_to_segs(block.tail, "fangsong", style)
-                items.append(_body_item(f"heading{block.level}", segs))
-            else:
-                items.append(_body_item(f"heading{block.level}", segs, keep_next=True))
-        elif isinstance(block, Paragraph):
-            items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
-        elif isinstance(block, Table):
-            for row in block.rows:
-                cells_text = "　".join(plain(c) for c in row)
-                items.append(Item("table", [Seg(cells_text)], align="left"))
+        match block:
+            case Heading():
+                font = HEADING_FONTS[block.level - 1]
+                bold = style.heading_bold[block.level - 1]
+                segs = [Seg(block.number, font, bold=bold)]
+                segs += [Seg(s.text, font, bold=s.bold or bold)
+                         for s in _runs_to_segs(block.runs, font, style)]
+                if block.tail:
+                    segs += _runs_to_segs(block.tail, "fangsong", style)
+                    items.append(_body_item(f"heading{block.level}", segs))
+                else:
+                    items.append(_body_item(f"heading{block.level}", segs, keep_next=True))
+            case Paragraph():
+                items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
+            case Table():
+                for row in block.rows:
+                    cells_text = "　".join(plain(c) for c in row)
+                    items.append(Item("table", [Seg(cells_text)], align="left"))
+            case _:
+                # A new kind of Block must be laid out here, not dropped from the page.
+                assert_never(block)
     return items
 
 
@@ -534,7 +525,7 @@ def build_items(doc: Document, style: Style) -> list[Item]:
 
 
 def _signature(items: list[Item], doc: Document, style: Style) -> None:
-    date_text = fmt_date(doc.date) if doc.date else ""
+    date_text = format_date(doc.date) if doc.date else ""
     # Keep the last body lines with the signature: never a page with only a signature.
     for item in reversed(items):
         if item.role != "blank":
@@ -667,7 +658,7 @@ def _colophon(doc: Document, style: Style) -> Colophon:
         item.lines = break_lines(text, width, first_indent=-3, left=indent + 3, right=indent)
         rows.append(item)
     if doc.printer or doc.print_date:
-        date = (fmt_date(doc.print_date) + "印发") if doc.print_date else ""
+        date = (format_date(doc.print_date) + "印发") if doc.print_date else ""
         item = Item("printer", [Seg(doc.printer or "", size=size), Seg(date, size=size, tab_before=True)],
                     align="left", left=spec.COLOPHON_INDENT, right=spec.COLOPHON_INDENT, right_tab=True,
                     size=size)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from .gongwen import cn_small  # the numeral of heading numbers, for heading_number
+
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -84,20 +86,6 @@ SIZE_TOLERANCE_PT = 0.25
 RULE_TOLERANCE_MM = 0.05  # line thickness: ¼-pt steps are 0.09 mm apart
 
 # Level markers of the four heading levels [7.3.3].
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def cn_small(n: int) -> str:
-    """Chinese numeral for heading numbers 1..99 (一, 十, 十一, 二十)."""
-    if not 0 < n < 100:
-        raise ValueError(f"heading number out of range: {n}")
-    tens, ones = divmod(n, 10)
-    text = ""
-    if tens:
-        text = ("" if tens == 1 else CN_DIGITS[tens]) + "十"
-    if ones:
-        text += CN_DIGITS[ones]
-    return text
 
 
 def heading_number(level: int, n: int) -> str:
