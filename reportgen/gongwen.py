@@ -130,7 +130,7 @@ def cn_value(text: str) -> int | None:
 
 # --- heading markers [7.3.3] -----------------------------------------------------------
 
-_CN = rf"[{CN_SMALL}百零]{{1,5}}"
+_CN = rf"[{CN_SMALL}百千零]{{1,7}}"
 # Correct markers of the four heading levels.
 MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^({_CN})、")),
