@@ -45,17 +45,29 @@ GLUE_BEFORE = set("（《「『【〔〖〈“‘")
 QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
 UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千百十岁%‰号")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+# Combining diacritics (é written e + U+0301): part of the word they sit in, as a renderer sees it.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.,%+\-/:{_MARKS}]*[A-Za-z0-9%{_MARKS}]|[A-Za-z0-9][{_MARKS}]*")
 _AFTER_HYPHEN = re.compile(r"(?<=-)(?=[A-Za-z])")
+
+
+_ZWJ = "\u200d"
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)
+_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
 
 
 @lru_cache(maxsize=8192)
 def char_cells(ch: str) -> float:
-    """Width of one character in grid cells."""
+    """Width of one character in grid cells.
+
+    Marks that sit on the character before them (combining accents, Thai and Tibetan vowel
+    signs, variation selectors), format characters (ZWJ, soft hyphen) and emoji skin-tone
+    modifiers take no room of their own: they are part of the cluster they extend.
+    """
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf") or ord(ch) in _EMOJI_MODIFIERS:
+        return 0.0
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
         return 1.0
-    if unicodedata.combining(ch):
-        return 0.0
     return 0.5
 
 
@@ -63,22 +75,52 @@ def cells(text: str) -> float:
     return sum(map(char_cells, text))
 
 
+@lru_cache(maxsize=8192)
+def _extends(ch: str) -> bool:
+    """Whether ``ch`` belongs to the grapheme cluster before it (UAX #29's Extend, SpacingMark, ZWJ)."""
+    return unicodedata.category(ch) in ("Mn", "Me", "Mc") or ch == _ZWJ or ord(ch) in _EMOJI_MODIFIERS \
+        or 0xE0020 <= ord(ch) <= 0xE007F  # emoji tag sequences (subdivision flags)
+
+
+# Text made only of these needs no grapheme clustering (ASCII, Latin-1, general punctuation
+# without the joiners, CJK and full-width forms): the common case stays one regex.
+_PLAIN = re.compile(r"[\x00-\u02ff\u2010-\u2027\u2030-\u205f\u3000-\u9fff\uff00-\uffef]*")
+
+
+def _clusters(found: list[str]) -> list[str]:
+    """Join marks, joiners and what a ZWJ joins to the unit before them; pair regional indicators.
+
+    A renderer never breaks a line inside a grapheme cluster (é written e + U+0301, an emoji
+    with its variation selector or skin tone, a ZWJ family, a flag).
+    """
+    out: list[str] = []
+    for unit in found:
+        first = unit[0]
+        if out and (_extends(first) or out[-1][-1] == _ZWJ
+                    or (ord(first) in _REGIONAL_INDICATORS and len(out[-1]) == 1
+                        and ord(out[-1]) in _REGIONAL_INDICATORS)):
+            out[-1] += unit
+        else:
+            out.append(unit)
+    return out
+
+
 # At each position the first alternative that matches wins: a word, a doubled mark, a character.
 _UNIT = re.compile(f"{_WORD.pattern}|……|——|.", re.S)
 
 
 def units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters.
+    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters,
+    each with the marks that extend it (grapheme clusters stay whole).
 
     A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there.
     """
     found = _UNIT.findall(text)
-    if "-" not in text:
-        return found
-    out: list[str] = []
-    for unit in found:
-        out.extend(_AFTER_HYPHEN.split(unit))
-    return out
+    if "-" in text:
+        found = [part for unit in found for part in _AFTER_HYPHEN.split(unit)]
+    if _PLAIN.fullmatch(text) is None:
+        found = _clusters(found)
+    return found
 
 
 def can_break(before: str, after: str) -> bool:
@@ -114,6 +156,13 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     punctuation nor ends with opening punctuation; when the unit that does not fit
     may not start a line, the units before it move down with it (kinsoku by
     push-down, never by hanging punctuation into the margin).
+
+    When a full line offers no place where it may end (a run of ，，， or ——, a word
+    longer than the line), the line breaks where it is full, as LibreOffice does (its
+    emergency break, measured in tests/test_hardening_rules.py): 100 000 commas fill
+    163 pages, not one comma a line. Grapheme clusters (:func:`units`) are never split.
+    Linear in the text: each unit is placed once, and a unit that moves down is
+    looked at again at most once per line it passes.
     """
     if not text:
         return [""]
@@ -123,29 +172,34 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     avail = width - left - right - first_indent
     for unit in units(text):
         w = char_cells(unit) if len(unit) == 1 else cells(unit)  # most units are one character
-        if used + w <= avail + eps or not lines[-1]:
-            if w > avail + eps and not lines[-1] and len(unit) > 1:
-                # A Latin word longer than the line: break it by characters.
-                for ch in unit:
-                    cw = char_cells(ch)
+        line = lines[-1]
+        if used + w <= avail + eps or not line:
+            if w > avail + eps and not line and len(unit) > 1:
+                # A Latin word longer than the line: break it between its clusters.
+                for part in _clusters(list(unit)):
+                    cw = cells(part)
                     if used + cw > avail + eps and lines[-1]:
                         lines.append([])
                         used = 0.0
                         avail = width - left - right
-                    lines[-1].append(ch)
+                    lines[-1].append(part)
                     used += cw
                 continue
-            lines[-1].append(unit)
+            line.append(unit)
             used += w
             continue
-        carry = [unit]
-        current = lines[-1]
-        # Move units down until the line may end where it now does.
-        while len(current) > 1 and not can_break(current[-1], carry[0]):
-            carry.insert(0, current.pop())
+        # The last place in the line where it may end: the units after it move down.
+        cut = len(line)
+        while cut > 0 and not can_break(line[cut - 1], line[cut] if cut < len(line) else unit):
+            cut -= 1
+        if cut == 0:
+            cut = len(line)  # nowhere: break where the line is full
+        carry = line[cut:]
+        del line[cut:]
+        carry.append(unit)
         lines.append(carry)
         avail = width - left - right
-        used = sum(cells(u) for u in lines[-1])
+        used = sum(cells(u) for u in carry)
     return ["".join(line) for line in lines]
 
 
