@@ -93,16 +93,16 @@ def _clusters(found: list[str]) -> list[str]:
     A renderer never breaks a line inside a grapheme cluster (é written e + U+0301, an emoji
     with its variation selector or skin tone, a ZWJ family, a flag).
     """
-    out: list[str] = []
+    out: list[list[str]] = []  # each cluster's parts, joined once (no quadratic +=)
     for unit in found:
         first = unit[0]
-        if out and (_extends(first) or out[-1][-1] == _ZWJ
+        if out and (_extends(first) or out[-1][-1][-1] == _ZWJ
                     or (ord(first) in _REGIONAL_INDICATORS and len(out[-1]) == 1
-                        and ord(out[-1]) in _REGIONAL_INDICATORS)):
-            out[-1] += unit
+                        and len(out[-1][0]) == 1 and ord(out[-1][0]) in _REGIONAL_INDICATORS)):
+            out[-1].append(unit)
         else:
-            out.append(unit)
-    return out
+            out.append([unit])
+    return ["".join(parts) for parts in out]
 
 
 # At each position the first alternative that matches wins: a word, a doubled mark, a character.
