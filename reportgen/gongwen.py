@@ -174,7 +174,7 @@ def heading_marker(text: str) -> Marker | None:
 
 # --- 发文字号 [7.2.5] -------------------------------------------------------------------
 
-DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号
+DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号 [7.2.5]
 # Loose on purpose: brackets of any kind, a short year, 第, 年, spaces, leading zeros are
 # read so that each can be named; the faults say what is wrong.
 _DOC_NUMBER = re.compile(

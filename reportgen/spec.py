@@ -72,7 +72,6 @@ COLOPHON_INDENT = 1.0  # 抄送, 印发机关 and 印发日期: 左右各空一�
 PAGE_NUMBER_INDENT = 1.0  # 页码: odd pages 右空一字, even pages 左空一字 [7.5]
 
 # --- Formats --------------------------------------------------------------------
-DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号 in the 发文字号 [7.2.5]
 PAGE_NUMBER_DASH = "—"  # 一字线 (U+2014) on both sides of the page number [7.5]
 # 版记 rules [7.4.1]: the first and last thick, the ones between thin.
 COLOPHON_THICK_MM = 0.35
