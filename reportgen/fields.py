@@ -131,8 +131,10 @@ def _doc_number(doc: Document, facts: Facts | None) -> list[Problem]:
     place = trace(facts, doc.source, *candidates)
     if parsed is None:
         return [Problem(f"发文字号 {number!r}: not in the form 代字〔YYYY〕N号", place, form)]
-    fixed = f" → {parsed.fixed}" if "year" not in parsed.faults else ""
-    problems = [Problem(f"发文字号 {number!r}: {message}", place, form + detail + fixed)
+    # With the full year known the number can be written out right; else the form is shown.
+    fixed = "year" not in parsed.faults
+    problems = [Problem(f"发文字号 {number!r}: {message}", place,
+                        f"write {parsed.fixed}" if fixed else form + detail)
                 for message, detail in (_DOC_NUMBER_FAULTS[f] for f in parsed.faults)]
     year = int(parsed.year)
     if not parsed.faults and doc.date and year != doc.date.year:
