@@ -11,20 +11,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import gongwen
 from .data import Facts, leaves
 from .errors import Place, Problem
-from .model import Document
+from .gongwen import SECRECY_LEVELS, URGENCY_LEVELS
+from .model import Document, iter_blocks
 
-SECRECY_LEVELS = ("绝密", "机密", "秘密")  # 密级 [7.2.2]
-URGENCY_LEVELS = ("特急", "加急")  # 紧急程度 [7.2.3]
 # 文种 of 《党政机关公文处理工作条例》 art. 8.
 KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示",
          "批复", "议案", "函", "纪要")
 # A 报告 must not carry a request for instructions (请示事项).
 ASKS_FOR_INSTRUCTIONS = re.compile(r"请(?:予)?(?:批示|批复|审批|指示|批准)|妥否")
-DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\[\]（）()【】]+)〔(?P<year>\d{4})〕(?P<n>[1-9]\d*)号$")
-_BRACKETS = re.compile(r"[\[\]（）()【】{}｛｝]")
-_PERIOD = re.compile(r"^(\d+年|\d+个月|长期|\d{4}年\d{1,2}月\d{1,2}日|解密条件.*)$")
 
 
 def trace(facts: Facts | None, source: str | None, *candidates: Any) -> Place:
@@ -60,18 +57,22 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
     if doc.doc_number:
         problems.extend(_doc_number(doc, facts))
     if doc.secrecy:
-        level, _, period = doc.secrecy.partition("★")
-        if level.strip() not in SECRECY_LEVELS:
+        fault = gongwen.secrecy_fault(doc.secrecy)
+        if fault == "level":
             add(f"密级 {doc.secrecy!r} is not one of {'、'.join(SECRECY_LEVELS)}",
                 "write 秘密, 机密 or 绝密, then ★ and the 保密期限, e.g. 机密★1年", doc.secrecy)
-        elif not period.strip():
+        elif fault == "no-period":
             add(f"密级 {doc.secrecy!r} has no 保密期限",
                 "add ★ and the period, e.g. 机密★1年; without it the statutory default applies",
                 doc.secrecy, severity="warning")
-        elif not _PERIOD.match(period.strip()):
+        elif fault == "star":
+            add(f"密级 {doc.secrecy!r}: the 保密期限 follows a ★", "write 机密★1年 (the black star ★)",
+                doc.secrecy, severity="warning")
+        elif fault == "period":
+            period = re.split(r"[★☆*＊]", doc.secrecy, maxsplit=1)[-1]
             add(f"保密期限 {period!r} is not a period such as 1年, 6个月 or 长期",
                 "write the period after ★, e.g. 机密★5年", doc.secrecy, severity="warning")
-    if doc.urgency and doc.urgency not in URGENCY_LEVELS:
+    if doc.urgency and not gongwen.urgency_ok(doc.urgency):
         add(f"紧急程度 {doc.urgency!r} is not one of {'、'.join(URGENCY_LEVELS)}",
             "write 特急 or 加急, or leave it out", doc.urgency)
     if doc.is_upward and doc.has_head and not doc.signers:
@@ -109,42 +110,44 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
     return problems
 
 
+# How each fault of a 发文字号 is worded (gongwen.DocNumber.faults).
+_DOC_NUMBER_FAULTS = {
+    "di": ("no 第 before the sequence number", ""),
+    "brackets": ("the year goes in the hexagonal brackets 〔〕", " (〔〕, not [] （） 【】)"),
+    "year": ("write the full year", ""),
+    "zero": ("no leading zero in the sequence number", " (38, not 038)"),
+    "nian": ("no 年 after the year", ""),
+    "spaces": ("no spaces inside", ""),
+}
+
+
 def _doc_number(doc: Document, facts: Facts | None) -> list[Problem]:
     number = doc.doc_number or ""
-    found = DOC_NUMBER.match(number)
+    parsed = gongwen.parse_doc_number(number)
     form = "write 代字〔YYYY〕N号, e.g. 宝网信办发〔2020〕38号"
-    problems: list[Problem] = []
-
-    def add(message: str, hint: str, *candidates: Any) -> None:
-        problems.append(Problem(f"发文字号 {number!r}: {message}", trace(facts, doc.source, *candidates),
-                                hint))
-
     # The whole number, else its 代字: a figure such as the year could match unrelated data.
     code = re.match(r"^([^〔\[（(【{｛\d]{2,})", number)
     candidates = (number, code.group(1)) if code else (number,)
-    if found:
-        year = int(found["year"])
-        if doc.date and year != doc.date.year:
-            problems.append(Problem(
-                f"发文字号 {number!r}: the year {year} differs from the 成文日期 {doc.date}",
-                trace(facts, doc.source, number, found["code"]),
-                "the year in 〔〕 is the year the document is dated"))
-        return problems
-    if "第" in number:
-        add("no 第 before the sequence number", form, *candidates)
-    elif _BRACKETS.search(number) or "〔" not in number:
-        add("the year goes in the hexagonal brackets 〔〕", form + " (〔〕, not [] （） 【】)", *candidates)
-    elif re.search(r"〔\d{2}〕", number):
-        add("write the full year", form, *candidates)
-    elif re.search(r"〕0\d*号$", number):
-        add("no leading zero in the sequence number", form + " (38, not 038)", *candidates)
-    else:
-        add("not in the form 代字〔YYYY〕N号", form, *candidates)
+    place = trace(facts, doc.source, *candidates)
+    if parsed is None:
+        return [Problem(f"发文字号 {number!r}: not in the form 代字〔YYYY〕N号", place, form)]
+    # With the full year known the number can be written out right; else the form is shown.
+    fixed = "year" not in parsed.faults
+    problems = [Problem(f"发文字号 {number!r}: {message}", place,
+                        f"write {parsed.fixed}" if fixed else form + detail)
+                for message, detail in (_DOC_NUMBER_FAULTS[f] for f in parsed.faults)]
+    year = int(parsed.year)
+    if not parsed.faults and doc.date and year != doc.date.year:
+        problems.append(Problem(
+            f"发文字号 {number!r}: the year {year} differs from the 成文日期 {doc.date}",
+            trace(facts, doc.source, number, parsed.code),
+            "the year in 〔〕 is the year the document is dated"))
     return problems
 
 
 def _texts(doc: Document) -> Iterator[str]:
-    for block in doc.blocks:
+    """The text of every block: body, tables and attachments."""
+    for block in iter_blocks(doc):
         yield block.text
 
 

@@ -27,6 +27,12 @@ from fractions import Fraction
 from typing import Any
 
 from reportgen.errors import FilterError
+from reportgen.gongwen import LOWER_DIGITS as _LOWER_DIGITS
+from reportgen.gongwen import LOWER_UNITS as _LOWER_UNITS
+from reportgen.gongwen import UPPER_DIGITS as _UPPER_DIGITS
+from reportgen.gongwen import UPPER_UNITS as _UPPER_UNITS
+from reportgen.gongwen import format_date as _format_date
+from reportgen.gongwen import spell as _spell
 
 __all__ = [
     "FILTERS",
@@ -207,53 +213,6 @@ def _to_date(name: str, value: Any) -> _dt.date:
 # spelling numbers in Chinese
 # ---------------------------------------------------------------------------
 
-_LOWER_DIGITS = "零一二三四五六七八九"
-_LOWER_UNITS = ("", "十", "百", "千")
-_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_UPPER_UNITS = ("", "拾", "佰", "仟")
-
-
-def _spell(n: int, digits: str, units: tuple[str, ...], *, bare_ten: bool) -> str:
-    """Spell ``0 <= n < 10**16`` with 万/亿 sections.
-
-    ``bare_ten`` writes a leading 一十 as 十 (only at the very start of the number).
-    """
-    if n == 0:
-        return digits[0]
-
-    def section(n: int, first: bool) -> str:  # 1 <= n <= 9999
-        out: list[str] = []
-        pending_zero = False
-        for place in (3, 2, 1, 0):
-            d = n // 10**place % 10
-            if d == 0:
-                pending_zero = bool(out)
-                continue
-            if pending_zero:
-                out.append(digits[0])
-                pending_zero = False
-            if not (bare_ten and first and not out and place == 1 and d == 1):
-                out.append(digits[d])
-            out.append(units[place])
-        return "".join(out)
-
-    def group(n: int, first: bool) -> str:  # 1 <= n
-        if n >= 10**8:
-            size, big = 10**8, "亿"
-        elif n >= 10**4:
-            size, big = 10**4, "万"
-        else:
-            return section(n, first)
-        high, low = divmod(n, size)
-        text = group(high, first) + big
-        if low:
-            # a zero is read when the lower block does not fill its top place
-            text += (digits[0] if low < size // 10 else "") + group(low, False)
-        return text
-
-    return group(n, True)
-
-
 def cn_num(n: Any) -> str:
     """Integer in lowercase Chinese numerals, ``|n| < 10**16``.
 
@@ -317,7 +276,7 @@ def cn_date(d: Any, style: str = "arabic") -> str:
     """
     day = _to_date("cn_date", d)
     if style == "arabic":
-        return f"{day.year}年{day.month}月{day.day}日"
+        return _format_date(day)
     if style == "hanzi":
         return f"{cn_year(day.year)}年{cn_num(day.month)}月{cn_num(day.day)}日"
     raise FilterError(f"cn_date: 未知样式 {_show(style)} (unknown style)",

@@ -17,16 +17,17 @@ of the example PDFs with these predictions.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import assert_never
 
 from . import spec
-from .model import Document, Heading, Paragraph, Run, Table, plain
+from .gongwen import format_date, title_shape
+from .model import Block, Document, Heading, Paragraph, Run, Table, plain
 from .spec import Style
 
 # Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
@@ -44,17 +45,29 @@ GLUE_BEFORE = set("（《「『【〔〖〈“‘")
 QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
 UNITS = set("年月日时分秒个人户名家所项条次期场单元万亿千百十岁%‰号")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+# Combining diacritics (é written e + U+0301): part of the word they sit in, as a renderer sees it.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.,%+\-/:{_MARKS}]*[A-Za-z0-9%{_MARKS}]|[A-Za-z0-9][{_MARKS}]*")
 _AFTER_HYPHEN = re.compile(r"(?<=-)(?=[A-Za-z])")
+
+
+_ZWJ = "\u200d"
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)
+_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
 
 
 @lru_cache(maxsize=8192)
 def char_cells(ch: str) -> float:
-    """Width of one character in grid cells."""
+    """Width of one character in grid cells.
+
+    Marks that sit on the character before them (combining accents, Thai and Tibetan vowel
+    signs, variation selectors), format characters (ZWJ, soft hyphen) and emoji skin-tone
+    modifiers take no room of their own: they are part of the cluster they extend.
+    """
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf") or ord(ch) in _EMOJI_MODIFIERS:
+        return 0.0
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
         return 1.0
-    if unicodedata.combining(ch):
-        return 0.0
     return 0.5
 
 
@@ -62,22 +75,52 @@ def cells(text: str) -> float:
     return sum(map(char_cells, text))
 
 
+@lru_cache(maxsize=8192)
+def _extends(ch: str) -> bool:
+    """Whether ``ch`` belongs to the grapheme cluster before it (UAX #29's Extend, SpacingMark, ZWJ)."""
+    return unicodedata.category(ch) in ("Mn", "Me", "Mc") or ch == _ZWJ or ord(ch) in _EMOJI_MODIFIERS \
+        or 0xE0020 <= ord(ch) <= 0xE007F  # emoji tag sequences (subdivision flags)
+
+
+# Text made only of these needs no grapheme clustering (ASCII, Latin-1, general punctuation
+# without the joiners, CJK and full-width forms): the common case stays one regex.
+_PLAIN = re.compile(r"[\x00-\u02ff\u2010-\u2027\u2030-\u205f\u3000-\u9fff\uff00-\uffef]*")
+
+
+def _clusters(found: list[str]) -> list[str]:
+    """Join marks, joiners and what a ZWJ joins to the unit before them; pair regional indicators.
+
+    A renderer never breaks a line inside a grapheme cluster (é written e + U+0301, an emoji
+    with its variation selector or skin tone, a ZWJ family, a flag).
+    """
+    out: list[list[str]] = []  # each cluster's parts, joined once (no quadratic +=)
+    for unit in found:
+        first = unit[0]
+        if out and (_extends(first) or out[-1][-1][-1] == _ZWJ
+                    or (ord(first) in _REGIONAL_INDICATORS and len(out[-1]) == 1
+                        and len(out[-1][0]) == 1 and ord(out[-1][0]) in _REGIONAL_INDICATORS)):
+            out[-1].append(unit)
+        else:
+            out.append([unit])
+    return ["".join(parts) for parts in out]
+
+
 # At each position the first alternative that matches wins: a word, a doubled mark, a character.
 _UNIT = re.compile(f"{_WORD.pattern}|……|——|.", re.S)
 
 
 def units(text: str) -> list[str]:
-    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters.
+    """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters,
+    each with the marks that extend it (grapheme clusters stay whole).
 
     A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there.
     """
     found = _UNIT.findall(text)
-    if "-" not in text:
-        return found
-    out: list[str] = []
-    for unit in found:
-        out.extend(_AFTER_HYPHEN.split(unit))
-    return out
+    if "-" in text:
+        found = [part for unit in found for part in _AFTER_HYPHEN.split(unit)]
+    if _PLAIN.fullmatch(text) is None:
+        found = _clusters(found)
+    return found
 
 
 def can_break(before: str, after: str) -> bool:
@@ -113,6 +156,13 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     punctuation nor ends with opening punctuation; when the unit that does not fit
     may not start a line, the units before it move down with it (kinsoku by
     push-down, never by hanging punctuation into the margin).
+
+    When a full line offers no place where it may end (a run of ，，， or ——, a word
+    longer than the line), the line breaks where it is full, as LibreOffice does (its
+    emergency break, measured in tests/test_hardening_rules.py): 100 000 commas fill
+    163 pages, not one comma a line. Grapheme clusters (:func:`units`) are never split.
+    Linear in the text: each unit is placed once, and a unit that moves down is
+    looked at again at most once per line it passes.
     """
     if not text:
         return [""]
@@ -122,29 +172,34 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
     avail = width - left - right - first_indent
     for unit in units(text):
         w = char_cells(unit) if len(unit) == 1 else cells(unit)  # most units are one character
-        if used + w <= avail + eps or not lines[-1]:
-            if w > avail + eps and not lines[-1] and len(unit) > 1:
-                # A Latin word longer than the line: break it by characters.
-                for ch in unit:
-                    cw = char_cells(ch)
+        line = lines[-1]
+        if used + w <= avail + eps or not line:
+            if w > avail + eps and not line and len(unit) > 1:
+                # A Latin word longer than the line: break it between its clusters.
+                for part in _clusters(list(unit)):
+                    cw = cells(part)
                     if used + cw > avail + eps and lines[-1]:
                         lines.append([])
                         used = 0.0
                         avail = width - left - right
-                    lines[-1].append(ch)
+                    lines[-1].append(part)
                     used += cw
                 continue
-            lines[-1].append(unit)
+            line.append(unit)
             used += w
             continue
-        carry = [unit]
-        current = lines[-1]
-        # Move units down until the line may end where it now does.
-        while len(current) > 1 and not can_break(current[-1], carry[0]):
-            carry.insert(0, current.pop())
+        # The last place in the line where it may end: the units after it move down.
+        cut = len(line)
+        while cut > 0 and not can_break(line[cut - 1], line[cut] if cut < len(line) else unit):
+            cut -= 1
+        if cut == 0:
+            cut = len(line)  # nowhere: break where the line is full
+        carry = line[cut:]
+        del line[cut:]
+        carry.append(unit)
         lines.append(carry)
         avail = width - left - right
-        used = sum(cells(u) for u in lines[-1])
+        used = sum(cells(u) for u in carry)
     return ["".join(line) for line in lines]
 
 
@@ -198,18 +253,8 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
 
 
 def title_shape_ok(widths: list[float]) -> bool:
-    """梯形 (each line at least as long as the one above) or 菱形; never rectangle or hourglass."""
-    if len(widths) < 2:
-        return True
-    if len(widths) >= 2 and max(widths) - min(widths) < 1.0:
-        return False  # rectangle
-    peak = widths.index(max(widths))
-    rising = all(widths[i] <= widths[i + 1] + 0.5 for i in range(peak))
-    falling = all(widths[i] >= widths[i + 1] - 0.5 for i in range(peak, len(widths) - 1))
-    if not (rising and falling):
-        return False
-    # A 菱形 needs a longest middle; a two-line title must be 上短下长 (正梯形).
-    return len(widths) != 2 or widths[0] < widths[1]
+    """梯形 (上短下长) or 菱形; never rectangle, hourglass or 上长下短 (:func:`gongwen.title_shape`)."""
+    return title_shape(widths) is None
 
 
 @lru_cache(maxsize=256)
@@ -339,11 +384,6 @@ class Plan:
     style: Style = field(default_factory=Style)
 
 
-def fmt_date(d: dt.date) -> str:
-    """成文日期 in Arabic numerals without leading zeros [7.3.5.4]."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _runs_to_segs(runs: list[Run], font: str, style: Style) -> list[Seg]:
     segs: list[Seg] = []
     for run in runs:
@@ -381,25 +421,30 @@ def _body_item(role: str, segs: list[Seg], **kw: object) -> Item:
 HEADING_FONTS = spec.HEADING_FONTS
 
 
-def _blocks(blocks: list, style: Style) -> list[Item]:
+def _blocks(blocks: list[Block], style: Style) -> list[Item]:
     items: list[Item] = []
     for block in blocks:
-        if isinstance(block, Heading):
-            font = HEADING_FONTS[block.level - 1]
-            bold = style.heading_bold[block.level - 1]
-            segs = [Seg(block.number, font, bold=bold)]
-            segs += [Seg(s.text, font, bold=s.bold or bold) for s in _runs_to_segs(block.runs, font, style)]
-            if block.tail:
-                segs += _runs_to_segs(block.tail, "fangsong", style)
-                items.append(_body_item(f"heading{block.level}", segs))
-            else:
-                items.append(_body_item(f"heading{block.level}", segs, keep_next=True))
-        elif isinstance(block, Paragraph):
-            items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
-        elif isinstance(block, Table):
-            for row in block.rows:
-                cells_text = "　".join(plain(c) for c in row)
-                items.append(Item("table", [Seg(cells_text)], align="left"))
+        match block:
+            case Heading():
+                font = HEADING_FONTS[block.level - 1]
+                bold = style.heading_bold[block.level - 1]
+                segs = [Seg(block.number, font, bold=bold)]
+                segs += [Seg(s.text, font, bold=s.bold or bold)
+                         for s in _runs_to_segs(block.runs, font, style)]
+                if block.tail:
+                    segs += _runs_to_segs(block.tail, "fangsong", style)
+                    items.append(_body_item(f"heading{block.level}", segs))
+                else:
+                    items.append(_body_item(f"heading{block.level}", segs, keep_next=True))
+            case Paragraph():
+                items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
+            case Table():
+                for row in block.rows:
+                    cells_text = "　".join(plain(c) for c in row)
+                    items.append(Item("table", [Seg(cells_text)], align="left"))
+            case _:
+                # A new kind of Block must be laid out here, not dropped from the page.
+                assert_never(block)
     return items
 
 
@@ -534,7 +579,7 @@ def build_items(doc: Document, style: Style) -> list[Item]:
 
 
 def _signature(items: list[Item], doc: Document, style: Style) -> None:
-    date_text = fmt_date(doc.date) if doc.date else ""
+    date_text = format_date(doc.date) if doc.date else ""
     # Keep the last body lines with the signature: never a page with only a signature.
     for item in reversed(items):
         if item.role != "blank":
@@ -667,7 +712,7 @@ def _colophon(doc: Document, style: Style) -> Colophon:
         item.lines = break_lines(text, width, first_indent=-3, left=indent + 3, right=indent)
         rows.append(item)
     if doc.printer or doc.print_date:
-        date = (fmt_date(doc.print_date) + "印发") if doc.print_date else ""
+        date = (format_date(doc.print_date) + "印发") if doc.print_date else ""
         item = Item("printer", [Seg(doc.printer or "", size=size), Seg(date, size=size, tab_before=True)],
                     align="left", left=spec.COLOPHON_INDENT, right=spec.COLOPHON_INDENT, right_tab=True,
                     size=size)

@@ -27,6 +27,7 @@ from typing import Any
 
 from .data import XML_ILLEGAL
 from .errors import DataError, MarkupError, Place, Problem
+from .gongwen import heading_marker
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import heading_number
 
@@ -34,13 +35,6 @@ RUN_IN_END = tuple("。！？：")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ATTACHMENT = re.compile(r"^:::\s*附件\s*(.*?)\s*$")
-# Markers an author might type by hand although numbering is automatic.
-_MANUAL_NUMBER = [
-    re.compile(r"^[一二三四五六七八九十]+、"),
-    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
-    re.compile(r"^\d+[.．]"),
-    re.compile(r"^[（(]\d+[）)]"),
-]
 
 FRONT_MATTER_KEYS = {
     "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
@@ -264,13 +258,11 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
                 i += 1
                 continue
             content = m.group(2)
-            for pattern in _MANUAL_NUMBER:
-                if pattern.match(content):
-                    problems.append(Problem(
-                        f"heading already carries a number: {content[:12]!r}",
-                        Place(source, lineno),
-                        "numbering is automatic: write the heading without 一、 （一） 1. （1）"))
-                    break
+            if heading_marker(content) is not None:  # typed by hand although numbering is automatic
+                problems.append(Problem(
+                    f"heading already carries a number: {content[:12]!r}",
+                    Place(source, lineno),
+                    "numbering is automatic: write the heading without 一、 （一） 1. （1）"))
             counters[level - 1] += 1
             for deeper in range(level, 4):
                 counters[deeper] = 0

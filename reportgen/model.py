@@ -7,6 +7,7 @@ here (``number``), so writers never count.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -105,3 +106,14 @@ class Document:
     @property
     def has_colophon(self) -> bool:
         return bool(self.cc or self.printer)
+
+
+def iter_blocks(doc: Document) -> Iterator[Block]:
+    """Every block of a document in reading order: the body, then each attachment's.
+
+    A Table is one block; its cells are in its ``text``. Checks that search the text (a 报告
+    asking for instructions) walk this, so that no part of the document escapes them.
+    """
+    yield from doc.blocks
+    for attachment in doc.attachments:
+        yield from attachment.blocks

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from .gongwen import cn_small  # the numeral of heading numbers, for heading_number
+
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -70,7 +72,6 @@ COLOPHON_INDENT = 1.0  # 抄送, 印发机关 and 印发日期: 左右各空一�
 PAGE_NUMBER_INDENT = 1.0  # 页码: odd pages 右空一字, even pages 左空一字 [7.5]
 
 # --- Formats --------------------------------------------------------------------
-DOC_NUMBER_BRACKETS = ("〔", "〕")  # 六角括号 in the 发文字号 [7.2.5]
 PAGE_NUMBER_DASH = "—"  # 一字线 (U+2014) on both sides of the page number [7.5]
 # 版记 rules [7.4.1]: the first and last thick, the ones between thin.
 COLOPHON_THICK_MM = 0.35
@@ -84,20 +85,6 @@ SIZE_TOLERANCE_PT = 0.25
 RULE_TOLERANCE_MM = 0.05  # line thickness: ¼-pt steps are 0.09 mm apart
 
 # Level markers of the four heading levels [7.3.3].
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def cn_small(n: int) -> str:
-    """Chinese numeral for heading numbers 1..99 (一, 十, 十一, 二十)."""
-    if not 0 < n < 100:
-        raise ValueError(f"heading number out of range: {n}")
-    tens, ones = divmod(n, 10)
-    text = ""
-    if tens:
-        text = ("" if tens == 1 else CN_DIGITS[tens]) + "十"
-    if ones:
-        text += CN_DIGITS[ones]
-    return text
 
 
 def heading_number(level: int, n: int) -> str:

@@ -393,6 +393,14 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      "copy-number.format", "版头", "00123"),
     ("black mark", "full", lambda d: _run_props(_find(d, "宝鸡市人民政府"), "color", val="000000"),
      "organ-mark.color", "版头", "宝鸡市人民政府"),
+    ("机密 no period", "full", lambda d: _replace_text(_find(d, "机密"), "★1年", ""),
+     "secrecy.period", "版头", "机密"),
+    ("特提", "full", lambda d: _replace_text(_find(d, "特急"), "特急", "特提"),
+     "urgency.word", "版头", "特提"),
+    ("〔2021〕年", "full", lambda d: _replace_text(_find(d, "宝政发"), "〕7号", "〕年7号"),
+     "doc-number.nian", "版头", "宝政发"),
+    ("文号 spaces", "full", lambda d: _replace_text(_find(d, "宝政发"), "〕7号", "〕 7号"),
+     "doc-number.spaces", "版头", "宝政发"),
     ("[2021]", "full", lambda d: _replace_text(_find(d, "宝政发"), "〔2021〕", "[2021]"),
      "doc-number.brackets", "版头", "宝政发"),
     ("〔21〕", "full", lambda d: _replace_text(_find(d, "宝政发"), "〔2021〕", "〔21〕"),
@@ -424,6 +432,9 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      "title.shape", "标题", "宝鸡市人民政府办公室关于"),
     ("hourglass title", "notice",
      lambda d: _title_lines(d, ["宝鸡市人民政府办公室关于做好", "2021年", "互联网企业党建工作的通知"]),
+     "title.shape", "标题", "宝鸡市人民政府办公室关于"),
+    ("上长下短 title", "notice",
+     lambda d: _title_lines(d, ["宝鸡市人民政府办公室关于做好全市互联网", "企业党建工作的通知"]),
      "title.shape", "标题", "宝鸡市人民政府办公室关于"),
     ("主送 half colon", "full", lambda d: _replace_text(_find(d, "省委网信办"), "：", ":"),
      "to.colon", "主送机关", "省委网信办"),
@@ -727,7 +738,8 @@ def test_documents_converted_by_libreoffice(tmp_path: Path, ours: dict[str, Path
 
 
 def test_text_patterns() -> None:
-    from reportgen.check.classify import cn_value, doc_number_match, heading_marker
+    from reportgen.check.classify import doc_number_match, heading_marker
+    from reportgen.gongwen import cn_value
 
     assert [cn_value(t) for t in ("一", "十", "十二", "二十", "二十三", "甲")] == [1, 10, 12, 20, 23, None]
     assert heading_marker("（十二）加强领导") == (2, 12, "（十二）", False)

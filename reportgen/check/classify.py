@@ -14,37 +14,22 @@ import re
 from dataclasses import dataclass, field
 
 from .. import spec
+from ..gongwen import (
+    CN_SMALL,
+    DATE_LOOSE,
+    SECRECY_LEVELS,
+    URGENCY_LEVELS,
+    URGENCY_OTHER,
+    DocNumber,
+    heading_marker,
+    parse_doc_number,
+)
 from ..layout import cells
 from ..spec import Style
 from .docxread import DocxView, Para
 
-CN_SMALL = "一二三四五六七八九十"
-# Correct markers of the four heading levels [7.3.3].
-MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})、")),
-    (2, re.compile(rf"^（([{CN_SMALL}]{{1,3}})）")),
-    (3, re.compile(r"^(\d{1,2})[.．](?![\d.．])")),
-    (4, re.compile(r"^（(\d{1,2})）")),
-)
-# Markers written in a wrong form, with the level they stand for.
-BAD_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s*[.．,，:：]")),
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s+、")),
-    (2, re.compile(rf"^[(（]\s*([{CN_SMALL}]{{1,3}})\s*[)）]")),
-    (3, re.compile(r"^(\d{1,2})\s*[、，,]")),
-    (3, re.compile(r"^(\d{1,2})\s+[.．]")),
-    (4, re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")),
-    (4, re.compile(r"^(\d{1,2})[)）]")),
-)
-DOC_NUMBER = re.compile(
-    r"^(?P<code>[^\s\t]*?[\u4e00-\u9fff][^\s\t]*?)\s*(?P<open>[〔\[［【(（{｛〖]?)\s*(?P<year>\d{2,4})\s*"
-    r"(?P<close>[〕\]］】)）}｝〗]?)\s*年?\s*(?P<di>第?)\s*(?P<num>\d+)\s*号")
-DATE_LOOSE = re.compile(
-    r"^(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*月"
-    r"\s*(?P<d>\d{1,2}|[〇○零一二三四五六七八九十]{1,3})\s*日$")
 
-
-def doc_number_match(text: str) -> re.Match[str] | None:
+def doc_number_match(text: str) -> DocNumber | None:
     """The 发文字号 of a line that is one (maybe with 签发人 after it), None otherwise.
 
     The whole number part must match, so that a title quoting a 文号 (关于转发国办发〔2020〕5号
@@ -53,13 +38,12 @@ def doc_number_match(text: str) -> re.Match[str] | None:
     # What follows a tab or a wide gap is the 签发人 block, with or without its label (with
     # three or more signers the 文号 shares the last line with the last names) [7.2.6].
     number_part = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", strip_all(text))[0].strip()
-    m = DOC_NUMBER.match(number_part)
-    return m if m is not None and m.end() == len(number_part) else None
+    return parse_doc_number(number_part)
 
 
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
-SECRECY = re.compile(r"^(绝密|机密|秘密)\s*([★☆*＊].*)?$")
-URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
+SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
+URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
 CC = re.compile(r"^抄\s*送\s*[:：]")
 PRINTER = re.compile(r"印\s*发\s*$")
 ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*\S")
@@ -110,34 +94,6 @@ class Structure:
     def first(self, role: str) -> int | None:
         found = self.of(role)
         return found[0] if found else None
-
-
-def cn_value(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十三 → 23 (heading numbers); None when not a number."""
-    if not text or any(c not in CN_SMALL for c in text):
-        return None
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        value = (CN_SMALL.index(tens) + 1 if tens else 1) * 10
-        return value + (CN_SMALL.index(ones) + 1 if ones else 0)
-    return CN_SMALL.index(text) + 1 if len(text) == 1 else None
-
-
-def heading_marker(text: str) -> tuple[int, int | None, str, bool] | None:
-    """(level, number, marker, is_bad) for a paragraph that opens with a heading marker."""
-    for level, pattern in MARKERS:
-        m = pattern.match(text)
-        if m:
-            number = int(m.group(1)) if level > 2 else cn_value(m.group(1))
-            return level, number, m.group(0), False
-    for level, pattern in BAD_MARKERS:
-        m = pattern.match(text)
-        if m:
-            number = int(m.group(1)) if level > 2 else cn_value(m.group(1))
-            return level, number, m.group(0), True
-    return None
 
 
 def font_kind(name: str | None, style: Style | None = None) -> str | None:

@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import spec
+from .. import gongwen, spec
 from ..layout import break_lines, cells
 from ..spec import Style
 from .classify import (
     CC,
-    DATE_LOOSE,
     NOTE_ITEM,
     ROLE_ELEMENTS,
     Role,
@@ -65,6 +64,10 @@ RULES: dict[str, Rule] = {
     "font.size": Rule("字号", "error", "5.2.2, 7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
     "text.color": Rule("颜色", "error", "5.2.4", "text is black except the organ mark and the red rule"),
     "copy-number.format": Rule("版头", "error", "7.2.1", "份号: 6 Arabic digits"),
+    "secrecy.period": Rule("版头", "warning", "7.2.2", "密级和保密期限: 机密★1年 (★ and a period)"),
+    "urgency.word": Rule("版头", "error", "7.2.3", "紧急程度: 特急 or 加急"),
+    "doc-number.nian": Rule("版头", "error", "7.2.5", "发文字号: no 年 after the year in 〔〕"),
+    "doc-number.spaces": Rule("版头", "error", "7.2.5", "发文字号: no spaces inside"),
     "organ-mark.color": Rule("版头", "error", "7.2.4", "发文机关标志 in red"),
     "doc-number.brackets": Rule("版头", "error", "7.2.5", "发文字号: the year in 六角括号 〔〕"),
     "doc-number.year": Rule("版头", "error", "7.2.5", "发文字号: the full year (2020, not 20)"),
@@ -80,7 +83,8 @@ RULES: dict[str, Rule] = {
     "red-rule.width": Rule("版头", "error", "7.2.7", "the red rule spans the type width"),
     "title.align": Rule("标题", "error", "7.3.1", "title centred"),
     "title.shape": Rule("标题", "error", "7.3.1",
-                        "a title on several lines is a 梯形 or 菱形, not a rectangle or hourglass"),
+                        "a title on several lines is a 梯形 (上短下长) or 菱形, not a rectangle, "
+                        "an hourglass or 上长下短"),
     "to.colon": Rule("主送机关", "error", "7.3.2", "主送机关 ends with a full-width colon ："),
     "to.indent": Rule("主送机关", "error", "7.3.2", "主送机关 flush left (顶格)"),
     "body.indent": Rule("正文", "error", "7.3.3",
@@ -438,6 +442,18 @@ class Checker:
             if not re.fullmatch(r"\d{6}", strip_all(p.text)):
                 self.add("copy-number.format", f"份号 “{strip_all(p.text)}” 不是 6 位数字 not 6 digits",
                          "份号用 6 位阿拉伯数字，如 000123", p)
+        for p in self.each("secrecy"):
+            text = strip_all(p.text)
+            fault = gongwen.secrecy_fault(text)
+            if fault in ("no-period", "star", "period"):
+                why = {"no-period": "没有保密期限 no period", "star": "期限前应为★ the period follows ★",
+                       "period": "保密期限不是 1年、6个月、长期 这样的期限 not a period"}[fault]
+                self.add("secrecy.period", f"密级 “{text}”：{why}", "写成 机密★1年 的形式", p)
+        for p in self.each("urgency"):
+            text = strip_all(p.text)
+            if not gongwen.urgency_ok(text):
+                self.add("urgency.word", f"紧急程度 “{text}” 不是特急或加急 not in the standard",
+                         "写“特急”或“加急”，或不标注", p)
         for p in self.each("organ_mark"):
             runs = [r for r in p.runs if r.text.strip()]
             if runs and not all(is_red(r.color) for r in runs):
@@ -461,23 +477,25 @@ class Checker:
             self._red_rule(self.paras[self.s.of("organ_mark")[-1]], [])
 
     def _doc_number(self, p: Para) -> None:
-        m = doc_number_match(p.text)
-        if m is None:
+        number = doc_number_match(p.text)
+        if number is None:
             return
-        open_, close = spec.DOC_NUMBER_BRACKETS
-        if m.group("open") != open_ or m.group("close") != close:
-            got = (m.group("open") or "") + m.group("year") + (m.group("close") or "")
-            self.add("doc-number.brackets", f"年份括号 “{got}” 应为六角括号 {open_}{close}",
-                     f"写成 {m.group('code')}{open_}{m.group('year')}{close}{int(m.group('num'))}号", p)
-        if len(m.group("year")) != 4:
-            self.add("doc-number.year", f"年份 “{m.group('year')}” 不全 not the full year",
-                     "写全年份，如〔2020〕", p)
-        if m.group("di"):
-            self.add("doc-number.di", "发文顺序号前有“第” 第 before the number",
-                     "去掉“第”，如〔2020〕38号", p)
-        if m.group("num").startswith("0") and len(m.group("num")) > 1:
-            self.add("doc-number.zero", f"发文顺序号 “{m.group('num')}” 有虚位 leading zero",
-                     f"不加虚位：{int(m.group('num'))}号", p)
+        fix = f"写成 {number.fixed}" if "year" not in number.faults else "写成 代字〔2020〕38号 的形式"
+        for fault in number.faults:
+            if fault == "brackets":
+                got = number.open + number.year + number.close
+                self.add("doc-number.brackets", f"年份括号 “{got}” 应为六角括号 〔〕", fix, p)
+            elif fault == "year":
+                self.add("doc-number.year", f"年份 “{number.year}” 不全 not the full year",
+                         "写全年份，如〔2020〕", p)
+            elif fault == "di":
+                self.add("doc-number.di", "发文顺序号前有“第” 第 before the number", fix, p)
+            elif fault == "zero":
+                self.add("doc-number.zero", f"发文顺序号 “{number.num}” 有虚位 leading zero", fix, p)
+            elif fault == "nian":
+                self.add("doc-number.nian", "年份后有“年” 年 after the year", fix, p)
+            elif fault == "spaces":
+                self.add("doc-number.spaces", "发文字号中有空格 spaces inside", fix, p)
         cell = p.cell
         indent = (p.left + p.first_line) / cell
         one = spec.UPWARD_NUMBER_INDENT
@@ -604,14 +622,8 @@ class Checker:
                 for line in break_lines(strip_all(segment), width):
                     if line.strip():
                         widths.append(cells(line.strip()))
-        if len(widths) < 2:
-            return
-        shape = None
-        if max(widths) - min(widths) < 1.0:
-            shape = "长方形 rectangle"
-        elif any(widths[i] < widths[i - 1] - 0.5 and widths[i] < widths[i + 1] - 0.5
-                 for i in range(1, len(widths) - 1)):
-            shape = "沙漏形 hourglass"
+        shape = {"rectangle": "长方形 rectangle", "hourglass": "沙漏形 hourglass",
+                 "inverted": "上长下短 (倒梯形) longest line on top", None: None}[gongwen.title_shape(widths)]
         if shape:
             shown = " / ".join(f"{w:g}" for w in widths)
             self.add("title.shape", f"标题排成{shape} (line widths {shown} 字)",
@@ -759,29 +771,14 @@ class Checker:
                      f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)", "以成文日期为准居中", name)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
-        m = DATE_LOOSE.match(re.sub(r"\s", "", text))
-        if m is None:
+        verdict = gongwen.date_faults(text)
+        if verdict is None or not verdict[0]:
             return
-        problems = []
-        if not all(part.isdigit() for part in m.group("y", "m", "d")):
-            problems.append("用阿拉伯数字 Arabic numerals")
-        elif m.group("m").startswith("0") or m.group("d").startswith("0"):
-            problems.append("月、日不编虚位 no leading zero")
-        else:
-            import datetime as dt
-
-            try:
-                dt.date(*(int(x) for x in m.group("y", "m", "d")))
-            except ValueError:
-                problems.append("不是有效日期 not a real date")
-        if re.search(r"\s", text):
-            problems.append("中间不加空格 no spaces")
-        if problems:
-            y, mo, d = m.group("y", "m", "d")
-            fixed = f"{int(y)}年{int(mo)}月{int(d)}日" if all(x.isdigit() for x in (y, mo, d)) \
-                and "not a real date" not in problems[-1] else "2020年12月15日 的形式"
-            self.add("date.format", f"日期 “{text}”：" + "，".join(problems), f"写成 {fixed}", p,
-                     element=element)
+        faults, fixed = verdict
+        words = {"hanzi": "用阿拉伯数字 Arabic numerals", "zero": "月、日不编虚位 no leading zero",
+                 "invalid": "不是有效日期 not a real date", "spaces": "中间不加空格 no spaces"}
+        self.add("date.format", f"日期 “{text}”：" + "，".join(words[f] for f in faults),
+                 f"写成 {fixed or '2020年12月15日 的形式'}", p, element=element)
 
     # --- 附件 -----------------------------------------------------------------------
 
