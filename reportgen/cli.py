@@ -111,7 +111,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+# -o is checked by reportgen.files, which says what is wrong with a target and exits 1 like other errors
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (all files at once).")
@@ -175,7 +176,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 @main.command()
 @click.argument("template")
 @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path),
               help="The .docx file to write.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
 @click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -287,7 +288,7 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
 
 @main.command()
 @click.argument("data_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path),
               help="The new file (default: DATA_FILE's name with the next year, e.g. baoji-2021.yaml).")
 @click.option("--force", is_flag=True, help="Replace the new file if it already exists.")
 def new(data_file: Path, out_file: Path | None, force: bool) -> None:

@@ -116,7 +116,7 @@ def check_target(path: Path, inputs: Iterable[Path] = ()) -> None:
         st = None
     except OSError as exc:
         raise _write_error(path, exc) from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
+    if st is not None and (not stat.S_ISREG(st.st_mode) or _links_to_special(path)):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, a pipe or a socket)"
         raise OutputError(f"cannot write output: {path} is {kind}", place=Place(str(path)),
                           hint="give the path of a .docx file to create or replace (-o)")
@@ -129,6 +129,23 @@ def check_target(path: Path, inputs: Iterable[Path] = ()) -> None:
                 raise OutputError(f"cannot write output: {path} is an input of this command ({source})",
                                   place=Place(str(path)),
                                   hint="write the output to another file; the input was left unchanged")
+
+
+SPECIAL_FOLDERS = ("/proc/", "/dev/", "/sys/")  # their "files" are processes' streams and devices
+
+
+def _links_to_special(path: Path) -> bool:
+    """Whether ``path`` is a symlink leading, directly or through others, into /proc, /dev or /sys
+    (``/proc/self/fd/1`` is this command's own output, whatever it is at the moment)."""
+    current = path
+    for _ in range(40):  # the kernel's own limit on links followed
+        if not current.is_symlink():
+            return False
+        target = Path(os.readlink(current))
+        current = target if target.is_absolute() else current.parent / target
+        if os.path.normpath(current).startswith(SPECIAL_FOLDERS):
+            return True
+    return True
 
 
 _HINTS = {
