@@ -117,7 +117,8 @@ def main() -> None:
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (all files at once).")
 @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
-              help="Documents rendered at once (default: the number of CPUs).")
+              help="Documents rendered at once (default: the number of CPUs for large builds, "
+                   "one process for small ones).")
 def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool,
           workers: int | None) -> None:
     """Build every document of a project folder (its reportgen.yaml).
