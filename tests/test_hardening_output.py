@@ -493,7 +493,8 @@ def test_rollup_hidden_files_are_left_out_unless_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("requested", "documents", "expected", "noted"), [
-    (None, 1, 1, False), (None, 3, 1, False), (None, 7, 1, False), (None, 8, None, False), (1, 10, 1, False), (2, 2, 2, False), (2, 1, 1, False),
+    (None, 1, 1, False), (None, 3, 1, False), (None, 7, 1, False), (None, 8, None, False),
+    (1, 10, 1, False), (2, 2, 2, False), (2, 1, 1, False),
     (1000, 10, None, True), (33, 100, None, True),
 ])
 def test_worker_count_is_capped(requested: int | None, documents: int, expected: int | None,
