@@ -5,6 +5,7 @@ roll-up globs through symlinks, and reportgen.yaml problems reported together at
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -573,3 +574,50 @@ def test_a_bad_output_pattern_names_its_line_for_every_command(tmp_path: Path, c
     assert_clean_failure(code, stdout, stderr)
     line = line_of_file(yaml, "nosuchfilter")
     assert f"{yaml}:{line}:" in stderr and "cannot be rendered" in stderr
+
+
+SLOW_BUILD = textwrap.dedent("""
+    import os, sys, time
+    from reportgen.cli import main
+
+    real = os.fsync
+    calls = []
+    def slow(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            print("writing", flush=True)
+            time.sleep(30)
+        real(fd)
+    os.fsync = slow
+    main(sys.argv[1:])
+""")
+
+
+def test_sigterm_during_a_build_leaves_written_files_and_no_temporary(tmp_path: Path) -> None:
+    project = numbered(tmp_path / "p", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "letter2.docx").write_bytes(b"last year's")
+    command = [sys.executable, "-c", SLOW_BUILD, "build", str(project), "-o", str(out), "-j", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    while (line := proc.stdout.readline()) and line.strip() != "writing":
+        pass
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in stderr
+    assert listing(out) == ["letter1.docx", "letter2.docx"]
+    assert (out / "letter2.docx").read_bytes() == b"last year's"
+
+
+def test_check_reports_every_file_and_goes_on(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.docx"
+    bad.write_text("not a zip", encoding="utf-8")
+    code, stdout, stderr = run_cli("check", str(bad), str(tmp_path / "missing.docx"))
+    assert_clean_failure(code, stdout, stderr)
+    assert f"{bad}: " in stderr and "not a .docx file" in stderr
+    assert f"{tmp_path / 'missing.docx'}: " in stderr
+    code, stdout, _ = run_cli("check", "--format", "json", str(bad))
+    report = json.loads(stdout)
+    assert code == 1 and report["files"][0]["problems"][0]["place"] == str(bad)
