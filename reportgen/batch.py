@@ -87,12 +87,14 @@ class Job:
     contracts: list[Path] = field(default_factory=list)
     years: YearsConfig | None = None
     output_place: Place | None = None  # where the output name comes from (for its errors)
+    reads: tuple[Path, ...] = ()  # further inputs: the project's reference .docx
 
     def inputs(self) -> list[Path]:
         """The files this job reads that an output must never replace."""
         from .project import PROJECT_FILE
 
-        found = [*self.data, *self.contracts, *((self.years.previous or []) if self.years else [])]
+        found = [*self.data, *self.contracts, *self.reads,
+                 *((self.years.previous or []) if self.years else [])]
         root = self.root or Path.cwd()
         found.append(root / self.template)
         found.append(root / PROJECT_FILE)
@@ -105,7 +107,8 @@ class Job:
 def project_jobs(project: Project, specs: list[DocumentSpec]) -> list[Job]:
     """One job per document of a project, with the project's shared data and house style."""
     return [Job(s.name, s.template, tuple(project.data + s.data), project.style, s.style, project.root,
-                s.output, s.place, project.contracts + s.contracts, s.years, s.output_place) for s in specs]
+                s.output, s.place, project.contracts + s.contracts, s.years, s.output_place,
+                (project.reference,) if project.reference else ()) for s in specs]
 
 
 @dataclass

@@ -111,7 +111,6 @@ def main() -> None:
 
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
-# -o is checked by reportgen.files, which says what is wrong with a target and exits 1 like other errors
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")

@@ -48,6 +48,7 @@ class Project:
     output: str | None = None
     contracts: list[Path] = field(default_factory=list)
     years: YearsConfig = field(default_factory=YearsConfig)
+    reference: Path | None = None  # the house style's reference .docx, an input no output may replace
 
     def find(self, name: str) -> DocumentSpec:
         for document in self.documents:
@@ -161,8 +162,11 @@ def load_project(root: Path) -> Project:
                                 "add documents: [{name: report, template: report}]"))
         docs_value = []
     style = spec.DEFAULT_STYLE
+    reference = None
     try:
-        style = make_style(_with_reference(value.get("style"), root, at, "style"), style, at("style"))
+        overrides = _with_reference(value.get("style"), root, at, "style")
+        reference = getattr(overrides.get("reference"), "path", None) if isinstance(overrides, dict) else None
+        style = make_style(overrides, style, at("style"))
     except ReportgenError as exc:
         problems.extend(exc.problems)
     folder = value.get("output")
@@ -186,7 +190,7 @@ def load_project(root: Path) -> Project:
         documents.append(document)
     if problems:
         raise ProjectError(problems)
-    return Project(root, data, style, documents, folder, contracts, years)
+    return Project(root, data, style, documents, folder, contracts, years, reference)
 
 
 def _document(entry: Any, key: str, root: Path, at: Any, places: dict[str, Place], shown: str,
