@@ -13,7 +13,7 @@ from typing import Any
 from . import spec
 from .data import Facts, load_facts, load_yaml
 from .errors import DataError, MarkupError, Place, Problem, ProjectError, ReportgenError
-from .files import NAME_HINT, check_name, name_fault, output_name
+from .files import NAME_HINT, name_fault, output_name
 from .layout import Plan, plan
 from .model import Document
 from .spec import Style
@@ -211,12 +211,11 @@ def _document(entry: Any, key: str, root: Path, at: Any, places: dict[str, Place
         return None
     output_place = at(f"{key}.output") if "output" in entry else at(f"{key}.name")
     output = _output_pattern(entry.get("output"), output_place, problems)
-    if output is None and "output" not in entry:
-        try:
-            check_name(f"{name}.docx", output_place)
-        except ReportgenError as exc:
-            problems.append(Problem(exc.problems[0].message + " (the document's name is its file name)",
-                                    output_place, "give the document an output: file name, or another name"))
+    fault = None if "output" in entry else name_fault(f"{name}.docx")
+    if fault is not None:
+        problems.append(Problem(f"output name {name + '.docx'!r} is not a plain file name: it {fault} (without "
+                                "output:, the document's name is its file name)", output_place,
+                                "give the document an output: file name, or another name"))
     if not isinstance(template, str) or not template:
         problems.append(Problem(f"document {name!r} has no template", where,
                                 "add template: report (built-in) or a path to a .md.j2 file"))
