@@ -213,8 +213,8 @@ def _document(entry: Any, key: str, root: Path, at: Any, places: dict[str, Place
     output = _output_pattern(entry.get("output"), output_place, problems)
     fault = None if "output" in entry else name_fault(f"{name}.docx")
     if fault is not None:
-        problems.append(Problem(f"output name {name + '.docx'!r} is not a plain file name: it {fault} (without "
-                                "output:, the document's name is its file name)", output_place,
+        problems.append(Problem(f"output name {name + '.docx'!r} is not a plain file name: it {fault} "
+                                "(without output:, the document's name is its file name)", output_place,
                                 "give the document an output: file name, or another name"))
     if not isinstance(template, str) or not template:
         problems.append(Problem(f"document {name!r} has no template", where,
