@@ -265,7 +265,7 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
       reportgen validate examples/baoji-2020
       reportgen validate report data/baoji-2020.yaml --strict
     """
-    from .batch import render_job_document
+    from .batch import internal_error, render_job_document
     from .contract import unique
 
     jobs = _jobs(source, data, names, contracts, previous)
@@ -275,6 +275,8 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
             problems = render_job_document(job).warnings
         except ReportgenError as exc:
             problems = exc.problems
+        except Exception as exc:  # as in build: one document's fault; the others are still checked
+            problems = internal_error(job, f"{type(exc).__name__}: {exc}").problems
         fresh = [p for p in unique(problems) if p not in seen]
         seen.extend(fresh)
         _echo_problems(fresh)

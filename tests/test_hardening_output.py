@@ -325,6 +325,26 @@ def test_an_unexpected_error_fails_its_document_only(tmp_path: Path, monkeypatch
     assert "4 份 documents written, 1 failed" in stderr
 
 
+def test_validate_reports_an_unexpected_error_and_checks_the_other_documents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.batch as batch
+
+    real = batch.render_job_document
+
+    def failing(job: batch.Job):  # type: ignore[no-untyped-def]
+        if job.name == "letter2":
+            raise AttributeError("'NoneType' object has no attribute 'x'")
+        return real(job)
+
+    monkeypatch.setattr(batch, "render_job_document", failing)
+    project = numbered(tmp_path / "p", 3)
+    code, stdout, stderr = run_cli("validate", str(project))
+    assert_clean_failure(code, stdout, stderr)
+    assert "内部错误 internal error: AttributeError" in stderr
+    assert "✗ letter2: 1 错误 errors" in stdout
+    assert "✓ letter1" in stdout and "✓ letter3" in stdout
+
+
 KILLER = textwrap.dedent("""
     import os, signal, sys
     import reportgen.batch as batch
