@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import Problem, ReportgenError
+from .files import temporaries_removed_on_sigterm
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -34,10 +35,15 @@ def _echo_problems(problems: list[Problem], document: str | None = None) -> None
         click.echo(f"{label}: {prefix}{problem.format()}", err=True)
 
 
-def _fail(exc: ReportgenError) -> None:
-    """Print every problem of an error, then exit 1."""
-    _echo_problems(exc.problems)
-    sys.exit(EXIT_ERROR)
+class _Commands(click.Group):
+    """The one place where a command's ReportgenError is printed (every problem) and becomes exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ReportgenError as exc:
+            _echo_problems(exc.problems)
+            sys.exit(EXIT_ERROR)
 
 
 def _progress(total: int) -> ProgressBar[int] | None:
@@ -88,7 +94,7 @@ def _is_project(path: str) -> bool:
     return (Path(path) / PROJECT_FILE).is_file()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="reportgen")
 def main() -> None:
     """reportgen: Chinese official documents (公文, GB/T 9704-2012) from YAML facts and templates.
@@ -105,12 +111,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: the project's `output`, else PROJECT_DIR/out).")
 @click.option("--doc", "names", multiple=True, help="Build only this document (repeatable).")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice (all files at once).")
 @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
-              help="Documents rendered at once (default: the number of CPUs).")
+              help="Documents rendered at once (default: the number of CPUs for large builds, "
+                   "one process for small ones).")
 def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: bool,
           workers: int | None) -> None:
     """Build every document of a project folder (its reportgen.yaml).
@@ -122,18 +129,20 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
     Example:
       reportgen build examples/baoji-2020 -o out/ -j 2
     """
-    from .batch import Summary, default_workers, project_jobs
+    from .batch import Summary, project_jobs, worker_count
     from .batch import build as build_all
+    from .files import output_folder
     from .project import load_project
 
     summary = Summary()
-    try:
-        project = load_project(project_dir)
-        selected = [project.find(n) for n in names] if names else project.documents
-    except ReportgenError as exc:
-        _fail(exc)
+    project = load_project(project_dir)
+    selected = [project.find(n) for n in names] if names else project.documents
     target = out_dir or (project_dir / project.output if project.output else project_dir / "out")
+    output_folder(target)
     jobs = project_jobs(project, selected)
+    count, note = worker_count(workers, len(jobs))
+    if note:
+        click.echo(f"注意 note: {note}", err=True)
     bar = _progress(len(jobs))
     echo_each = bar is None or not sys.stdout.isatty()
 
@@ -143,8 +152,8 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
         if result.ok and echo_each:
             click.echo(f"{result.name}: {result.path} ({result.pages} 页 pages)")
 
-    with bar or contextlib.nullcontext():
-        results, summary = build_all(jobs, target, workers or default_workers(), done, summary)
+    with bar or contextlib.nullcontext(), temporaries_removed_on_sigterm():
+        results, summary = build_all(jobs, target, count, done, summary)
     for result in results:  # warnings, then every failure with its place, in project order
         _echo_problems(result.warnings + result.problems, result.name)
     failed = summary.failed > 0
@@ -153,8 +162,9 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
         from .writers.pdf import convert
 
         try:
-            for path in convert(written, target):
-                click.echo(f"pdf: {path}")
+            with temporaries_removed_on_sigterm():
+                for path in convert(written, target):
+                    click.echo(f"pdf: {path}")
         except ReportgenError as exc:
             _echo_problems(exc.problems, "pdf")
             failed = True
@@ -166,7 +176,7 @@ def build(project_dir: Path, out_dir: Path | None, names: tuple[str, ...], pdf: 
 @main.command()
 @click.argument("template")
 @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path),
               help="The .docx file to write.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
 @click.option("--contract", "contracts", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -181,22 +191,26 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
       reportgen render report data/baoji-2020.yaml -o report.docx
     """
     from . import spec
-    from .project import render_document, write_atomic
+    from .batch import Job, render_job_document
+    from .errors import Place
+    from .files import check_name, check_target, write_atomic
     from .writers.docx import write_docx
 
-    try:
-        rendered = render_document(out_file.stem, template, list(data), spec.DEFAULT_STYLE,
-                                   Path.cwd(), contracts=list(contracts), years=_prev_years(previous))
-        _echo_problems(rendered.warnings)
-        write_atomic(out_file, write_docx(rendered.plan, rendered.document))
+    where = Place(str(out_file), key="-o")
+    check_name(out_file.name, where)
+    job = Job(out_file.stem, template, data, spec.DEFAULT_STYLE, root=Path.cwd(), contracts=list(contracts),
+              years=_prev_years(previous), output_place=where)
+    check_target(out_file, job.inputs())
+    rendered = render_job_document(job)
+    _echo_problems(rendered.warnings)
+    with temporaries_removed_on_sigterm():
+        write_atomic(out_file, write_docx(rendered.plan, rendered.document), job.inputs())
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
         if pdf:
             from .writers.pdf import convert
 
             for path in convert([out_file], out_file.parent):
                 click.echo(f"pdf: {path}")
-    except ReportgenError as exc:
-        _fail(exc)
 
 
 @main.command()
@@ -219,19 +233,16 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
     from .batch import render_job_document
     from .writers.text import ansi_styler, render_text
 
-    try:
-        jobs = _jobs(source, data, (name,) if name else (), previous=previous)
-        for job in jobs:
-            rendered = render_job_document(job)
-            _echo_problems(rendered.warnings)
-            if len(jobs) > 1:
-                click.echo(f"### {job.name}")
-            if markup:
-                click.echo(rendered.markup)
-            else:
-                click.echo(render_text(rendered.plan, ansi_styler))
-    except ReportgenError as exc:
-        _fail(exc)
+    jobs = _jobs(source, data, (name,) if name else (), previous=previous)
+    for job in jobs:
+        rendered = render_job_document(job)
+        _echo_problems(rendered.warnings)
+        if len(jobs) > 1:
+            click.echo(f"### {job.name}")
+        if markup:
+            click.echo(rendered.markup)
+        else:
+            click.echo(render_text(rendered.plan, ansi_styler))
 
 
 @main.command()
@@ -254,19 +265,18 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
       reportgen validate examples/baoji-2020
       reportgen validate report data/baoji-2020.yaml --strict
     """
-    from .batch import render_job_document
+    from .batch import internal_error, render_job_document
     from .contract import unique
 
-    try:
-        jobs = _jobs(source, data, names, contracts, previous)
-    except ReportgenError as exc:
-        _fail(exc)
+    jobs = _jobs(source, data, names, contracts, previous)
     seen: list[Problem] = []
     for job in jobs:
         try:
             problems = render_job_document(job).warnings
         except ReportgenError as exc:
             problems = exc.problems
+        except Exception as exc:  # as in build: one document's fault; the others are still checked
+            problems = internal_error(job, f"{type(exc).__name__}: {exc}").problems
         fresh = [p for p in unique(problems) if p not in seen]
         seen.extend(fresh)
         _echo_problems(fresh)
@@ -280,7 +290,7 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
 
 @main.command()
 @click.argument("data_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path),
               help="The new file (default: DATA_FILE's name with the next year, e.g. baoji-2021.yaml).")
 @click.option("--force", is_flag=True, help="Replace the new file if it already exists.")
 def new(data_file: Path, out_file: Path | None, force: bool) -> None:
@@ -294,17 +304,16 @@ def new(data_file: Path, out_file: Path | None, force: bool) -> None:
       reportgen new data/baoji-2020.yaml      # writes data/baoji-2021.yaml
     """
     from .errors import OutputError, Place
-    from .project import write_atomic
+    from .files import check_target, write_atomic
     from .scaffold import scaffold
 
-    try:
-        result = scaffold(data_file, out_file)
-        if result.target.exists() and not force:
-            raise OutputError(f"{result.target} already exists", place=Place(str(result.target)),
-                              hint="add --force to replace it, or give another name with -o")
-        write_atomic(result.target, result.text.encode("utf-8"))
-    except ReportgenError as exc:
-        _fail(exc)
+    result = scaffold(data_file, out_file)
+    check_target(result.target, [data_file])
+    if result.target.exists() and not force:
+        raise OutputError(f"{result.target} already exists", place=Place(str(result.target)),
+                          hint="add --force to replace it, or give another name with -o")
+    with temporaries_removed_on_sigterm():
+        write_atomic(result.target, result.text.encode("utf-8"), [data_file])
     click.echo(f"{result.target}: {result.blanks} 项待填 values to fill in for {result.year + 1} "
                f"({result.year}'s values are kept as comments)")
     for path, why in result.kept:
@@ -347,10 +356,7 @@ def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | No
     if project_dir is not None:
         from .project import load_project
 
-        try:
-            style = load_project(project_dir).style
-        except ReportgenError as exc:
-            _fail(exc)
+        style = load_project(project_dir).style
     failed = False
     results: list[dict[str, object]] = []
     for path in files:
@@ -358,12 +364,13 @@ def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | No
             report = check_file(path, style)
         except ReportgenError as exc:
             failed = True
-            problem = exc.problems[0]
             if fmt == "json":
-                results.append({"file": str(path), "ok": False, "error": problem.message,
-                                "hint": problem.hint})
+                first = exc.problems[0]
+                results.append({"file": str(path), "ok": False, "error": first.message, "hint": first.hint,
+                                "problems": [{"message": p.message, "place": str(p.place), "hint": p.hint}
+                                             for p in exc.problems]})
             else:
-                click.echo(f"错误 error: {problem.format()}", err=True)
+                _echo_problems(exc.problems)
             continue
         failed = failed or report.errors > 0
         if fmt == "json":

@@ -5,17 +5,15 @@ data → template → markup → Document → Plan; the writers take it from the
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import spec
 from .data import Facts, load_facts, load_yaml
-from .errors import DataError, MarkupError, OutputError, Place, Problem, ProjectError, ReportgenError
+from .errors import DataError, MarkupError, Place, Problem, ProjectError, ReportgenError
+from .files import NAME_HINT, name_fault, output_name
 from .layout import Plan, plan
 from .model import Document
 from .spec import Style
@@ -38,6 +36,7 @@ class DocumentSpec:
     place: Place = field(default_factory=Place)
     contracts: list[Path] = field(default_factory=list)
     years: YearsConfig = field(default_factory=YearsConfig)
+    output_place: Place = field(default_factory=Place)  # the output: line, else the name: line
 
 
 @dataclass
@@ -49,6 +48,7 @@ class Project:
     output: str | None = None
     contracts: list[Path] = field(default_factory=list)
     years: YearsConfig = field(default_factory=YearsConfig)
+    reference: Path | None = None  # the house style's reference .docx, an input no output may replace
 
     def find(self, name: str) -> DocumentSpec:
         for document in self.documents:
@@ -72,14 +72,35 @@ class Rendered:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _paths(value: Any, base: Path, where: Place, key: str = "data") -> list[Path]:
+def _paths(value: Any, base: Path, where: Place, problems: list[Problem], key: str = "data") -> list[Path]:
+    """The paths of a ``data``/``contract`` entry; a wrong type is one more problem, not the end."""
     if value is None:
         return []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProjectError(f"{key} must be a path or a list of paths", place=where)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problems.append(Problem(f"{key} must be a path or a list of paths, not {value!r}", where,
+                                f"e.g. {key}: file.yaml, or {key}: [a.yaml, b.yaml]"))
+        return []
     return [Path(os.path.normpath(base / v)) for v in value]
+
+
+def _output_pattern(value: Any, where: Place, problems: list[Problem]) -> str | None:
+    """A document's ``output:``: a file name, or a pattern over the data checked once it is rendered."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(f"output must be a file name (text), not {value!r}", where,
+                                'e.g. output: "{{ document.code }}〔{{ document.date.year }}〕'
+                                '{{ document.number }}号.docx"'))
+        return None
+    if "{" not in value:
+        text = value.strip()
+        fault = name_fault(text if text.lower().endswith(".docx") else text + ".docx")
+        if fault is not None:
+            problems.append(Problem(f"output name {text!r} is not a plain file name: it {fault}", where,
+                                    NAME_HINT))
+    return value
 
 
 def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
@@ -120,7 +141,7 @@ def _with_reference(style: Any, root: Path, at: Any, key: str) -> Any:
 
 
 def load_project(root: Path) -> Project:
-    """Read PROJECT_DIR/reportgen.yaml."""
+    """Read PROJECT_DIR/reportgen.yaml; every problem of the file is reported at once."""
     file = root / PROJECT_FILE
     shown = str(file)
     if not file.is_file():
@@ -139,51 +160,84 @@ def load_project(root: Path) -> Project:
     if not isinstance(docs_value, list) or not docs_value:
         problems.append(Problem("documents: a list of documents is required", at("documents"),
                                 "add documents: [{name: report, template: report}]"))
-        raise ProjectError(problems)
-    style = make_style(_with_reference(value.get("style"), root, at, "style"), spec.DEFAULT_STYLE,
-                       at("style"))
+        docs_value = []
+    style = spec.DEFAULT_STYLE
+    reference = None
+    try:
+        overrides = _with_reference(value.get("style"), root, at, "style")
+        reference = getattr(overrides.get("reference"), "path", None) if isinstance(overrides, dict) else None
+        style = make_style(overrides, style, at("style"))
+    except ReportgenError as exc:
+        problems.extend(exc.problems)
+    folder = value.get("output")
+    if folder is not None and (not isinstance(folder, str) or not folder.strip()):
+        problems.append(Problem(f"output must be the path of the output folder, not {folder!r}", at("output"),
+                                "e.g. output: out"))
+        folder = None
+    data = _paths(value.get("data"), root, at("data"), problems)
+    contracts = _paths(value.get("contract"), root, at("contract"), problems, "contract")
     years, found = read_config(value, "", root, places, shown)
     problems.extend(found)
     documents: list[DocumentSpec] = []
     seen: set[str] = set()
     for index, entry in enumerate(docs_value):
-        where = at(f"documents[{index}]")
-        if not isinstance(entry, dict):
-            problems.append(Problem("a document is a mapping with name and template", where))
+        document = _document(entry, f"documents[{index}]", root, at, places, shown, years, problems)
+        if document is None:
             continue
-        for key in entry:
-            if key not in DOCUMENT_KEYS:
-                problems.append(Problem(f"unknown key {key!r}", at(f"documents[{index}].{key}"),
-                                        "known keys: " + ", ".join(sorted(DOCUMENT_KEYS))))
-        name = entry.get("name")
-        template = entry.get("template")
-        if not isinstance(name, str) or not name:
-            problems.append(Problem("document without a name", where, "add name: report"))
-            continue
-        if name in seen:
-            problems.append(Problem(f"document name {name!r} is used twice", where))
-        seen.add(name)
-        if not isinstance(template, str) or not template:
-            problems.append(Problem(f"document {name!r} has no template", where,
-                                    "add template: report (built-in) or a path to a .md.j2 file"))
-            continue
-        doc_years, found = read_config(entry, f"documents[{index}]", root, places, shown, years)
-        problems.extend(found)
-        documents.append(DocumentSpec(
-            name=name,
-            template=template,
-            data=_paths(entry.get("data"), root, where),
-            output=entry.get("output"),
-            style=_with_reference(entry.get("style"), root, at, f"documents[{index}].style"),
-            place=where,
-            contracts=_paths(entry.get("contract"), root, where, "contract"),
-            years=doc_years,
-        ))
+        if document.name in seen:
+            problems.append(Problem(f"document name {document.name!r} is used twice", document.place))
+        seen.add(document.name)
+        documents.append(document)
     if problems:
         raise ProjectError(problems)
-    return Project(root, _paths(value.get("data"), root, at("data")), style, documents,
-                   value.get("output"), _paths(value.get("contract"), root, at("contract"), "contract"),
-                   years)
+    return Project(root, data, style, documents, folder, contracts, years, reference)
+
+
+def _document(entry: Any, key: str, root: Path, at: Any, places: dict[str, Place], shown: str,
+              years: YearsConfig, problems: list[Problem]) -> DocumentSpec | None:
+    """One entry of ``documents:``; its problems are added to ``problems``."""
+    where = at(key)
+    if not isinstance(entry, dict):
+        problems.append(Problem("a document is a mapping with name and template", where))
+        return None
+    for name in entry:
+        if name not in DOCUMENT_KEYS:
+            problems.append(Problem(f"unknown key {name!r}", at(f"{key}.{name}"),
+                                    "known keys: " + ", ".join(sorted(DOCUMENT_KEYS))))
+    name = entry.get("name")
+    template = entry.get("template")
+    if not isinstance(name, str) or not name:
+        problems.append(Problem("document without a name", where, "add name: report"))
+        return None
+    output_place = at(f"{key}.output") if "output" in entry else at(f"{key}.name")
+    output = _output_pattern(entry.get("output"), output_place, problems)
+    fault = None if "output" in entry else name_fault(f"{name}.docx")
+    if fault is not None:
+        problems.append(Problem(f"output name {name + '.docx'!r} is not a plain file name: it {fault} "
+                                "(without output:, the document's name is its file name)", output_place,
+                                "give the document an output: file name, or another name"))
+    if not isinstance(template, str) or not template:
+        problems.append(Problem(f"document {name!r} has no template", where,
+                                "add template: report (built-in) or a path to a .md.j2 file"))
+        return None
+    doc_years, found = read_config(entry, key, root, places, shown, years)
+    problems.extend(found)
+    try:
+        style = _with_reference(entry.get("style"), root, at, f"{key}.style")
+    except ReportgenError as exc:
+        problems.extend(exc.problems)
+        style = {}
+    return DocumentSpec(
+        name=name,
+        template=template,
+        data=_paths(entry.get("data"), root, at(f"{key}.data"), problems),
+        output=output,
+        style=style,
+        place=where,
+        contracts=_paths(entry.get("contract"), root, at(f"{key}.contract"), problems, "contract"),
+        years=doc_years,
+        output_place=output_place,
+    )
 
 
 def render_markup(template: str, facts: Facts, base: Path | None,
@@ -232,7 +286,8 @@ def _stop_on_errors(problems: list[Problem], kind: type[ReportgenError] = DataEr
 
 def render_document(name: str, template: str, data: list[Path], style: Style,
                     base: Path | None = None, output: str | None = None,
-                    contracts: list[Path] | None = None, years: YearsConfig | None = None) -> Rendered:
+                    contracts: list[Path] | None = None, years: YearsConfig | None = None,
+                    output_place: Place | None = None) -> Rendered:
     """Run the pipeline for one document, up to the laid-out plan.
 
     Every check runs before anything is laid out: the data's contracts and rules, then
@@ -251,63 +306,5 @@ def render_document(name: str, template: str, data: list[Path], style: Style,
     problems += check_document(document, facts)
     _stop_on_errors(problems, MarkupError)
     laid = plan(document, style)
-    return Rendered(name, markup, document, laid, facts, output_name(output, name, facts, source), problems)
-
-
-def output_name(pattern: str | None, name: str, facts: Facts, where: str) -> str:
-    """The output file name, possibly a template over the data; never a path."""
-    if not pattern:
-        return f"{name}.docx"
-    if "{" in pattern:
-        from .templating import wrap
-
-        try:
-            text = _name_template(pattern).render(wrap(dict(facts.values)))
-        except Exception as exc:
-            raise ProjectError(f"output name {pattern!r} cannot be rendered: {exc}",
-                               place=Place(where)) from None
-    else:
-        text = pattern
-    text = text.strip()
-    if not text.lower().endswith(".docx"):
-        text += ".docx"
-    bad = set('/\\:*?"<>|\0')
-    if any(c in bad or ord(c) < 32 for c in text) or text.startswith(".") or text in (".docx",):
-        raise ProjectError(f"output name {text!r} is not a plain file name",
-                           place=Place(where),
-                           hint="an output name may not contain / \\ : * ? \" < > | or start with a dot")
-    return text
-
-
-@lru_cache(maxsize=64)
-def _name_template(pattern: str) -> Any:
-    """An output-name pattern compiled once per process (a build uses one pattern many times)."""
-    from .templating import make_environment
-
-    env = make_environment([])
-    env.finalize = None  # a file name, not markup: no escaping
-    return env.from_string(pattern)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename: never a partial file.
-
-    The file gets the permissions a plain write would give it (mkstemp's own are owner-only).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write output: {exc.strerror}", place=Place(str(path))) from None
-        raise
+    file_name = output_name(output, name, facts.values, output_place or Place(source))
+    return Rendered(name, markup, document, laid, facts, file_name, problems)

@@ -117,20 +117,43 @@ def _at(place: Place) -> str:
 
 
 def district_files(rollup: Rollup, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Problem]]:
-    """The district files, in name order; the unit's own data files are left out."""
+    """The district files, in name order; the unit's own data files are left out.
+
+    A file reached twice (through a symlinked folder, or by two patterns) counts once.
+    """
     skip = {p.resolve() for p in exclude}
     files: list[Path] = []
+    seen: set[Path] = set()
     problems: list[Problem] = []
     for pattern in rollup.sources:
-        matched = sorted(Path(os.path.normpath(m))
-                         for m in glob.glob(str(rollup.root / pattern), recursive=True))
-        matched = [m for m in matched if m.is_file() and m.resolve() not in skip]
+        matched = sorted(m for m in _matches(rollup.root, pattern) if m.is_file() and m.resolve() not in skip)
         if not matched:
             problems.append(Problem(f"rollup.from: {pattern} matches no district file "
                                     f"(relative to {rollup.root})", rollup.from_place,
                                     "check the pattern; it is relative to reportgen.yaml"))
-        files.extend(m for m in matched if m not in files)
+        for path in matched:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
     return files, problems
+
+
+def _matches(root: Path, pattern: str) -> list[Path]:
+    """The paths a glob pattern names, relative to ``root``.
+
+    ``**`` goes down real folders only, never through a symlinked one, so a symlink cycle
+    cannot make the search endless; hidden files (starting with a dot) are left out, as the shell does.
+    """
+    full = Path(os.path.normpath(root / pattern))
+    parts = full.parts
+    first = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    base = Path(*parts[:first])
+    if first == len(parts):
+        return [base] if base.exists() else []
+    rest = str(Path(*parts[first:]))
+    dotted = any(part.startswith(".") for part in parts[first:])
+    return [Path(os.path.normpath(m)) for m in base.glob(rest)
+            if dotted or not any(p.startswith(".") for p in m.relative_to(base).parts)]
 
 
 def load_districts(files: list[Path]) -> tuple[list[Facts], list[Problem]]:

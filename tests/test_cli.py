@@ -18,7 +18,10 @@ def test_version() -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("build", "render", "preview", "check"):
+    from reportgen.cli import main
+
+    assert {"build", "render", "preview", "validate", "new", "check"} <= set(main.commands)
+    for command in main.commands:
         code, out, _ = run_cli(command, "--help")
         assert code == 0
         assert "Example" in out and f"reportgen {command}" in out

@@ -218,7 +218,7 @@ def convert(files: list[Path], out_dir: Path, timeout: float = 300) -> list[Path
     Every file that converts is written (atomically); the others are reported together, each by
     its name, in one OutputError.
     """
-    from ..project import write_atomic
+    from ..files import write_atomic
 
     soffice = find_soffice()
     if soffice is None:
@@ -252,7 +252,11 @@ def convert(files: list[Path], out_dir: Path, timeout: float = 300) -> list[Path
             kind, _, reason = (statuses[number] if number < len(statuses) else "").partition("\t")
             if kind == "ok" and pdf.is_file():
                 target = out_dir / pdf.name
-                write_atomic(target, pdf.read_bytes())
+                try:
+                    write_atomic(target, pdf.read_bytes(), files)
+                except OutputError as exc:  # this PDF only: the others are still written
+                    problems.extend(exc.problems)
+                    continue
                 written.append(target)
                 continue
             if kind == "ok":
