@@ -19,7 +19,7 @@ COMPARE = ROOT / "examples" / "compare-illustrative"
 ROLLUP = ROOT / "examples" / "rollup-illustrative"
 KITCHEN_SINK = ROOT / "examples" / "kitchen-sink"
 DATA = ROOT / "data" / "baoji-2020.yaml"
-# The text of the printed 宝网信办发〔2020〕38号 and its summary, kept with the tests (see fixtures/README.md).
+# The printed 宝网信办发〔2020〕38号 and its summary as text (tests/fixtures/README.md).
 REFERENCE = ROOT / "tests" / "fixtures" / "baoji-2020-printed.txt"
 REPORT_NAME = "宝网信办发〔2020〕38号.docx"
 SUMMARY_NAME = "2020年宝鸡市互联网企业党建工作总结.docx"
