@@ -346,6 +346,10 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
+    # python-docx's w:tblLook carries Word 2010 attributes the 2007 schema does not know, and
+    # the table has no style for it to select parts of.
+    for look in tblpr.findall(_w("w:tblLook")):
+        tblpr.remove(look)
     _insert_ordered(tblpr, _el("w:tblW", w=str(plan.style.text_width), type="dxa"), seq)
     borders = _el("w:tblBorders")
     thick, thin = str(plan.style.colophon_thick_sz), str(plan.style.colophon_thin_sz)
