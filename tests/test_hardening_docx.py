@@ -3,13 +3,10 @@ damaged packages, heading numbers past 99, and schema validity of what the write
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, assert_clean_failure, copy_project, run_cli
+from conftest import ROOT, run_cli
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "reportgen.yaml").is_file())
 
