@@ -82,9 +82,11 @@ def _paths(value: Any, base: Path, where: Place, key: str = "data") -> list[Path
     return [Path(os.path.normpath(base / v)) for v in value]
 
 
-def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
+def make_style(overrides: dict[str, Any], base: Style, where: Place,
+               places: dict[str, Place] | None = None) -> Style:
     """``base`` with a reportgen.yaml ``style`` mapping applied: first its reference .docx
-    (``reference``, read by :mod:`reportgen.reference`), then its own settings."""
+    (``reference``, read by :mod:`reportgen.reference`), then its own settings. ``places``
+    (reportgen.yaml's key paths) puts a bad setting's message on its own line."""
     if not overrides:
         return base
     if not isinstance(overrides, dict):
@@ -103,7 +105,8 @@ def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
         from dataclasses import fields
 
         if isinstance(exc, ValueError | TypeError):
-            raise ProjectError(str(exc), place=where,
+            key = f"{where.key}.{exc.key}" if isinstance(exc, spec.SettingError) and where.key else ""
+            raise ProjectError(str(exc), place=(places or {}).get(key, where),
                                hint="see the style settings in README.md") from None
         known = ", ".join(["reference", *(f.name for f in fields(Style))])
         raise ProjectError(f"unknown style setting {exc}", place=where,
@@ -141,7 +144,7 @@ def load_project(root: Path) -> Project:
                                 "add documents: [{name: report, template: report}]"))
         raise ProjectError(problems)
     style = make_style(_with_reference(value.get("style"), root, at, "style"), spec.DEFAULT_STYLE,
-                       at("style"))
+                       at("style"), places)
     years, found = read_config(value, "", root, places, shown)
     problems.extend(found)
     documents: list[DocumentSpec] = []
