@@ -328,7 +328,8 @@ def _check_range(key: str, value: Any) -> None:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if not number or (whole and not isinstance(value, int)):
         kind = "a whole number" if whole else "a number"
-        raise SettingError(key, f"{key} must be {kind} of {unit}, between {low:g} and {high:g}, got {value!r}")
+        raise SettingError(key, f"{key} must be {kind} of {unit}, between {low:g} and {high:g},"
+                                f" got {value!r}")
     if not low <= value <= high:  # also false for nan
         raise SettingError(key, f"{key} must be between {low:g} and {high:g} {unit}, got {value!r}")
 
