@@ -88,6 +88,11 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int
             block = "\n".join(lines[start + 1 : end])
             try:
                 meta = _load_front_matter(block)
+            except ValueError as exc:  # PyYAML's timestamp of a day that does not exist
+                line, key = _impossible_date(lines, start + 1, end)
+                raise MarkupError(f"a date that does not exist ({exc})",
+                                  place=Place(source, line, key=key),
+                                  hint="write a day the month has, as YYYY-MM-DD") from None
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = start + 2 + mark.line if mark else start + 1
@@ -102,6 +107,21 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int
             return meta, "\n".join(lines[end + 1 :]), end + 1
     raise MarkupError("front matter opened with --- is never closed",
                       place=Place(source, start + 1), hint="add a line with --- after it")
+
+
+_DATE_LINE = re.compile(r"^\s*([\w-]+)\s*:\s*(\d{4})-(\d\d?)-(\d\d?)\b")
+
+
+def _impossible_date(lines: list[str], first: int, end: int) -> tuple[int, str | None]:
+    """(1-based line, key) of the first front-matter line holding a date no calendar has."""
+    for index in range(first, end):
+        m = _DATE_LINE.match(lines[index])
+        if m:
+            try:
+                dt.date(*(int(x) for x in m.group(2, 3, 4)))
+            except ValueError:
+                return index + 1, m.group(1)
+    return first, None
 
 
 def _load_front_matter(block: str) -> Any:
@@ -119,22 +139,60 @@ def _load_front_matter(block: str) -> Any:
     return yaml.safe_load(block) or {}
 
 
-def _as_list(value: Any) -> list[str]:
+# The dates a .docx can carry: zip timestamps hold the years 1980–2107 (the writer stamps the
+# 成文日期 on every member), and no 公文 is dated outside them.
+FIRST_YEAR, LAST_YEAR = 1980, 2107
+
+
+def _text(value: Any, key: str, source: str) -> str:
+    """A front-matter value that prints as text: a string, or a figure (份号 000001, a year);
+    never a list, a mapping or true/false, and nothing XML cannot hold."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+        kind = {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+        raise MarkupError(f"must be text, got {kind}: {value!r}", place=Place(source, key=key),
+                          hint=f"write {key}: followed by the text (quote it if it starts with [ or {{)")
+    text = str(value)
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        raise MarkupError(f"contains the control character U+{ord(bad.group()):04X}, "
+                          "which a .docx cannot hold", place=Place(source, key=key),
+                          hint="delete it; it often comes with text pasted from another program")
+    return text
+
+
+def _as_list(value: Any, key: str, source: str) -> list[str]:
+    """One name or a list of names (signers, cc, attachments)."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
+        return [_text(value, key, source)]
+    if not isinstance(value, list):
+        raise MarkupError(f"must be one name or a list of names, got {value!r}",
+                          place=Place(source, key=key), hint=f"{key}: [甲单位, 乙单位]")
+    return [_text(item, f"{key}[{index}]", source) for index, item in enumerate(value)]
 
 
 def _as_date(value: Any, key: str, source: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value if not isinstance(value, dt.datetime) else value.date()
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise MarkupError(f"{key}: not a date: {value!r}", place=Place(source, key=key),
-                          hint="write dates as YYYY-MM-DD") from None
+    """A real date between 1980 and 2107 (YAML's date, or text YYYY-MM-DD)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise MarkupError(f"not a date: {value!r}", place=Place(source, key=key),
+                              hint="write dates as YYYY-MM-DD")
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise MarkupError(f"not a date: {value!r}", place=Place(source, key=key),
+                              hint="write dates as YYYY-MM-DD, a day that exists (02-29 in a leap year,"
+                                   " never 02-30)") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise MarkupError(f"{value.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}",
+                          place=Place(source, key=key),
+                          hint=f"a .docx carries dates from {FIRST_YEAR} to {LAST_YEAR}: check the year")
+    return value
 
 
 def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
@@ -148,7 +206,7 @@ def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
 
     def text(key: str) -> str | None:
         value = meta.get(key)
-        return None if value is None or value == "" else str(value)
+        return None if value is None or value == "" else _text(value, key, source)
 
     to = text("to")
     if to and not to.endswith(("：", ":")):
@@ -163,14 +221,14 @@ def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
         urgency=text("urgency"),
         organ_mark=text("organ_mark"),
         doc_number=text("number"),
-        signers=_as_list(meta.get("signers")),
+        signers=_as_list(meta.get("signers"), "signers", source),
         title=text("title") or "",
         to=to,
-        attachment_note=_as_list(meta.get("attachments")),
+        attachment_note=_as_list(meta.get("attachments"), "attachments", source),
         signature=text("signature"),
         date=_as_date(meta.get("date"), "date", source),
         note=text("note"),
-        cc=_as_list(meta.get("cc")),
+        cc=_as_list(meta.get("cc"), "cc", source),
         printer=text("printer"),
         print_date=_as_date(meta.get("print_date"), "print_date", source),
         source=source,

@@ -87,16 +87,40 @@ RULE_TOLERANCE_MM = 0.05  # line thickness: ¼-pt steps are 0.09 mm apart
 CN_DIGITS = "零一二三四五六七八九"
 
 
+CN_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+CN_GROUPS = ((10**8, "亿"), (10**4, "万"))
+
+
 def cn_small(n: int) -> str:
-    """Chinese numeral for heading numbers 1..99 (一, 十, 十一, 二十)."""
-    if not 0 < n < 100:
+    """The Chinese numeral of a heading number, any count: 一, 十, 十一, 二十, 一百, 一百零一,
+    一百一十, 一千零五, 一万 (a loop over 100 enterprises makes heading 一百、)."""
+    if n < 1:
         raise ValueError(f"heading number out of range: {n}")
-    tens, ones = divmod(n, 10)
+    return _cn(n, leading=True)
+
+
+def _cn(n: int, leading: bool) -> str:
+    """``n`` ≥ 1 in words; ``leading``: the numeral starts here, so 10–19 read 十… not 一十…."""
+    for size, unit in CN_GROUPS:
+        if n >= size:
+            high, low = divmod(n, size)
+            text = _cn(high, leading) + unit
+            if low:
+                text += ("零" if low < size // 10 else "") + _cn(low, leading=False)
+            return text
     text = ""
-    if tens:
-        text = ("" if tens == 1 else CN_DIGITS[tens]) + "十"
-    if ones:
-        text += CN_DIGITS[ones]
+    zero = False
+    for size, unit in CN_UNITS:
+        digit, n = divmod(n, size)
+        if digit:
+            if zero:
+                text += "零"
+            zero = False
+            text += ("" if size == 10 and digit == 1 and leading and not text else CN_DIGITS[digit]) + unit
+        elif text:
+            zero = True
+    if n:
+        text += ("零" if zero else "") + CN_DIGITS[n]
     return text
 
 
