@@ -241,3 +241,185 @@ def test_check_internal_error_is_per_file(sample_parts: dict[str, bytes], tmp_pa
     assert "second.docx: 0 个错误" in stdout
     code, stdout, _stderr = run_cli("check", "--format", "json", str(first), str(second))
     assert code == 1 and '"ok": false' in stdout
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+FRONT = """---
+kind: 通知
+organ_mark: 某某市网信办
+number: 某网信发〔2021〕5号
+title: 关于做好某某工作的通知
+to: 各县区委网信办
+signature: 某某市网信办
+date: 2021-03-15
+cc: [市委组织部, 市财政局]
+printer: 某某市网信办
+print_date: 2021-03-15
+---
+请各单位认真做好某某工作。
+
+# 工作要求
+
+按时报送材料。
+"""
+
+
+def _doc_project(tmp_path: Path, template: str, style: str = "") -> Path:
+    root = tmp_path / "project"
+    root.mkdir(exist_ok=True)
+    (root / "doc.md.j2").write_text(template, encoding="utf-8")
+    (root / "reportgen.yaml").write_text(f"{style}documents:\n  - name: doc\n    template: doc.md.j2\n",
+                                         encoding="utf-8")
+    return root
+
+
+def _build_fails(tmp_path: Path, template: str, *needles: str, style: str = "") -> str:
+    root = _doc_project(tmp_path, template, style)
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert_clean_failure(code, stdout, stderr)
+    assert not (out / "doc.docx").exists()
+    for needle in needles:
+        assert needle in stderr, (needle, stderr)
+    return stderr
+
+
+def _front(old: str, new: str) -> str:
+    assert old in FRONT
+    return FRONT.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(("old", "new", "needles"), [
+    # Dates that do not exist, written bare (a YAML timestamp) or quoted (text).
+    ("date: 2021-03-15", "date: 2020-02-30", ("doc.md.j2:8 date:", "does not exist")),
+    ("date: 2021-03-15", "date: 2021-13-01", ("doc.md.j2:8 date:", "does not exist")),
+    ("print_date: 2021-03-15", "print_date: 2021-02-29", ("doc.md.j2:11 print_date:", "does not exist")),
+    ("date: 2021-03-15", 'date: "2020-02-30"', ("date: not a date", "02-29")),
+    ("date: 2021-03-15", "date: 下周一", ("date: not a date",)),
+    ("date: 2021-03-15", "date: true", ("date: not a date",)),
+    ("date: 2021-03-15", "date: [2021-03-15]", ("date: not a date",)),
+    # Dates a .docx cannot carry.
+    ("date: 2021-03-15", "date: 2108-01-01", ("date: 2108-01-01 is outside the years 1980–2107",)),
+    ("date: 2021-03-15", "date: 9999-12-31", ("outside the years 1980–2107",)),
+    ("date: 2021-03-15", "date: 1979-12-31", ("outside the years 1980–2107",)),
+    ("print_date: 2021-03-15", "print_date: 0001-01-01", ("print_date: 0001-01-01 is outside",)),
+    # A number, a boolean or a mapping where a list is expected.
+    ("cc: [市委组织部, 市财政局]", "cc: 5", ("cc: must be one name or a list of names, got 5",)),
+    ("cc: [市委组织部, 市财政局]", "cc: true", ("cc: must be one name or a list of names, got True",)),
+    ("cc: [市委组织部, 市财政局]", "cc: {市委: 1}", ("cc: must be one name or a list of names",)),
+    ("cc: [市委组织部, 市财政局]", "cc: [[a, b], c]", ("cc[0]: must be text, got a list",)),
+    ("cc: [市委组织部, 市财政局]", "cc: [市委, {a: 1}]", ("cc[1]: must be text, got a mapping",)),
+    ("cc: [市委组织部, 市财政局]", "cc: 3.5", ("cc: must be one name",)),
+    # Lists, mappings and booleans where text is expected.
+    ("to: 各县区委网信办", "to: true", ("to: must be text, got true/false",)),
+    ("title: 关于做好某某工作的通知", "title: [甲, 乙]", ("title: must be text, got a list",)),
+    ("signature: 某某市网信办", "signature: {a: b}", ("signature: must be text, got a mapping",)),
+    ("organ_mark: 某某市网信办", "organ_mark: no", ("organ_mark: must be text, got true/false",)),
+    # Control characters and lone surrogates in every kind of field.
+    ("print_date: 2021-03-15", 'print_date: 2021-03-15\nnote: "说明\\x01"', ("note: contains the control "
+                                                                        "character U+0001",)),
+    ("print_date: 2021-03-15", 'print_date: 2021-03-15\nnote: "说明\\ud800"', ("note: contains the control "
+                                                                         "character U+D800",)),
+    ("title: 关于做好某某工作的通知", 'title: "关于\\x1b做好某某工作的通知"',
+     ("title: contains the control",)),
+    ("to: 各县区委网信办", 'to: "各县区\\x00委网信办"', ("to: contains the control character U+0000",)),
+    ("cc: [市委组织部, 市财政局]", 'cc: [市委组织部, "市财\\x0c政局"]', ("cc[1]: contains the control",)),
+    ("printer: 某某市网信办", 'printer: "某某\\uffff"', ("printer: contains the control character U+FFFF",)),
+    ("number: 某网信发〔2021〕5号", 'number: "某网信发〔2021〕5号\\udfff"', ("number: contains",)),
+])
+def test_bad_front_matter(tmp_path: Path, old: str, new: str, needles: tuple[str, ...]) -> None:
+    _build_fails(tmp_path, _front(old, new), *needles)
+
+
+def test_front_matter_figures_are_text(tmp_path: Path) -> None:
+    """A figure where text is expected is printed as written (份号 1 → 000001)."""
+    root = _doc_project(tmp_path, _front("kind: 通知", "kind: 通知\ncopy_number: 1"))
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    from conftest import body_texts
+
+    assert "000001" in body_texts(out / "doc.docx")
+
+
+@pytest.mark.parametrize("field", ["title", "signature", "printer"])
+def test_long_fields_print_whole_and_cut_only_the_core_property(tmp_path: Path, field: str) -> None:
+    """Over 255 characters: the page prints the text whole; docProps/core.xml (limited to 255
+    characters by Word) gets its first 255."""
+    from conftest import body_texts, docx_xml
+
+    long = "关于" + "某" * 300 + "的通知" if field == "title" else "某" * 300
+    old = {"title": "title: 关于做好某某工作的通知", "signature": "signature: 某某市网信办",
+           "printer": "printer: 某某市网信办"}[field]
+    template = _front(old, f"{field}: {long}")
+    if field == "printer":
+        template = template.replace("signature: 某某市网信办\n", "")
+    root = _doc_project(tmp_path, template)
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    core = docx_xml(out / "doc.docx", "docProps/core.xml")
+    ns = {"dc": "http://purl.org/dc/elements/1.1/"}
+    stored = core.findtext("dc:title" if field == "title" else "dc:creator", namespaces=ns)
+    assert stored == long[:255]
+    printed = "".join(body_texts(out / "doc.docx")).replace("\n", "")
+    assert long in printed
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "1e9", "٣٠٠", "99999999999999999999", "4354819200",
+                                   "0x10"])
+def test_bad_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    stderr = _build_fails(tmp_path, FRONT, "SOURCE_DATE_EPOCH", "is not whole seconds since 1970")
+    assert "4354819199" in stderr
+
+
+@pytest.mark.parametrize(("value", "year"), [("0", 1980), ("315532799", 1980), ("1608076800", 2020),
+                                             ("4354819199", 2107), (" 1608076800 ", 2020)])
+def test_good_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str,
+                                year: int) -> None:
+    """An undated document is stamped with SOURCE_DATE_EPOCH's day; before 1980: 1980-01-01."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    root = _doc_project(tmp_path, FRONT.replace("signature: 某某市网信办\ndate: 2021-03-15\n", "", 1))
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    with zipfile.ZipFile(out / "doc.docx") as zf:
+        assert {info.date_time[0] for info in zf.infolist()} == {year}
+
+
+# --- heading numbers past 99 -----------------------------------------------------------------
+
+def test_spec_heading_numbers_any_count() -> None:
+    from reportgen.spec import cn_small, heading_number
+
+    expected = {1: "一", 10: "十", 11: "十一", 20: "二十", 99: "九十九", 100: "一百", 101: "一百零一",
+                110: "一百一十", 115: "一百一十五", 200: "二百", 999: "九百九十九", 1000: "一千",
+                1001: "一千零一", 1010: "一千零一十", 1100: "一千一百", 10000: "一万", 10001: "一万零一",
+                100000: "十万", 123456: "十二万三千四百五十六", 100000000: "一亿"}
+    assert {n: cn_small(n) for n in expected} == expected
+    assert [heading_number(level, 100) for level in (1, 2, 3, 4)] == ["一百、", "（一百）", "100.", "（100）"]
+    assert heading_number(2, 101) == "（一百零一）"
+    assert len({cn_small(n) for n in range(1, 3000)}) == 2999  # no two numbers read alike
+    with pytest.raises(ValueError):
+        cn_small(0)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_a_hundred_and_more_headings_at_one_level(tmp_path: Path, level: int) -> None:
+    """A loop over 120 enterprises: every heading is numbered, the 100th 一百、/（一百）/100./（100）."""
+    from conftest import body_texts
+
+    parents = "".join(f"{'#' * k} 上级标题\n\n" for k in range(1, level))
+    loop = "{% for i in range(120) %}" + "#" * level + " 企业{{ i + 1 }}情况\n\n正文。\n\n{% endfor %}"
+    template = FRONT.split("---\n请各单位")[0] + "---\n" + parents + loop
+    root = _doc_project(tmp_path, template)
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    texts = body_texts(out / "doc.docx")
+    marker = {1: ("一百、", "一百二十、"), 2: ("（一百）", "（一百二十）"), 3: ("100.", "120."),
+              4: ("（100）", "（120）")}[level]
+    assert any(t.startswith(marker[0] + "企业100情况") for t in texts), texts[-5:]
+    assert any(t.startswith(marker[1] + "企业120情况") for t in texts)
