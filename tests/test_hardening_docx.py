@@ -71,7 +71,6 @@ def _patched(parts: dict[str, bytes], part: str, old: bytes, new: bytes, count: 
 
 
 RUN = b'<w:rPr><w:rFonts w:ascii="\xe4\xbb\xbf'  # a run in 仿宋 (body text)
-PROLOG = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
 
 
 def _laughs() -> bytes:
@@ -82,16 +81,21 @@ def _laughs() -> bytes:
     return b'<?xml version="1.0"?><!DOCTYPE d [' + b"".join(entities) + b"]>"
 
 
-def _hostile(parts: dict[str, bytes]) -> dict[str, bytes | None]:
-    """name → .docx bytes; None: the expected outcome is a report, not a refusal."""
+def _with_laughs(parts: dict[str, bytes], part: str) -> dict[str, bytes]:
+    """``part`` with its XML declaration replaced by an entity bomb's DOCTYPE."""
+    return {**parts, part: _laughs() + parts[part].split(b"?>", 1)[1]}
+
+
+def _hostile(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """name → .docx bytes of damaged documents (``check`` reports or refuses each)."""
     doc = parts["word/document.xml"]
-    styles = parts["word/styles.xml"]
+
     def body_colour(value: bytes) -> bytes:
         return _zip(_patched(parts, "word/document.xml", RUN, RUN.replace(
             b"<w:rPr>", b'<w:rPr><w:color w:val="' + value + b'"/>')))
 
     no_document = {k: v for k, v in parts.items() if k != "word/document.xml"}
-    table: dict[str, bytes | None] = {
+    table: dict[str, bytes] = {
         "colour-ZZZZZZ": body_colour(b"ZZZZZZ"),
         "colour-auto": body_colour(b"auto"),
         "colour-short": body_colour(b"F00"),
@@ -109,10 +113,8 @@ def _hostile(parts: dict[str, bytes]) -> dict[str, bytes | None]:
     }
     refused = {
         "no-document-xml": _zip(no_document),
-        "laughs-document": _zip(_patched(parts, "word/document.xml", PROLOG, _laughs())),
-        "laughs-styles": _zip(_patched(parts, "word/styles.xml", PROLOG.replace(b"'", b'"'), _laughs())
-                              if PROLOG.replace(b"'", b'"') in styles
-                              else {**parts, "word/styles.xml": _laughs() + styles.split(b"?>", 1)[1]}),
+        "laughs-document": _zip(_with_laughs(parts, "word/document.xml")),
+        "laughs-styles": _zip(_with_laughs(parts, "word/styles.xml")),
         "external-entity": _zip({**parts, "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d '
                                  b'[<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                                  + doc.split(b"?>", 1)[1].replace(b"<w:t>", b"<w:t>&x;", 1)}),
@@ -423,3 +425,120 @@ def test_a_hundred_and_more_headings_at_one_level(tmp_path: Path, level: int) ->
               4: ("（100）", "（120）")}[level]
     assert any(t.startswith(marker[0] + "企业100情况") for t in texts), texts[-5:]
     assert any(t.startswith(marker[1] + "企业120情况") for t in texts)
+
+
+# --- house style -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("setting", "needles"), [
+    ("signature_blank_lines: 3000000", ("signature_blank_lines", "between 0 and 10")),
+    ("signature_blank_lines: -1", ("signature_blank_lines", "between 0 and 10")),
+    ("signature_blank_lines: .inf", ("signature_blank_lines must be a whole number",)),
+    ("signature_blank_lines: 1.5", ("signature_blank_lines must be a whole number",)),
+    ("red_rule_sz: -100", ("red_rule_sz", "between 2 and 96 eighths of a point")),
+    ("red_rule_sz: 0", ("red_rule_sz", "between 2 and 96")),
+    ("red_rule_sz: 100000", ("red_rule_sz", "between 2 and 96")),
+    ("colophon_thick_sz: .nan", ("colophon_thick_sz must be a whole number",)),
+    ("colophon_thin_sz: -6", ("colophon_thin_sz", "between 2 and 96")),
+    ("colophon_thin_sz: 20", ("colophon_thin_sz (20) must not be thicker than colophon_thick_sz (8)",)),
+    ("title_size: .nan", ("title_size", "between 16 and 26 pt")),
+    ("title_size: .inf", ("title_size", "between 16 and 26 pt")),
+    ("title_size: 0", ("title_size", "between 16 and 26 pt")),
+    ("organ_mark_size: 1000", ("organ_mark_size", "between 16 and 42 pt")),
+    ("organ_mark_size: -.inf", ("organ_mark_size", "between 16 and 42 pt")),
+    ("page: {top: .inf}", ("page.top", "between 0 and 100 millimetres")),
+    ("page: {left: .nan}", ("page.left", "between 0 and 100 millimetres")),
+    ("page: {bottom: -5}", ("page.bottom", "between 0 and 100")),
+    ("page: {right: 1e300}", ("page.right", "between 0 and 100")),
+    ("page: {left: 90, right: 90}", ("page margins leave", "at least 20 × 15")),
+    ("page: {top: 100, bottom: 100}", ("page margins leave",)),
+    ('fonts: {heiti: "黑\\x01体"}', ("fonts.heiti contains the control character U+0001",)),
+    ('fonts: {latin: "Times\\x7fNew"}', ("fonts.latin contains the control character U+007F",)),
+    ("fonts: {kaiti: " + "楷" * 40 + "}", ("fonts.kaiti is 40 characters long; at most 31",)),
+    ('organ_mark_suffix: "文\\x07件"', ("organ_mark_suffix contains the control character U+0007",)),
+    ("organ_mark_suffix: " + "文" * 30, ("organ_mark_suffix is 30 characters long",)),
+    ("red: ZZZZZZ", ("red must be six hex digits",)),
+    ("red: F00", ("red must be six hex digits",)),
+])
+def test_bad_house_style_names_setting_line_and_range(tmp_path: Path, setting: str,
+                                                      needles: tuple[str, ...]) -> None:
+    """Each setting has one range, checked in spec; the message names the setting at its
+    reportgen.yaml line and says what is allowed; nothing is written."""
+    style = f"style:\n  bold_ordinals: true\n  {setting}\n"
+    stderr = _build_fails(tmp_path, FRONT, *needles, style=style)
+    assert "reportgen.yaml:3" in stderr or "page margins leave" in stderr, stderr
+
+
+def test_bad_document_style_is_named(tmp_path: Path) -> None:
+    root = _doc_project(tmp_path, FRONT)
+    (root / "reportgen.yaml").write_text(
+        "documents:\n  - name: doc\n    template: doc.md.j2\n    style:\n      red_rule_sz: -100\n",
+        encoding="utf-8")
+    code, stdout, stderr = run_cli("build", str(root), "-o", str(tmp_path / "out"))
+    assert_clean_failure(code, stdout, stderr)
+    assert "reportgen.yaml" in stderr and "red_rule_sz must be between 2 and 96" in stderr
+
+
+@pytest.mark.parametrize("setting", ["red_rule_sz: 2", "red_rule_sz: 96", "colophon_thick_sz: 96",
+                                     "signature_blank_lines: 0", "signature_blank_lines: 10",
+                                     "page: {top: 0, bottom: 0, left: 0, right: 0}", "title_size: 16"])
+def test_house_style_range_ends_give_valid_xml(tmp_path: Path, setting: str) -> None:
+    """The ends of every range still give a document the schema accepts."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    root = _doc_project(tmp_path, FRONT, style=f"style:\n  {setting}\n")
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2016).validate(str(out / "doc.docx"))
+    assert [str(e) for e in result.errors] == []
+
+
+# --- reference .docx -------------------------------------------------------------------------
+
+def _reference_fails(tmp_path: Path, data: bytes, *needles: str) -> str:
+    root = _doc_project(tmp_path, FRONT, style="style:\n  reference: house.docx\n")
+    (root / "house.docx").write_bytes(data)
+    stderr = _build_fails(tmp_path, FRONT, "house.docx", *needles, style="style:\n  reference: house.docx\n")
+    assert "reportgen.yaml:2" in stderr
+    return stderr
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    (b'w:top="2098"', b'w:top="inf"', "w:pgMar w:top='inf' is not a length"),
+    (b'w:left="1587"', b'w:left="-inf"', "w:left='-inf'"),
+    (b'w:bottom="1984"', b'w:bottom="nan"', "w:bottom='nan'"),
+    (b'w:right="1474"', b'w:right="1e30"', "w:right='1e30'"),
+    (b'<w:pgSz w:w="11906"', b'<w:pgSz w:w="1e999"', "w:pgSz w:w='1e999'"),
+    (b'w:left="1587"', b'w:left="5000"', "page margins leave"),
+])
+def test_reference_with_impossible_page(sample_parts: dict[str, bytes], tmp_path: Path, old: bytes,
+                                        new: bytes, needle: str) -> None:
+    _reference_fails(tmp_path, _zip(_patched(sample_parts, "word/document.xml", old, new)), needle)
+
+
+def test_reference_damaged_packages(sample_parts: dict[str, bytes], tmp_path: Path) -> None:
+    stored = _zip(sample_parts, zipfile.ZIP_STORED)
+    cases = {
+        "bad-crc": (stored.replace("仿宋".encode(), "仿宗".encode(), 1), "damaged"),
+        "unknown-method": (_raw_patch(stored, 8, 10, b"\x63\x00"), "compression method 99"),
+        "encrypted": (_raw_patch(stored, 6, 8, b"\x01\x00"), "encrypted"),
+        "not-a-zip": (b"this is no zip", "not a .docx file"),
+        "truncated": (_zip(sample_parts)[:2000], "not a .docx file"),
+        "laughs": (_zip(_with_laughs(sample_parts, "word/styles.xml")), "DOCTYPE"),
+        "styles-not-xml": (_zip({**sample_parts, "word/styles.xml": b"<w:styles"}), "not valid XML"),
+    }
+    for name, (data, needle) in cases.items():
+        case = tmp_path / name
+        case.mkdir()
+        _reference_fails(case, data, needle)
+
+
+def test_reference_zip_bomb(sample_parts: dict[str, bytes], tmp_path: Path) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sample_parts.items():
+            if name != "word/styles.xml":
+                zf.writestr(name, data)
+        _bomb_member(zf, "word/styles.xml", 60)
+    assert len(bomb.getvalue()) < 1_000_000
+    _reference_fails(tmp_path, bomb.getvalue(), "unpacks to 60 MiB, more than")
