@@ -406,6 +406,10 @@ def test_spec_heading_numbers_any_count() -> None:
     assert len({cn_small(n) for n in range(1, 3000)}) == 2999  # no two numbers read alike
     with pytest.raises(ValueError):
         cn_small(0)
+    from reportgen.check.classify import cn_value
+
+    assert all(cn_value(cn_small(n)) == n for n in range(1, 10000))
+    assert [cn_value(t) for t in ("一十二", "十十", "百", "千零一", "一百零", "二〇")] == [None] * 6
 
 
 @pytest.mark.parametrize("level", [1, 2, 3, 4])
@@ -425,6 +429,9 @@ def test_a_hundred_and_more_headings_at_one_level(tmp_path: Path, level: int) ->
               4: ("（100）", "（120）")}[level]
     assert any(t.startswith(marker[0] + "企业100情况") for t in texts), texts[-5:]
     assert any(t.startswith(marker[1] + "企业120情况") for t in texts)
+    # check reads the numbers back: no 序号 finding on the writer's own numbering.
+    code, stdout, stderr = run_cli("check", str(out / "doc.docx"))
+    assert code == 0 and "0 个错误" in stdout, stdout + stderr
 
 
 # --- house style -----------------------------------------------------------------------------

@@ -19,18 +19,20 @@ from ..spec import Style
 from .docxread import DocxView, Para
 
 CN_SMALL = "一二三四五六七八九十"
+# A heading's Chinese numeral, 一 to 九千九百九十九 (the writer numbers any count: 一百、一百零一、).
+CN_NUM = rf"[{CN_SMALL}][零{CN_SMALL}百千]{{0,6}}"
 # Correct markers of the four heading levels [7.3.3].
 MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})、")),
-    (2, re.compile(rf"^（([{CN_SMALL}]{{1,3}})）")),
-    (3, re.compile(r"^(\d{1,2})[.．](?![\d.．])")),
-    (4, re.compile(r"^（(\d{1,2})）")),
+    (1, re.compile(rf"^({CN_NUM})、")),
+    (2, re.compile(rf"^（({CN_NUM})）")),
+    (3, re.compile(r"^(\d{1,3})[.．](?![\d.．])")),
+    (4, re.compile(r"^（(\d{1,3})）")),
 )
 # Markers written in a wrong form, with the level they stand for.
 BAD_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s*[.．,，:：]")),
-    (1, re.compile(rf"^([{CN_SMALL}]{{1,3}})\s+、")),
-    (2, re.compile(rf"^[(（]\s*([{CN_SMALL}]{{1,3}})\s*[)）]")),
+    (1, re.compile(rf"^({CN_NUM})\s*[.．,，:：]")),
+    (1, re.compile(rf"^({CN_NUM})\s+、")),
+    (2, re.compile(rf"^[(（]\s*({CN_NUM})\s*[)）]")),
     (3, re.compile(r"^(\d{1,2})\s*[、，,]")),
     (3, re.compile(r"^(\d{1,2})\s+[.．]")),
     (4, re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")),
@@ -113,16 +115,22 @@ class Structure:
 
 
 def cn_value(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十三 → 23 (heading numbers); None when not a number."""
-    if not text or any(c not in CN_SMALL for c in text):
+    """一 → 1, 十二 → 12, 一百零一 → 101 (heading numbers); None when not a number written the
+    way the writer writes it (spec.cn_small), so that 一十二 or 百 are no heading numbers."""
+    if not text or any(c not in CN_SMALL + "零百千" for c in text):
         return None
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        value = (CN_SMALL.index(tens) + 1 if tens else 1) * 10
-        return value + (CN_SMALL.index(ones) + 1 if ones else 0)
-    return CN_SMALL.index(text) + 1 if len(text) == 1 else None
+    total = digit = 0
+    for c in text:
+        if c == "零":
+            continue
+        unit = {"十": 10, "百": 100, "千": 1000}.get(c)
+        if unit is None:
+            digit = CN_SMALL.index(c) + 1
+        else:
+            total += (digit or 1) * unit
+            digit = 0
+    value = total + digit
+    return value if value and spec.cn_small(value) == text else None
 
 
 def heading_marker(text: str) -> tuple[int, int | None, str, bool] | None:
