@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_clean_failure, run_cli
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "reportgen.yaml").is_file())
 
 
@@ -549,3 +550,74 @@ def test_reference_zip_bomb(sample_parts: dict[str, bytes], tmp_path: Path) -> N
         _bomb_member(zf, "word/styles.xml", 60)
     assert len(bomb.getvalue()) < 1_000_000
     _reference_fails(tmp_path, bomb.getvalue(), "unpacks to 60 MiB, more than")
+
+
+FULL = """---
+kind: 请示
+copy_number: 1
+secrecy: 秘密
+urgency: 特急
+organ_mark: 某某市网信办
+number: 某网信〔2021〕3号
+signers: [张建国, 李明]
+title: 关于某某事项的请示
+to: 某某省网信办
+attachments: [经费测算表]
+signature: 某某市网信办
+date: 2021-03-01
+note: 联系人：张三，电话：1234567
+cc: [市委组织部, 市财政局]
+printer: 某某市网信办
+print_date: 2021-03-02
+---
+工作有三个特点：一是起步早，二是措施实。Latin text 2021.
+
+# 主要做法
+
+## 抓好落实
+
+### 层层压实
+
+#### 细化分工
+
+{% for i in range(paragraphs) %}第{{ i + 1 }}段正文，内容从略。
+
+{% endfor %}
+| 项目 | 金额 |
+|---|---|
+| 培训 | 10 |
+
+妥否，请批示。
+
+::: 附件 经费测算表
+
+| 项目 | 金额（万元） |
+|---|---|
+| 培训 | 10 |
+"""
+
+
+# A body that fills two pages: the 版记 goes after a blank page, in a section of its own.
+BLANK_PAGE = "---\ntitle: 标题\ncc: [甲]\n---\n" + "\n\n".join(["字" * 54] * 21)
+
+
+@pytest.mark.parametrize("paragraphs", [0, 16, 40, -1])
+def test_every_element_and_house_style_is_schema_valid(tmp_path: Path, paragraphs: int) -> None:
+    """Every element of the writer (版头 to 版记, tables, attachments, four heading levels, the
+    blank-page section before a 版记) with a house style that changes every part: no finding."""
+    from conftest import docx_xml
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    style = ("style:\n  sealed: false\n  bold_ordinals: true\n  heading_bold: [true, true, true, true]\n"
+             "  fonts: {latin: Times New Roman, heiti: 方正黑体_GBK}\n  red: C00000\n  red_rule_sz: 16\n"
+             "  page: {top: 30, bottom: 30, left: 25, right: 25}\n")
+    template = FULL.replace("range(paragraphs)", f"range({paragraphs})") if paragraphs >= 0 else BLANK_PAGE
+    root = _doc_project(tmp_path, template, style if paragraphs >= 0 else "")
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(root), "-o", str(out))
+    assert code == 0, stderr
+    if paragraphs < 0:
+        assert len(docx_xml(out / "doc.docx").findall(".//w:sectPr", {"w": W_NS})) == 2
+    for fmt in (FileFormat.OFFICE_2007, FileFormat.OFFICE_2016):
+        result = OpenXmlValidator(file_format=fmt).validate(str(out / "doc.docx"))
+        assert [str(e) for e in result.errors] == [], fmt
