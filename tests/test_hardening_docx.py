@@ -621,3 +621,20 @@ def test_every_element_and_house_style_is_schema_valid(tmp_path: Path, paragraph
     for fmt in (FileFormat.OFFICE_2007, FileFormat.OFFICE_2016):
         result = OpenXmlValidator(file_format=fmt).validate(str(out / "doc.docx"))
         assert [str(e) for e in result.errors] == [], fmt
+
+
+def test_check_refuses_more_paragraphs_than_any_document(sample_parts: dict[str, bytes],
+                                                         tmp_path: Path) -> None:
+    """A 30 kB file of 200 000 empty paragraphs would keep ``check`` busy for minutes."""
+    from reportgen.check.docxread import PARAGRAPH_LIMIT
+
+    many = _zip(_patched(sample_parts, "word/document.xml", b"<w:body>",
+                         b"<w:body>" + b"<w:p/>" * (PARAGRAPH_LIMIT + 1), 1))
+    path = tmp_path / "many.docx"
+    path.write_bytes(many)
+    sound = tmp_path / "sound.docx"
+    sound.write_bytes(_zip(sample_parts))
+    code, stdout, stderr = run_cli("check", str(path), str(sound))
+    assert_clean_failure(code, stdout, stderr)
+    assert "many.docx" in stderr and f"more than the {PARAGRAPH_LIMIT}" in stderr
+    assert "sound.docx: 0 个错误" in stdout

@@ -51,6 +51,9 @@ def _on(el: Any) -> bool | None:
     return val is None or val.lower() not in ("0", "false", "off", "none")
 
 
+# More paragraphs than any 公文 has (a 300-page report has about 6000): reading them would take
+# minutes (about 1 ms each), so a crafted file could hold up a whole ``check`` run.
+PARAGRAPH_LIMIT = 20000
 # Larger magnitudes are no measure of a page (OOXML's own limit is a 32-bit number).
 INT_LIMIT = 2**31
 
@@ -707,6 +710,11 @@ def _read(document: Any, path: str) -> DocxView:
     settings = _part_xml(settings_part) if settings_part is not None else None
     even_and_odd = settings is not None and bool(_on(settings.find(w("evenAndOddHeaders"))))
     body = document.element.body
+    count = sum(1 for _ in body.iter(w("p")))
+    if count > PARAGRAPH_LIMIT:
+        raise CheckError(f"{count} 段 paragraphs: more than the {PARAGRAPH_LIMIT} this check reads"
+                         " (a 公文 has a few hundred)", place=Place(path),
+                         hint="check the documents one at a time, or split this file")
     default_table_style = styles.default.get("table")
 
     paras: list[Para] = []
