@@ -298,37 +298,36 @@ def _front(old: str, new: str) -> str:
     ("date: 2021-03-15", "date: 2020-02-30", ("doc.md.j2:8 date:", "does not exist")),
     ("date: 2021-03-15", "date: 2021-13-01", ("doc.md.j2:8 date:", "does not exist")),
     ("print_date: 2021-03-15", "print_date: 2021-02-29", ("doc.md.j2:11 print_date:", "does not exist")),
-    ("date: 2021-03-15", 'date: "2020-02-30"', ("date: not a date", "02-29")),
+    ("date: 2021-03-15", 'date: "2020-02-30"', ("doc.md.j2:8 date: not a date", "02-29")),
     ("date: 2021-03-15", "date: 下周一", ("date: not a date",)),
     ("date: 2021-03-15", "date: true", ("date: not a date",)),
     ("date: 2021-03-15", "date: [2021-03-15]", ("date: not a date",)),
     # Dates a .docx cannot carry.
-    ("date: 2021-03-15", "date: 2108-01-01", ("date: 2108-01-01 is outside the years 1980–2107",)),
+    ("date: 2021-03-15", "date: 2108-01-01", ("doc.md.j2:8 date: 2108-01-01 is outside",)),
     ("date: 2021-03-15", "date: 9999-12-31", ("outside the years 1980–2107",)),
     ("date: 2021-03-15", "date: 1979-12-31", ("outside the years 1980–2107",)),
-    ("print_date: 2021-03-15", "print_date: 0001-01-01", ("print_date: 0001-01-01 is outside",)),
+    ("print_date: 2021-03-15", "print_date: 0001-01-01", ("doc.md.j2:11 print_date: 0001-01-01 is outside",)),
     # A number, a boolean or a mapping where a list is expected.
-    ("cc: [市委组织部, 市财政局]", "cc: 5", ("cc: must be one name or a list of names, got 5",)),
+    ("cc: [市委组织部, 市财政局]", "cc: 5", ("doc.md.j2:9 cc: must be one name or a list of names, got 5",)),
     ("cc: [市委组织部, 市财政局]", "cc: true", ("cc: must be one name or a list of names, got True",)),
     ("cc: [市委组织部, 市财政局]", "cc: {市委: 1}", ("cc: must be one name or a list of names",)),
     ("cc: [市委组织部, 市财政局]", "cc: [[a, b], c]", ("cc[0]: must be text, got a list",)),
-    ("cc: [市委组织部, 市财政局]", "cc: [市委, {a: 1}]", ("cc[1]: must be text, got a mapping",)),
+    ("cc: [市委组织部, 市财政局]", "cc: [市委, {a: 1}]", ("doc.md.j2:9 cc[1]: must be text, got a mapping",)),
     ("cc: [市委组织部, 市财政局]", "cc: 3.5", ("cc: must be one name",)),
     # Lists, mappings and booleans where text is expected.
-    ("to: 各县区委网信办", "to: true", ("to: must be text, got true/false",)),
-    ("title: 关于做好某某工作的通知", "title: [甲, 乙]", ("title: must be text, got a list",)),
+    ("to: 各县区委网信办", "to: true", ("doc.md.j2:6 to: must be text, got true/false",)),
+    ("title: 关于做好某某工作的通知", "title: [甲, 乙]", ("doc.md.j2:5 title: must be text, got a list",)),
     ("signature: 某某市网信办", "signature: {a: b}", ("signature: must be text, got a mapping",)),
-    ("organ_mark: 某某市网信办", "organ_mark: no", ("organ_mark: must be text, got true/false",)),
+    ("organ_mark: 某某市网信办", "organ_mark: no", ("doc.md.j2:3 organ_mark: must be text, got true/false",)),
     # Control characters and lone surrogates in every kind of field.
-    ("print_date: 2021-03-15", 'print_date: 2021-03-15\nnote: "说明\\x01"', ("note: contains the control "
-                                                                        "character U+0001",)),
+    ("print_date: 2021-03-15", 'print_date: 2021-03-15\nnote: "说明\\x01"', ("doc.md.j2:12 note: contains",)),
     ("print_date: 2021-03-15", 'print_date: 2021-03-15\nnote: "说明\\ud800"', ("note: contains the control "
                                                                          "character U+D800",)),
     ("title: 关于做好某某工作的通知", 'title: "关于\\x1b做好某某工作的通知"',
      ("title: contains the control",)),
     ("to: 各县区委网信办", 'to: "各县区\\x00委网信办"', ("to: contains the control character U+0000",)),
     ("cc: [市委组织部, 市财政局]", 'cc: [市委组织部, "市财\\x0c政局"]', ("cc[1]: contains the control",)),
-    ("printer: 某某市网信办", 'printer: "某某\\uffff"', ("printer: contains the control character U+FFFF",)),
+    ("printer: 某某市网信办", 'printer: "某某\\uffff"', ("doc.md.j2:10 printer: contains", "U+FFFF")),
     ("number: 某网信发〔2021〕5号", 'number: "某网信发〔2021〕5号\\udfff"', ("number: contains",)),
 ])
 def test_bad_front_matter(tmp_path: Path, old: str, new: str, needles: tuple[str, ...]) -> None:
