@@ -457,12 +457,6 @@ def undated_stamp() -> dt.date:
     return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), dt.date(1980, 1, 1))
 
 
-def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
-    """Rewrite a zip with sorted members and fixed timestamps, so equal input gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return _zip({name: src.read(name) for name in src.namelist()}, date_time)
-
-
 def _zip(parts: dict[str, bytes], date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
     """Members sorted ([Content_Types].xml first: some readers expect it), fixed timestamps."""
     if date_time < EPOCH:
