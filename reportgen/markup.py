@@ -52,7 +52,7 @@ def parse(text: str, source: str = "<markup>") -> Document:
                           "which a .docx cannot hold", place=Place(source, line),
                           hint="remove it from the template at that line")
     meta, body, offset = split_front_matter(text, source)
-    doc = _document_from_meta(meta, source)
+    doc = _document_from_meta(meta, source, _key_lines(text.split("\n", offset)[:offset]))
     problems: list[Problem] = []
     main, attachments = _split_attachments(body.split("\n"), offset)
     doc.blocks = _parse_blocks(main, source, problems)
@@ -103,36 +103,93 @@ def _load_front_matter(block: str, source: str, first_line: int) -> Any:
     return value or {}
 
 
-def _as_list(value: Any) -> list[str]:
+# The dates a .docx can carry: zip timestamps hold the years 1980–2107 (the writer stamps the
+# 成文日期 on every member), and no 公文 is dated outside them.
+FIRST_YEAR, LAST_YEAR = 1980, 2107
+
+
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+def _key_lines(front: list[str]) -> dict[str, int]:
+    """1-based line of every top-level front-matter key (the lines before the body)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(front, 1):
+        m = _KEY_LINE.match(line)
+        if m:
+            lines.setdefault(m.group(1), number)
+    return lines
+
+
+def _at(source: str, key: str, lines: dict[str, int]) -> Place:
+    """The place of a front-matter key (``cc[1]`` is on the line of ``cc``)."""
+    return Place(source, lines.get(key.split("[")[0]), key=key)
+
+
+def _text(value: Any, key: str, source: str, lines: dict[str, int]) -> str:
+    """A front-matter value that prints as text: a string, or a figure (份号 000001, a year);
+    never a list, a mapping or true/false, and nothing XML cannot hold."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+        kind = {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+        raise MarkupError(f"must be text, got {kind}: {value!r}", place=_at(source, key, lines),
+                          hint=f"write {key}: followed by the text (quote it if it starts with [ or {{)")
+    text = str(value)
+    bad = XML_ILLEGAL.search(text)
+    if bad:
+        raise MarkupError(f"contains the control character U+{ord(bad.group()):04X}, "
+                          "which a .docx cannot hold", place=_at(source, key, lines),
+                          hint="delete it; it often comes with text pasted from another program")
+    return text
+
+
+def _as_list(value: Any, key: str, source: str, lines: dict[str, int]) -> list[str]:
+    """One name or a list of names (signers, cc, attachments)."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
+        return [_text(value, key, source, lines)]
+    if not isinstance(value, list):
+        raise MarkupError(f"must be one name or a list of names, got {value!r}",
+                          place=_at(source, key, lines), hint=f"{key}: [甲单位, 乙单位]")
+    return [_text(item, f"{key}[{index}]", source, lines) for index, item in enumerate(value)]
 
 
-def _as_date(value: Any, key: str, source: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value if not isinstance(value, dt.datetime) else value.date()
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise MarkupError(f"{key}: not a date: {value!r}", place=Place(source, key=key),
-                          hint="write dates as YYYY-MM-DD") from None
+def _as_date(value: Any, key: str, source: str, lines: dict[str, int]) -> dt.date | None:
+    """A real date between 1980 and 2107 (YAML's date, or text YYYY-MM-DD)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise MarkupError(f"not a date: {value!r}", place=_at(source, key, lines),
+                              hint="write dates as YYYY-MM-DD")
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise MarkupError(f"not a date: {value!r}", place=_at(source, key, lines),
+                              hint="write dates as YYYY-MM-DD, a day that exists (02-29 in a leap year,"
+                                   " never 02-30)") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise MarkupError(f"{value.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}",
+                          place=_at(source, key, lines),
+                          hint=f"a .docx carries dates from {FIRST_YEAR} to {LAST_YEAR}: check the year")
+    return value
 
 
-def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
+def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int] | None = None) -> Document:
+    lines = lines or {}
     unknown = sorted(set(meta) - FRONT_MATTER_KEYS)
     if unknown:
         raise MarkupError(
             f"unknown front matter key {unknown[0]!r}",
-            place=Place(source, key=unknown[0]),
+            place=_at(source, unknown[0], lines),
             hint="known keys: " + ", ".join(sorted(FRONT_MATTER_KEYS)),
         )
 
     def text(key: str) -> str | None:
         value = meta.get(key)
-        return None if value is None or value == "" else str(value)
+        return None if value is None or value == "" else _text(value, key, source, lines)
 
     to = text("to")
     if to and not to.endswith(("：", ":")):
@@ -147,16 +204,16 @@ def _document_from_meta(meta: dict[str, Any], source: str) -> Document:
         urgency=text("urgency"),
         organ_mark=text("organ_mark"),
         doc_number=text("number"),
-        signers=_as_list(meta.get("signers")),
+        signers=_as_list(meta.get("signers"), "signers", source, lines),
         title=text("title") or "",
         to=to,
-        attachment_note=_as_list(meta.get("attachments")),
+        attachment_note=_as_list(meta.get("attachments"), "attachments", source, lines),
         signature=text("signature"),
-        date=_as_date(meta.get("date"), "date", source),
+        date=_as_date(meta.get("date"), "date", source, lines),
         note=text("note"),
-        cc=_as_list(meta.get("cc")),
+        cc=_as_list(meta.get("cc"), "cc", source, lines),
         printer=text("printer"),
-        print_date=_as_date(meta.get("print_date"), "print_date", source),
+        print_date=_as_date(meta.get("print_date"), "print_date", source, lines),
         source=source,
     )
 

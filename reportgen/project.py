@@ -103,9 +103,11 @@ def _output_pattern(value: Any, where: Place, problems: list[Problem]) -> str | 
     return value
 
 
-def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
+def make_style(overrides: dict[str, Any], base: Style, where: Place,
+               places: dict[str, Place] | None = None) -> Style:
     """``base`` with a reportgen.yaml ``style`` mapping applied: first its reference .docx
-    (``reference``, read by :mod:`reportgen.reference`), then its own settings."""
+    (``reference``, read by :mod:`reportgen.reference`), then its own settings. ``places``
+    (reportgen.yaml's key paths) puts a bad setting's message on its own line."""
     if not overrides:
         return base
     if not isinstance(overrides, dict):
@@ -124,7 +126,8 @@ def make_style(overrides: dict[str, Any], base: Style, where: Place) -> Style:
         from dataclasses import fields
 
         if isinstance(exc, ValueError | TypeError):
-            raise ProjectError(str(exc), place=where,
+            key = f"{where.key}.{exc.key}" if isinstance(exc, spec.SettingError) and where.key else ""
+            raise ProjectError(str(exc), place=(places or {}).get(key, where),
                                hint="see the style settings in README.md") from None
         known = ", ".join(["reference", *(f.name for f in fields(Style))])
         raise ProjectError(f"unknown style setting {exc}", place=where,
@@ -166,7 +169,7 @@ def load_project(root: Path) -> Project:
     try:
         overrides = _with_reference(value.get("style"), root, at, "style")
         reference = getattr(overrides.get("reference"), "path", None) if isinstance(overrides, dict) else None
-        style = make_style(overrides, style, at("style"))
+        style = make_style(overrides, style, at("style"), places)
     except ReportgenError as exc:
         problems.extend(exc.problems)
     folder = value.get("output")

@@ -28,14 +28,15 @@ ignored; so are theme colours.
 
 from __future__ import annotations
 
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from . import spec
 from .errors import Place, ProjectError
+from .ooxml import UnsafePackageError, check_package, parse_xml, read_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A4 within 1 mm (Word stores 11906 × 16838 twips; some tools round differently).
@@ -63,18 +64,25 @@ def _error(ref: ReferenceDocx, message: str, hint: str | None = None) -> Project
     return ProjectError(f"reference {ref.path.name}: {message}", place=ref.place, hint=hint)
 
 
-def _read_xml(zf: zipfile.ZipFile, part: str, ref: ReferenceDocx) -> ElementTree.Element | None:
+def _read_xml(zf: zipfile.ZipFile, part: str, ref: ReferenceDocx) -> Any | None:
+    """A part parsed without entities or DTDs, read through the zip size cap (ooxml)."""
+    from lxml import etree
+
     try:
-        data = zf.read(part)
+        data = read_member(zf, part)
     except KeyError:
         return None
+    except UnsafePackageError as exc:
+        raise _error(ref, f"{exc}", SAVE_AS_DOCX) from None
     try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
+        return parse_xml(data)
+    except UnsafePackageError as exc:
+        raise _error(ref, f"{part}: {exc}", SAVE_AS_DOCX) from None
+    except etree.XMLSyntaxError as exc:
         raise _error(ref, f"{part} is not valid XML ({exc})", SAVE_AS_DOCX) from None
 
 
-def _props(rpr: ElementTree.Element | None) -> _StyleProps:
+def _props(rpr: Any) -> _StyleProps:
     """Explicit fonts, size and colour of a w:rPr (theme fonts and colours left out)."""
     props = _StyleProps()
     if rpr is None:
@@ -98,7 +106,7 @@ def _props(rpr: ElementTree.Element | None) -> _StyleProps:
     return props
 
 
-def _styles(root: ElementTree.Element) -> tuple[_StyleProps, dict[str, _StyleProps]]:
+def _styles(root: Any) -> tuple[_StyleProps, dict[str, _StyleProps]]:
     """(docDefaults run properties, each style's own run properties by lower-case name)."""
     defaults = _props(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr"))
     named: dict[str, _StyleProps] = {}
@@ -110,15 +118,24 @@ def _styles(root: ElementTree.Element) -> tuple[_StyleProps, dict[str, _StylePro
     return defaults, named
 
 
-def _twips(el: ElementTree.Element, attr: str) -> int | None:
+def _twips(el: Any, attr: str, ref: ReferenceDocx) -> int | None:
+    """A length attribute in twips; None when absent or not a number (Word ignores it then).
+    A number no page can have (``inf``, ``nan``, 1e30) is named: the file is damaged."""
     value = el.get(f"{W}{attr}")
+    if value is None:
+        return None
     try:
-        return round(float(value)) if value is not None else None
+        number = float(value)
     except ValueError:
         return None
+    if not math.isfinite(number) or abs(number) > spec.PAGE_HEIGHT * 10:
+        name = el.tag.rsplit("}", 1)[-1]
+        raise _error(ref, f"w:{name} w:{attr}={value!r} is not a length a page can have",
+                     "set the page setup again in Word or WPS (布局 → 页边距 / 纸张大小) and save it")
+    return round(number)
 
 
-def _page(root: ElementTree.Element | None, ref: ReferenceDocx) -> dict[str, float]:
+def _page(root: Any, ref: ReferenceDocx) -> dict[str, float]:
     """Margins (mm) of the document's last section; the paper must be A4 portrait."""
     if root is None:
         return {}
@@ -128,7 +145,7 @@ def _page(root: ElementTree.Element | None, ref: ReferenceDocx) -> dict[str, flo
     section = sections[-1]
     size = section.find(f"{W}pgSz")
     if size is not None:
-        width, height = _twips(size, "w"), _twips(size, "h")
+        width, height = _twips(size, "w", ref), _twips(size, "h", ref)
         if width and height and (abs(width - spec.PAGE_WIDTH) > A4_TOLERANCE
                                  or abs(height - spec.PAGE_HEIGHT) > A4_TOLERANCE):
             paper = f"{width / spec.TWIPS_PER_MM:.0f} × {height / spec.TWIPS_PER_MM:.0f} mm"
@@ -140,7 +157,7 @@ def _page(root: ElementTree.Element | None, ref: ReferenceDocx) -> dict[str, flo
         return {}
     page: dict[str, float] = {}
     for key in spec.MM_KEYS:
-        value = _twips(margins, key)
+        value = _twips(margins, key, ref)
         if value is not None:
             # Word allows a negative top/bottom margin ("do not move the text"): its size counts.
             page[key] = round(abs(value) / spec.TWIPS_PER_MM, 2)
@@ -163,9 +180,13 @@ def read_reference(ref: ReferenceDocx) -> dict[str, Any]:
         raise _error(ref, f"{ref.path} {where}", "the path is relative to the folder of reportgen.yaml")
     try:
         zf = zipfile.ZipFile(ref.path)
+        check_package(zf)
     except (zipfile.BadZipFile, OSError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a zip package"
         raise _error(ref, f"not a .docx file ({detail})", SAVE_AS_DOCX) from None
+    except UnsafePackageError as exc:
+        zf.close()
+        raise _error(ref, f"{exc}", SAVE_AS_DOCX) from None
     with zf:
         styles = _read_xml(zf, "word/styles.xml", ref)
         document = _read_xml(zf, "word/document.xml", ref)

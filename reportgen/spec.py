@@ -136,8 +136,7 @@ class Page:
             raise KeyError(f"page.{sorted(unknown)[0]}")
         changed: dict[str, int] = {}
         for key, value in values.items():
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"page.{key} must be a number of millimetres, got {value!r}")
+            _check_range(f"page.{key}", value)
             changed[key] = mm_to_twips(value)
         return replace(base or cls(), **changed)
 
@@ -213,19 +212,22 @@ class Style:
     page: Page = field(default_factory=Page)
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.red, str) and len(self.red) == 6
-                and all(c in "0123456789abcdefABCDEF" for c in self.red)):
-            raise ValueError(f"red must be six hex digits like FF0000, got {self.red!r}")
-        for name, low, high in (("organ_mark_size", 16.0, 42.0), ("title_size", 16.0, 26.0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-                raise ValueError(f"{name} must be between {low:g} and {high:g} pt, got {value!r}")
-        margins = [getattr(self.page, k) for k in MM_KEYS]
-        if min(margins) < 0 or self.chars_per_line < MIN_CHARS_PER_LINE \
-                or self.lines_per_page < MIN_LINES_PER_PAGE:
-            raise ValueError(
+        """Every setting within its range (:data:`STYLE_RANGES`), whether it came from
+        reportgen.yaml or a reference .docx: the writer puts them into the XML as they are."""
+        for name, value in (("red", self.red), ("organ_mark_suffix", self.organ_mark_suffix),
+                            *((f"fonts.{f.name}", getattr(self.fonts, f.name)) for f in fields(Fonts))):
+            if value is not None:
+                _check_text(name, value)
+        for name in RANGES:
+            if "." not in name:
+                _check_range(name, getattr(self, name))
+        if self.colophon_thin_sz > self.colophon_thick_sz:
+            raise SettingError("colophon_thin_sz", f"colophon_thin_sz ({self.colophon_thin_sz}) must not be"
+                               f" thicker than colophon_thick_sz ({self.colophon_thick_sz})")
+        if self.chars_per_line < MIN_CHARS_PER_LINE or self.lines_per_page < MIN_LINES_PER_PAGE:
+            raise SettingError("page", (
                 f"page margins leave {self.chars_per_line} characters × {self.lines_per_page} lines; "
-                f"at least {MIN_CHARS_PER_LINE} × {MIN_LINES_PER_PAGE} are needed (GB/T 9704: 28 × 22)")
+                f"at least {MIN_CHARS_PER_LINE} × {MIN_LINES_PER_PAGE} are needed (GB/T 9704: 28 × 22)"))
 
     # The grid follows the margins: 28 × 22 with the standard's.
     @property
@@ -258,7 +260,7 @@ class Style:
         for key, value in overrides.items():
             if key == "fonts":
                 if not isinstance(value, dict):
-                    raise TypeError("fonts must be a mapping: {fangsong: 方正仿宋_GBK, …}")
+                    raise SettingError("fonts", "fonts must be a mapping: {fangsong: 方正仿宋_GBK, …}")
                 font_names = {f.name for f in fields(Fonts)}
                 unknown = set(value) - font_names
                 if unknown:
@@ -266,11 +268,11 @@ class Style:
                 for name, font in value.items():
                     named = isinstance(font, str) and bool(font.strip())
                     if not named and not (name == "latin" and font is None):
-                        raise TypeError(f"fonts.{name} must be a font name, got {font!r}")
+                        raise SettingError(f"fonts.{name}", f"fonts.{name} must be a font name, got {font!r}")
                 values["fonts"] = replace(self.fonts, **value)
             elif key == "page":
                 if not isinstance(value, dict):
-                    raise TypeError("page must be a mapping of margins in mm: {top: 37, left: 28}")
+                    raise SettingError("page", "page must be a mapping of margins in mm: {top: 37, left: 28}")
                 values["page"] = Page.from_mm(value, self.page)
             elif key in names:
                 value = tuple(value) if isinstance(value, list) else value
@@ -279,6 +281,60 @@ class Style:
             else:
                 raise KeyError(key)
         return replace(self, **values)
+
+
+class SettingError(ValueError):
+    """A house-style setting out of its type or range; ``key`` is its path (``page.top``)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+# The allowed range of every number of the house style: (low, high, unit). Word draws borders
+# 2–96 eighths of a point (¼–12 pt); the sizes are those GB/T 9704 leaves open; margins beyond
+# 100 mm leave no type area on A4 (the grid check below also needs 20 × 15 characters).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "red_rule_sz": (2, 96, "eighths of a point (12 = 1.5 pt)"),
+    "colophon_thick_sz": (2, 96, "eighths of a point (8 ≈ 0.35 mm)"),
+    "colophon_thin_sz": (2, 96, "eighths of a point (6 ≈ 0.25 mm)"),
+    "signature_blank_lines": (0, 10, "blank lines"),
+    "organ_mark_size": (16, 42, "pt"),
+    "title_size": (16, 26, "pt"),
+    **{f"page.{key}": (0, 100, "millimetres") for key in MM_KEYS},
+}
+# Text settings: a font name Windows can install has at most 31 characters (LF_FACESIZE).
+TEXT_LIMITS: dict[str, int] = {"organ_mark_suffix": 20, "red": 6, **{f"fonts.{f}": 31 for f in (
+    "fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")}}
+
+
+def _check_range(key: str, value: Any) -> None:
+    """A number within ``RANGES[key]``; rejects bool, nan and ±inf (YAML's .nan, .inf)."""
+    low, high, unit = RANGES[key]
+    whole = key.endswith(("_sz", "_lines"))
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or (whole and not isinstance(value, int)):
+        kind = "a whole number" if whole else "a number"
+        raise SettingError(key, f"{key} must be {kind} of {unit}, between {low:g} and {high:g},"
+                                f" got {value!r}")
+    if not low <= value <= high:  # also false for nan
+        raise SettingError(key, f"{key} must be between {low:g} and {high:g} {unit}, got {value!r}")
+
+
+def _check_text(key: str, value: Any) -> None:
+    """Text that goes into XML: no control characters or lone surrogates, a bounded length."""
+    import unicodedata
+
+    limit = TEXT_LIMITS[key]
+    if not isinstance(value, str):
+        raise SettingError(key, f"{key} must be text, got {value!r}")
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff"), None)
+    if bad is not None:
+        raise SettingError(key, f"{key} contains the control character U+{ord(bad):04X}; remove it")
+    if len(value) > limit:
+        raise SettingError(key, f"{key} is {len(value)} characters long; at most {limit} are allowed")
+    if key == "red" and not (len(value) == 6 and all(c in "0123456789abcdefABCDEF" for c in value)):
+        raise SettingError(key, f"red must be six hex digits like FF0000, got {value!r}")
 
 
 def _check_type(key: str, value: Any, default: Any) -> None:
@@ -298,7 +354,7 @@ def _check_type(key: str, value: Any, default: Any) -> None:
     else:
         return
     if not ok:
-        raise TypeError(f"{key} must be {want}, got {value!r}")
+        raise SettingError(key, f"{key} must be {want}, got {value!r}")
 
 
 DEFAULT_STYLE = Style()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import spec
+from ..errors import CheckError, Place
 from ..spec import Style
 from .classify import ROLE_NAMES, Structure, classify
 from .docxread import DocxView, read_docx
@@ -37,10 +38,20 @@ class CheckReport:
 
 
 def check_file(path: Path, style: Style = spec.DEFAULT_STYLE) -> CheckReport:
-    """Check one .docx; raise CheckError when it cannot be read."""
-    view = read_docx(path)
-    structure = classify(view)
-    findings = Checker(view, structure, style).run()
+    """Check one .docx; raise CheckError when it cannot be read or checked.
+
+    A file nobody foresaw must not stop the files after it: any unexpected exception while
+    reading or checking this one becomes a CheckError (an internal error) naming the file."""
+    try:
+        view = read_docx(path)
+        structure = classify(view)
+        findings = Checker(view, structure, style).run()
+    except CheckError:
+        raise
+    except Exception as exc:
+        raise CheckError(f"内部错误 internal error while checking this file: {type(exc).__name__}: {exc}",
+                         place=Place(str(path)),
+                         hint="please report it with the file; the other files are still checked") from None
     # Document-wide findings first (page setup, footers), then by paragraph.
     ordered = sorted(enumerate(findings), key=lambda item: (item[1].paragraph is not None,
                                                             item[1].paragraph or 0, item[0]))

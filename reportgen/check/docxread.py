@@ -11,6 +11,7 @@ named font beside it.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CheckError, Place
+from ..ooxml import UnsafePackageError, check_package, parse_xml, read_member
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -49,13 +51,25 @@ def _on(el: Any) -> bool | None:
     return val is None or val.lower() not in ("0", "false", "off", "none")
 
 
+# More paragraphs than any 公文 has (a 300-page report has about 6000): reading them would take
+# minutes (about 1 ms each), so a crafted file could hold up a whole ``check`` run.
+PARAGRAPH_LIMIT = 20000
+# Larger magnitudes are no measure of a page (OOXML's own limit is a 32-bit number).
+INT_LIMIT = 2**31
+
+
 def _int(value: str | None) -> int | None:
+    """A number attribute; None when absent or not a finite number in OOXML's range
+    (``abc``, ``nan``, ``1e999``): the file is then read as if the attribute were missing."""
     if value is None:
         return None
     try:
-        return round(float(value))
+        number = float(value)
     except ValueError:
         return None
+    if not math.isfinite(number) or abs(number) >= INT_LIMIT:
+        return None
+    return round(number)
 
 
 # --- records ---------------------------------------------------------------------
@@ -322,11 +336,10 @@ def _color(levels: list[Level]) -> tuple[str | None, str | None]:
     el = _last(levels, "color")
     if el is None:
         return None, None
-    val = (el.get(w("val")) or "").upper()
     theme = el.get(w("themeColor"))
-    if val in ("", "AUTO"):
-        return None, theme
-    return val, theme
+    # Anything but six hex digits (auto, ZZZZZZ, F00) is read as automatic, as Word shows it.
+    m = _HEX.match(el.get(w("val")) or "")
+    return (m.group(1).upper() if m else None), theme
 
 
 def _run_text(run: Any) -> tuple[str, bool]:
@@ -604,6 +617,14 @@ def _open(path: Path) -> Any:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    resave = "open and re-save it in Word, WPS or LibreOffice"
+    try:
+        _vet_package(path)
+    except UnsafePackageError as exc:
+        raise CheckError(f"文件已损坏或不安全 damaged or unsafe .docx: {exc}", place=where,
+                         hint=resave) from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CheckError(f"文件已损坏 damaged .docx: {exc}", place=where, hint=resave) from None
     try:
         return Document(str(path))
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as exc:
@@ -614,7 +635,25 @@ def _open(path: Path) -> Any:
                          hint="give a .docx saved by Word, WPS or LibreOffice") from None
     except Exception as exc:  # lxml.etree.XMLSyntaxError and other damage inside the package
         raise CheckError(f"文件已损坏 damaged .docx: {type(exc).__name__}: {exc}", place=where,
-                         hint="open and re-save it in Word, WPS or LibreOffice") from None
+                         hint=resave) from None
+
+
+def _vet_package(path: Path) -> None:
+    """Read every XML member once through the size cap and the entity-free parser before
+    python-docx opens the file (which would unpack and parse members without limits)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as zf:
+        check_package(zf)
+        for name in zf.namelist():
+            data = read_member(zf, name)
+            if name.endswith((".xml", ".rels")):
+                try:
+                    parse_xml(data)
+                except etree.XMLSyntaxError as exc:
+                    raise UnsafePackageError(f"{name} is not well-formed XML ({exc})") from None
+                except UnsafePackageError as exc:
+                    raise UnsafePackageError(f"{name}: {exc}") from None
 
 
 def _related(part: Any, reltype: str) -> Any | None:
@@ -628,9 +667,7 @@ def _part_xml(part: Any) -> Any:
     element = getattr(part, "element", None)
     if element is not None:
         return element
-    from lxml import etree
-
-    return etree.fromstring(part.blob)
+    return parse_xml(part.blob)
 
 
 def _section_info(sect: Any, index: int, footers: dict[str, FooterInfo | None]) -> SectionInfo:
@@ -673,6 +710,11 @@ def _read(document: Any, path: str) -> DocxView:
     settings = _part_xml(settings_part) if settings_part is not None else None
     even_and_odd = settings is not None and bool(_on(settings.find(w("evenAndOddHeaders"))))
     body = document.element.body
+    count = sum(1 for _ in body.iter(w("p")))
+    if count > PARAGRAPH_LIMIT:
+        raise CheckError(f"{count} 段 paragraphs: more than the {PARAGRAPH_LIMIT} this check reads"
+                         " (a 公文 has a few hundred)", place=Place(path),
+                         hint="check the documents one at a time, or split this file")
     default_table_style = styles.default.get("table")
 
     paras: list[Para] = []
@@ -806,8 +848,8 @@ def _theme_fonts(theme_part: Any, east_asia_lang: str | None) -> dict[str, str]:
     from lxml import etree
 
     try:
-        root = etree.fromstring(theme_part.blob)
-    except etree.XMLSyntaxError:
+        root = parse_xml(theme_part.blob)
+    except (etree.XMLSyntaxError, UnsafePackageError):
         return {}
     a = f"{{{A_NS}}}"
     script = _SCRIPTS.get(east_asia_lang or "zh-CN", "Hans")

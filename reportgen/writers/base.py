@@ -28,6 +28,7 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
 <Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
 <Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
+<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
 </Types>"""
@@ -44,6 +45,7 @@ DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>
 </Relationships>"""
 
 CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -54,12 +56,41 @@ APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W_NS}">
-<w:evenAndOddHeaders/>
 <w:defaultTabStop w:val="420"/>
+<w:evenAndOddHeaders/>
 <w:characterSpacingControl w:val="doNotCompress"/>
 <w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
 <w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
 </w:settings>"""
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def theme_xml(style: Style) -> str:
+    """The smallest theme the schema accepts (Open XML validators require a main document to
+    have one). Its fonts are the house fonts, so a user who picks a theme font in Word gets
+    小标宋 for headings and 仿宋 for text; the writer itself never refers to the theme."""
+    f = style.fonts
+
+    def fonts(kind: str, name: str) -> str:
+        return (f"<a:{kind}><a:latin typeface={quoteattr(f.latin or name)}/><a:ea typeface={quoteattr(name)}/>"
+                f'<a:cs typeface=""/></a:{kind}>')
+
+    colours = "".join(f'<a:{slot}><a:srgbClr val="{rgb}"/></a:{slot}>' for slot, rgb in (
+        ("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "000000"), ("lt2", "FFFFFF"),
+        ("accent1", style.red), ("accent2", "000000"), ("accent3", "000000"), ("accent4", "000000"),
+        ("accent5", "000000"), ("accent6", "000000"), ("hlink", "0000FF"), ("folHlink", "800080")))
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350">{fill}</a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<a:theme xmlns:a="{A_NS}" name="reportgen"><a:themeElements>
+<a:clrScheme name="reportgen">{colours}</a:clrScheme>
+<a:fontScheme name="reportgen">{fonts("majorFont", f.xiaobiaosong)}{fonts("minorFont", f.fangsong)}</a:fontScheme>
+<a:fmtScheme name="reportgen"><a:fillStyleLst>{fill * 3}</a:fillStyleLst><a:lnStyleLst>{line * 3}</a:lnStyleLst>\
+<a:effectStyleLst>{effect * 3}</a:effectStyleLst><a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme>
+</a:themeElements></a:theme>"""
+
 
 def document_xml(style: Style) -> str:
     """An empty body with the section: A4, the style's margins, footer 7 mm below the type area."""
@@ -122,6 +153,7 @@ def base_docx(style: Style) -> bytes:
         "word/styles.xml": styles_xml(style),
         "word/settings.xml": SETTINGS,
         "word/fontTable.xml": font_table_xml(style),
+        "word/theme/theme1.xml": theme_xml(style),
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import spec
+from ..errors import OutputError, Place
 from ..layout import Item, Plan, Seg
 from ..model import Document
 from ..spec import Fonts, Style
@@ -346,6 +347,10 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
+    # python-docx's w:tblLook carries Word 2010 attributes the 2007 schema does not know, and
+    # the table has no style for it to select parts of.
+    for look in tblpr.findall(_w("w:tblLook")):
+        tblpr.remove(look)
     _insert_ordered(tblpr, _el("w:tblW", w=str(plan.style.text_width), type="dxa"), seq)
     borders = _el("w:tblBorders")
     thick, thin = str(plan.style.colophon_thick_sz), str(plan.style.colophon_thin_sz)
@@ -409,12 +414,15 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     if colophon is not None:
         _colophon(body, plan, skeleton)
     body.append(copy.deepcopy(skeleton.sect_pr))
-    when = doc.date or undated_stamp()
+    undated = undated_stamp()  # checked for every document, dated or not: one outcome per setting
+    when = doc.date or undated
     stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     core_xml = copy.deepcopy(skeleton.core)
     core = CoreProperties(core_xml)
-    core.title = doc.title
-    core.author = doc.signature or doc.printer or ""
+    # A core property holds at most 255 characters (python-docx enforces it, as Word does): a
+    # longer title or signature is cut in the file's properties only; the page prints it whole.
+    core.title = doc.title[:CORE_PROPERTY_LIMIT]
+    core.author = (doc.signature or doc.printer or "")[:CORE_PROPERTY_LIMIT]
     core.created = stamp
     core.modified = stamp
     core.last_modified_by = ""
@@ -425,21 +433,28 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
 
 
+CORE_PROPERTY_LIMIT = 255
+# Zip timestamps hold 1980-01-01 … 2107-12-31.
+LAST_STAMP = int(dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp())
+
+
 def undated_stamp() -> dt.date:
     """The date stamped into a document without 成文日期: SOURCE_DATE_EPOCH when set (the
-    reproducible-builds convention), else 1980-01-01. Never the clock: same input, same bytes."""
+    reproducible-builds convention), else 1980-01-01. Never the clock: same input, same bytes.
+
+    SOURCE_DATE_EPOCH must be whole seconds since 1970 (``date +%s``) up to the end of 2107;
+    a moment before 1980 is stamped 1980-01-01, as zip tools do."""
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), dt.date(1980, 1, 1))
-    return dt.date(1980, 1, 1)
-
-
-def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
-    """Rewrite a zip with sorted members and fixed timestamps, so equal input gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return _zip({name: src.read(name) for name in src.namelist()}, date_time)
+    if not epoch:
+        return dt.date(1980, 1, 1)
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > LAST_STAMP:
+        raise OutputError(f"{epoch[:40]!r} is not whole seconds since 1970 from 0 to"
+                          f" {LAST_STAMP} (the end of 2107, the last date a .docx can carry)",
+                          place=Place(key="SOURCE_DATE_EPOCH"),
+                          hint="set it to the output of date +%s, or unset it")
+    return max(dt.datetime.fromtimestamp(int(epoch), dt.UTC).date(), dt.date(1980, 1, 1))
 
 
 def _zip(parts: dict[str, bytes], date_time: tuple[int, int, int, int, int, int] = EPOCH) -> bytes:
