@@ -41,7 +41,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 #: Seconds one render or one contract check may take. A 公文 renders in milliseconds; a
 #: template or a rule that runs this long is looping, not working.
-TIME_LIMIT = 10.0
+TIME_LIMIT = 5.0
 #: Loop iterations, calls and arithmetic operations in one render or contract check. A
 #: template over ten thousand enterprises uses some tens of thousands; this many take about a second.
 MAX_OPERATIONS = 2_000_000
