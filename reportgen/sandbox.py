@@ -74,13 +74,21 @@ class LimitExceededError(Exception):
 class _Budget:
     """What one render or check may still spend."""
 
-    __slots__ = ("deadline", "operations", "use_clock", "what")
+    __slots__ = ("deadline", "operations", "printed", "use_clock", "what")
 
     def __init__(self, what: str, use_clock: bool) -> None:
         self.what = what
         self.deadline = time.monotonic() + TIME_LIMIT
         self.operations = 0
+        self.printed = 0
         self.use_clock = use_clock
+
+    def print(self, size: int) -> None:
+        """Count what ``{{ }}`` prints, also into macros and ``{% set %}`` blocks, which are
+        joined later: the whole document cannot pass :data:`MAX_OUTPUT` on the way."""
+        self.printed += size
+        if self.printed > MAX_OUTPUT:
+            raise _too_big(f"{self.what}: printing", self.printed, MAX_OUTPUT)
 
     def tick(self) -> None:
         self.operations += 1
@@ -236,12 +244,15 @@ def _bounded_filter(name: str, func: Any) -> Any:
     except (TypeError, ValueError):  # pragma: no cover - every built-in filter has one
         return func
     sized = [p for p in signature.parameters if p in _SIZE_PARAMETERS]
+    # Jinja passes the environment or context first; the sync function behind an async
+    # variant (``slice``, ``join`` …) does not list that argument in its signature.
+    skip = int(hasattr(func, "jinja_pass_arg") and hasattr(func, "__wrapped__"))
 
     @functools.wraps(func)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         what = f"the filter {name}"
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = signature.bind(*args[skip:], **kwargs)
         except TypeError:
             bound = None  # let the filter itself say what is wrong with its arguments
         if bound is not None:
@@ -251,22 +262,38 @@ def _bounded_filter(name: str, func: Any) -> Any:
                 if isinstance(value, int) and value < 0 and parameter != "precision":
                     raise LimitExceededError(f"{what}: {parameter} must not be negative, got {value}",
                                         "give a width, length or count of 0 or more")
-            if name == "format" and args and isinstance(args[0], str):
-                _check_format(args[0], list(args[1:]) + list(kwargs.values()), what)
+            pattern = bound.arguments.get("value")
+            if name == "format" and isinstance(pattern, str):
+                _check_format(pattern, [*bound.arguments.get("args", ()),
+                                        *bound.arguments.get("kwargs", {}).values()], what)
             if name == "join":
-                items = bound.arguments.get("value")
-                if isinstance(items, (list, tuple)):
-                    size = _weight(items)
-                    if size > MAX_TEXT:
-                        raise _too_big(what, size)
-        return _check_result(func(*args, **kwargs), what)
+                bound.arguments["value"] = _collected(bound.arguments.get("value"), what)
+                return _check_result(func(*args[:skip], *bound.args, **bound.kwargs), what)
+        result = func(*args, **kwargs)
+        if name == "map":
+            return _collected(result, what)
+        return _check_result(result, what)
 
     return bounded
 
 
+def _collected(items: Any, what: str) -> Any:
+    """The items of an iterable in a list, refused as soon as they stand for too much text."""
+    if isinstance(items, (str, dict)) or not isinstance(items, Iterable):
+        return items
+    out = []
+    size = 0
+    for item in items:
+        size += _weight(item)
+        if size > MAX_TEXT:
+            raise _too_big(what, size)
+        out.append(item)
+    return out
+
+
 #: Built-in filters that take a size or make text from other values.
 _BOUNDED_FILTERS = ("center", "indent", "wordwrap", "truncate", "round", "batch", "slice", "format",
-                    "replace", "join", "urlize", "filesizeformat")
+                    "replace", "join", "map", "urlize", "filesizeformat")
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,6 +302,19 @@ _BOUNDED_FILTERS = ("center", "indent", "wordwrap", "truncate", "round", "batch"
 
 _INFINITE = ("a number too large to write (it overflows to infinity); "
              "figures in a document have a few dozen digits")
+
+
+def _counting(finalize: Any) -> Any:
+    """``finalize`` (called on every ``{{ }}`` value) that counts what is printed."""
+
+    def counted(value: Any) -> Any:
+        value = finalize(value)
+        budget = _budget.get()
+        if budget is not None:
+            budget.print(len(value) if isinstance(value, str) else _weight(value))
+        return value
+
+    return counted
 
 
 class _BoundedCodeGenerator(CodeGenerator):
@@ -312,6 +352,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         for name in _BOUNDED_FILTERS:
             self.filters[name] = _bounded_filter(name, self.filters[name])
+        if self.finalize is not None:
+            self.finalize = _counting(self.finalize)
 
     def _generate(self, source: nodes.Template, name: str | None, filename: str | None,
                   defer_init: bool = False) -> str:
@@ -333,6 +375,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for item in iterable:
             budget.tick()
             yield item
+
+    @staticmethod
+    def concat(pieces: Any) -> str:  # type: ignore[override]
+        """Join what a macro, a ``{% set %}`` block or a ``{% filter %}`` block printed, refused
+        before joining when it is too long (its pieces may be one text repeated by a loop)."""
+        pieces = pieces if isinstance(pieces, list) else list(pieces)
+        size = sum(map(len, pieces))
+        if size > MAX_TEXT:
+            raise _too_big("a macro or block's output", size)
+        return "".join(pieces)
 
     @staticmethod
     def joined(text: Any) -> Any:
