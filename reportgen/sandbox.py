@@ -94,7 +94,7 @@ class _Budget:
         self.operations += 1
         if self.operations > MAX_OPERATIONS:
             raise LimitExceededError(f"{self.what} did more than {MAX_OPERATIONS:,} operations "
-                                "(loop steps, calls)")
+                                     "(loop steps, calls)")
         if self.use_clock and not self.operations % _CLOCK_EVERY and time.monotonic() > self.deadline:
             raise _time_out(self.what)
 
@@ -104,8 +104,8 @@ _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("report
 
 def _time_out(what: str) -> LimitExceededError:
     return LimitExceededError(f"{what} took longer than {TIME_LIMIT:g} seconds",
-                         "a loop, a recursion or a regular expression `pattern` that backtracks "
-                         "runs too long: simplify it")
+                              "a loop, a recursion or a regular expression `pattern` that backtracks "
+                              "runs too long: simplify it")
 
 
 def _tick() -> None:
@@ -140,7 +140,8 @@ def limits(what: str) -> Iterator[None]:
     finally:
         if in_main:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            if previous is not None:  # None: a handler not set from Python, left as it is
+                signal.signal(signal.SIGALRM, previous)
         _budget.reset(token)
 
 
@@ -150,7 +151,7 @@ def limits(what: str) -> Iterator[None]:
 
 def _too_big(what: str, size: int, limit: int = MAX_TEXT) -> LimitExceededError:
     return LimitExceededError(f"{what} would make {size:,} characters or items (at most {limit:,})",
-                         "a document needs nothing this long: check the repetition or the width")
+                              "a document needs nothing this long: check the repetition or the width")
 
 
 def _weight(value: Any) -> int:
@@ -171,7 +172,7 @@ def _check_result(value: Any, what: str) -> Any:
 def _check_int(value: Any, what: str) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ARGUMENT <= value <= MAX_ARGUMENT:
         raise LimitExceededError(f"{what}: the argument {value} is out of range (at most {MAX_ARGUMENT:,})",
-                            "give a width, length or count that fits a document")
+                                 "give a width, length or count that fits a document")
 
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -224,8 +225,9 @@ def _binop_checked(operator: str, left: Any, right: Any) -> None:
 
 
 def _number_too_big() -> LimitExceededError:
-    return LimitExceededError(f"a number over {MAX_INT_BITS:,} bits (about {int(MAX_INT_BITS * 0.30103):,} "
-                         "digits) is not a figure", "figures in a document have a few dozen digits")
+    digits = int(MAX_INT_BITS * math.log10(2))
+    return LimitExceededError(f"a number of more than {digits:,} digits is not a figure",
+                              "figures in a document have a few dozen digits")
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,7 +263,7 @@ def _bounded_filter(name: str, func: Any) -> Any:
                 _check_int(value, what)
                 if isinstance(value, int) and value < 0 and parameter != "precision":
                     raise LimitExceededError(f"{what}: {parameter} must not be negative, got {value}",
-                                        "give a width, length or count of 0 or more")
+                                             "give a width, length or count of 0 or more")
             pattern = bound.arguments.get("value")
             if name == "format" and isinstance(pattern, str):
                 _check_format(pattern, [*bound.arguments.get("args", ()),

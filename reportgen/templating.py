@@ -162,11 +162,12 @@ def make_environment(search_dirs: list[Path]) -> Environment:
     def escape_text(value: Any) -> Any:
         """Data printed with ``{{ }}`` lands verbatim: what the markup would read is escaped
         (:func:`reportgen.markup.escape`: ``**``, ``#`` headings, ``|`` tables, ``::: 附件``
-        lines, ``---`` fences). Values marked as markup (``| markup``, ``| tojson``) pass unchanged.
+        lines, ``---`` fences). Values marked as markup (``| markup``, ``| tojson``) pass unchanged;
+        other values (a list, a mapping) are escaped as the text they print as.
         """
-        if isinstance(value, str) and not isinstance(value, Markup):
-            return escape(value)
-        return value
+        if isinstance(value, (Markup, int, float)):
+            return value
+        return escape(value if isinstance(value, str) else str(value))
 
     builtin = _loader(str(builtin_template_dir()))
     env = BoundedSandbox(

@@ -121,6 +121,11 @@ def test_a_construct_in_a_value_inside_a_table_cell_or_heading_stays_text(tmp_pa
     assert [[("".join(r.text for r in cell)) for cell in row] for row in table.rows] == [["甲", construct]]
 
 
+def test_a_list_or_mapping_printed_whole_lands_verbatim(tmp_path: Path) -> None:
+    document = rendered_document(tmp_path, "{{ [v] }}{{ {'k': v} }}", "**粗** | # x")
+    assert only_text(document) == "['**粗** | # x']{'k': '**粗** | # x'}"
+
+
 def test_a_value_opening_the_output_cannot_make_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "bare.md.j2"
     path.write_text("{{ v }}\n", encoding="utf-8")
