@@ -15,7 +15,7 @@ from reportgen.errors import ReportgenError, TemplateError
 from reportgen.markup import parse
 from reportgen.model import Heading, Paragraph, Table
 from reportgen.templating import render
-from tests.conftest import DATA, assert_clean_failure, body_texts, run_cli
+from tests.conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, copy_project, edit_file, run_cli
 
 FRONT = """---
 kind: 通知
@@ -75,6 +75,9 @@ CONSTRUCTS = [
     "  ::: 附件 前有空格",
     "\u3000::: 附件 前有全角空格",
     "\t# 前有制表符",
+    "\u2028::: 附件 前有行分隔符",
+    "\x85# 前有下一行符",
+    "\xa0--- ",
 ]
 
 
@@ -192,6 +195,19 @@ def test_rules_cannot_change_the_data_or_see_helpers(tmp_path: Path, rule: str) 
 ])
 def test_recursion_is_refused_at_its_line(tmp_path: Path, body: str, line: int) -> None:
     refused(tmp_path, body, "calls itself without end", line=line)
+
+
+def test_validate_and_build_report_a_template_limit_at_its_line(tmp_path: Path) -> None:
+    template = write_template(tmp_path, "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}")
+    code, stdout, stderr = run_cli("validate", str(template), str(DATA))
+    assert_clean_failure(code, stdout, stderr)
+    assert f"t.md.j2:{FRONT_LINES + 1}" in stderr and "calls itself without end" in stderr
+    project = copy_project(EXAMPLE, tmp_path)
+    edit_file(project / "reportgen.yaml", "../../data/baoji-2020.yaml", str(DATA))
+    edit_file(project / "summary.md.j2", "{% block body %}\n", "{% block body %}\n{{ 'x' * 10**10 }}\n")
+    code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert_clean_failure(code, stdout, stderr)
+    assert "summary.md.j2:" in stderr and "repeating a str" in stderr
 
 
 def test_a_self_include_is_refused(tmp_path: Path) -> None:
