@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen import sandbox
 from reportgen.errors import ReportgenError, TemplateError
@@ -503,3 +505,19 @@ def test_limits_are_errors_with_places_not_exceptions(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError) as info:
         render(str(template), {"year": 2020})
     assert info.value.problems[0].place.line == FRONT_LINES + 1
+
+
+# --- any text: escaped, parsed back, nothing but its own characters --------------------------
+
+def _no_space(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(":#|-.*\\=>+`~_ \t\n\u3000\u2028\x85a1附件标题")), max_size=60))
+def test_any_escaped_text_parses_back_to_itself(text: str) -> None:
+    from reportgen.markup import escape
+
+    document = parse(escape(text))
+    assert document.kind == "" and document.title == ""
+    assert _no_space(only_text(document)) == _no_space(text)
