@@ -285,13 +285,20 @@ def _patterns(node: Any, path: str) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=256)
+def compiled_rule(expression: str) -> Any:
+    """A rule compiled once per process in the shared sandbox (a build checks the same rules
+    for every document); raises TemplateSyntaxError."""
+    from .templating import shared_environment
+
+    return shared_environment(()).compile_expression(expression)
+
+
 def _compile_problem(rule: Rule) -> Problem | None:
     from jinja2 import TemplateSyntaxError
 
-    from .templating import shared_environment
-
     try:
-        shared_environment(()).compile_expression(rule.expression)
+        compiled_rule(rule.expression)
     except TemplateSyntaxError as exc:
         return Problem(f"rule is not a valid expression: {exc.message}", rule.place,
                        "write a Jinja expression such as a.total == a.x + a.y")
@@ -429,7 +436,8 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def referenced_paths(expression: str) -> list[str]:
+@lru_cache(maxsize=256)
+def referenced_paths(expression: str) -> tuple[str, ...]:
     """Key paths (``party_orgs.total``) an expression reads, in order of appearance."""
     from jinja2 import nodes
 
@@ -462,7 +470,7 @@ def referenced_paths(expression: str) -> list[str]:
             visit(child)
 
     visit(tree)
-    return found
+    return tuple(found)
 
 
 def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None = None,
@@ -471,9 +479,8 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
     from jinja2.exceptions import SecurityError, UndefinedError
 
     from .sandbox import LimitExceededError, limits
-    from .templating import shared_environment, wrap
+    from .templating import wrap
 
-    env = shared_environment(())  # only read: expressions are compiled, the environment unchanged
     scope = wrap(dict(facts.values))
     if context:
         scope.update(context)
@@ -484,7 +491,7 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
         rule_at = f"rule at {rule.place}"
         try:
             with limits(f"the rule {rule.expression!r}"):
-                result = bool(env.compile_expression(rule.expression)(**scope))
+                result = bool(compiled_rule(rule.expression)(**scope))
         except LimitExceededError as exc:
             problems.append(Problem(exc.message, rule.place, exc.hint))
             continue
