@@ -129,12 +129,14 @@ def limits(what: str) -> Iterator[None]:
     budget = _Budget(what, use_clock=not in_main)
     token = _budget.set(budget)
     previous: Any = None
+    outer: tuple[float, float] = (0.0, 0.0)
+    started = time.monotonic()
     if in_main:
         def on_alarm(signum: int, frame: Any) -> None:
             raise _time_out(what)
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
+        outer = signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
     try:
         yield
     finally:
@@ -142,6 +144,9 @@ def limits(what: str) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if previous is not None:  # None: a handler not set from Python, left as it is
                 signal.signal(signal.SIGALRM, previous)
+            if outer[0]:  # someone else's timer was running: it goes on with the time it had left
+                signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 0.001),
+                                 outer[1])
         _budget.reset(token)
 
 

@@ -344,6 +344,21 @@ def test_the_time_limit_holds_outside_the_main_thread(tmp_path: Path,
     assert "took longer than 0.5 seconds" in str(caught[0])
 
 
+def test_an_outer_alarm_is_kept(tmp_path: Path) -> None:
+    """A caller's own SIGALRM timer and handler survive a render (with the time it had left)."""
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        render(str(write_template(tmp_path, "{{ year }}")), {"year": 2020})
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < remaining <= 30
+        assert signal.getsignal(signal.SIGALRM) is not None and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_a_huge_document_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "MAX_OUTPUT", 100_000)
     template = write_template(tmp_path, "{% for i in range(20000) %}{{ '甲乙丙丁' * 5 }}{% endfor %}")
