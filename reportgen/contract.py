@@ -117,6 +117,11 @@ def load_contract(path: Path, display: str | None = None) -> Contract:
                 problems.append(Problem(f"not a valid JSON Schema: {message}", place,
                                         "see https://json-schema.org/understanding-json-schema/"))
                 schema = None
+            else:
+                reference_problems = _schema_references(schema, places, shown)
+                if reference_problems:
+                    problems.extend(reference_problems)
+                    schema = None
     rules: list[Rule] = []
     raw_rules = value.get("rules") or []
     if not isinstance(raw_rules, list):
@@ -150,13 +155,150 @@ def load_contract(path: Path, display: str | None = None) -> Contract:
     return Contract(shown, schema, rules)
 
 
+#: Keywords whose subschemas apply to the same value as the schema holding them: a ``$ref``
+#: cycle through these alone would never end (through ``properties`` or ``items`` it follows
+#: the data, which is finite).
+_SAME_VALUE_LISTS = ("allOf", "anyOf", "oneOf")
+_SAME_VALUE_ONE = ("not", "if", "then", "else")
+_REF_HINT = ("a contract refers only to its own definitions, e.g. $ref: '#/$defs/amount'; "
+             "copy what you need into schema: $defs:")
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """The retrieval function of a contract's reference registry: nothing outside the contract
+    is ever read (no ``file://``, no ``http(s)://``)."""
+    raise LookupError(f"references outside the contract are not followed: {uri}")
+
+
+def schema_registry() -> Any:
+    """A ``referencing`` registry that resolves only references inside the schema itself."""
+    from referencing import Registry
+
+    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+
+
+def _schema_references(schema: dict[str, Any], places: dict[str, Place], shown: str) -> list[Problem]:
+    """Every ``$ref`` of a schema points inside it, resolves, and no chain of them loops.
+
+    Problems are at the ``$ref``'s own line in the contract.
+    """
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    resolver = schema_registry().resolver_with_root(DRAFT202012.create_resource(schema))
+    problems: list[Problem] = []
+    refs: list[tuple[str, str]] = []  # (key path in the contract, reference)
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = f"{path}.{key}"
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                    refs.append((here, value))
+                walk(value, here)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    def place(path: str) -> Place:
+        probe = path
+        while probe and probe not in places:
+            probe = probe[: max(probe.rfind("."), probe.rfind("["), 0)]
+        return places.get(probe, Place(shown, key=path))
+
+    def same_value_refs(node: Any) -> list[str]:
+        """References a subschema applies to the value it checks itself."""
+        if not isinstance(node, dict):
+            return []
+        found = [node[k] for k in ("$ref", "$dynamicRef") if isinstance(node.get(k), str)]
+        for key in _SAME_VALUE_LISTS:
+            for sub in node.get(key) or []:
+                found += same_value_refs(sub)
+        for key in _SAME_VALUE_ONE:
+            found += same_value_refs(node.get(key))
+        for sub in (node.get("dependentSchemas") or {}).values():
+            found += same_value_refs(sub)
+        return found
+
+    def target(ref: str) -> Any:
+        return resolver.lookup(ref).contents
+
+    walk(schema, "schema")
+    for path, ref in refs:
+        if not ref.startswith("#"):
+            problems.append(Problem(f"$ref {ref!r} points outside the contract; it is not followed",
+                                    place(path), _REF_HINT))
+            continue
+        try:
+            target(ref)
+        except Unresolvable:
+            problems.append(Problem(f"$ref {ref!r} points to nothing in the contract", place(path),
+                                    "check the path after #, e.g. #/$defs/amount"))
+    if problems:
+        return problems
+    reported: set[frozenset[str]] = set()
+    for path, ref in refs:
+        cycle = _ref_cycle(ref, lambda r: same_value_refs(target(r)))
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            problems.append(Problem(f"$ref {ref!r} loops back to itself: {' → '.join(cycle)}", place(path),
+                                    "a definition cannot be defined by itself; break the cycle"))
+    return problems
+
+
+def _ref_cycle(start: str, follow: Any) -> list[str] | None:
+    """A chain of references from ``start`` that comes back to one of its own members."""
+    chain: list[str] = []
+    done: set[str] = set()
+
+    def visit(ref: str) -> list[str] | None:
+        if ref in chain:
+            return [*chain[chain.index(ref):], ref]
+        if ref in done:
+            return None
+        chain.append(ref)
+        for nxt in follow(ref):
+            found = visit(nxt)
+            if found:
+                return found
+        chain.pop()
+        done.add(ref)
+        return None
+
+    return visit(start)
+
+
+def _patterns(node: Any, path: str) -> list[tuple[str, str]]:
+    """(key path, regular expression) of every ``pattern`` and ``patternProperties`` key."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if key == "pattern" and isinstance(value, str):
+                found.append((here, value))
+            elif key == "patternProperties" and isinstance(value, dict):
+                found.extend((f"{here}.{regex}", regex) for regex in value)
+            found.extend(_patterns(value, here))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_patterns(value, f"{path}[{index}]"))
+    return found
+
+
+@lru_cache(maxsize=256)
+def compiled_rule(expression: str) -> Any:
+    """A rule compiled once per process in the shared sandbox (a build checks the same rules
+    for every document); raises TemplateSyntaxError."""
+    from .templating import shared_environment
+
+    return shared_environment(()).compile_expression(expression)
+
+
 def _compile_problem(rule: Rule) -> Problem | None:
     from jinja2 import TemplateSyntaxError
 
-    from .templating import shared_environment
-
     try:
-        shared_environment(()).compile_expression(rule.expression)
+        compiled_rule(rule.expression)
     except TemplateSyntaxError as exc:
         return Problem(f"rule is not a valid expression: {exc.message}", rule.place,
                        "write a Jinja expression such as a.total == a.x + a.y")
@@ -190,11 +332,27 @@ def check_schema(facts: Facts, contract: Contract) -> list[Problem]:
     if contract.schema is None:
         return []
     from jsonschema import Draft202012Validator, FormatChecker
+    from referencing.exceptions import Unresolvable
 
-    validator = Draft202012Validator(contract.schema, format_checker=FormatChecker())
+    from .sandbox import LimitExceededError, limits
+
+    validator = Draft202012Validator(contract.schema, format_checker=FormatChecker(),
+                                     registry=schema_registry())
     problems: list[Problem] = []
     instance = _jsonable(facts.values)
-    for error in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+    try:
+        with limits(f"checking the data against the schema of {contract.file}"):
+            errors = list(validator.iter_errors(instance))
+    except LimitExceededError as exc:
+        patterns = "; ".join(f"{path}: {regex!r}" for path, regex in _patterns(contract.schema, "schema"))
+        return [Problem(exc.message, Place(contract.file, key="schema"),
+                        "a `pattern` that backtracks (such as ^(a+)+$) runs for ever on some text: "
+                        "write it without nested repetition"
+                        + (f" (the patterns here: {patterns})" if patterns else ""))]
+    except (Unresolvable, RecursionError) as exc:  # load_contract refuses these; a schema built otherwise
+        return [Problem(f"the schema cannot be applied: {type(exc).__name__}: {exc}",
+                        Place(contract.file, key="schema"), _REF_HINT)]
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         problems.extend(_problems_of(error, facts, contract))
     return problems
 
@@ -278,7 +436,8 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def referenced_paths(expression: str) -> list[str]:
+@lru_cache(maxsize=256)
+def referenced_paths(expression: str) -> tuple[str, ...]:
     """Key paths (``party_orgs.total``) an expression reads, in order of appearance."""
     from jinja2 import nodes
 
@@ -311,7 +470,7 @@ def referenced_paths(expression: str) -> list[str]:
             visit(child)
 
     visit(tree)
-    return found
+    return tuple(found)
 
 
 def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None = None,
@@ -319,9 +478,9 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
     """Evaluate each rule in the sandbox; a rule that is false is a problem at its first fact."""
     from jinja2.exceptions import SecurityError, UndefinedError
 
-    from .templating import shared_environment, wrap
+    from .sandbox import LimitExceededError, limits
+    from .templating import wrap
 
-    env = shared_environment(())  # only read: expressions are compiled, the environment unchanged
     scope = wrap(dict(facts.values))
     if context:
         scope.update(context)
@@ -331,7 +490,15 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
         where = facts.place(paths[0]) if paths else rule.place
         rule_at = f"rule at {rule.place}"
         try:
-            result = env.compile_expression(rule.expression)(**scope)
+            with limits(f"the rule {rule.expression!r}"):
+                result = bool(compiled_rule(rule.expression)(**scope))
+        except LimitExceededError as exc:
+            problems.append(Problem(exc.message, rule.place, exc.hint))
+            continue
+        except RecursionError:
+            problems.append(Problem(f"rule {rule.expression!r} nests too deep to be checked", rule.place,
+                                    "write the rule as a plain comparison of facts"))
+            continue
         except UndefinedError as exc:
             if not schema_failed:
                 problems.append(Problem(f"rule {rule.expression!r} cannot be checked: {exc.message}",
@@ -345,6 +512,10 @@ def check_rules(facts: Facts, contract: Contract, context: dict[str, Any] | None
             if not schema_failed:
                 problems.append(Problem(f"rule {rule.expression!r} cannot be checked: {exc}", rule.place,
                                         "check the types of the values it uses"))
+            continue
+        except Exception as exc:  # a filter or method failing in its own way: still the rule's fault
+            problems.append(Problem(f"rule {rule.expression!r} cannot be checked: {type(exc).__name__}: "
+                                    f"{exc}", rule.place, "check the filters and methods it uses"))
             continue
         if result:
             continue

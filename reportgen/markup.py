@@ -254,15 +254,37 @@ def _split_attachments(lines: list[str], offset: int,
     return main, attachments
 
 
+#: Characters a backslash escapes, so that they print as themselves: the inline ones
+#: (``**``, ``\\``, ``|`` in table cells) and the first characters of every construct read at
+#: a line start (``#`` headings, ``|`` tables, ``::: 附件``, ``---`` / ``...`` front matter).
+ESCAPABLE = "\\*#|:-."
+_INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|"})
+# The first visible character of a line (after any white space ``str.strip`` would remove),
+# when the line could open a construct: ``:`` (``::: 附件``), or a line made only of ``-`` or
+# ``.`` (front matter fences). ``#`` and ``|`` are escaped everywhere.
+_LINE_START_SPECIAL = re.compile(r"(?m)^([^\S\n]*)(:|-+[^\S\n]*$|\.+[^\S\n]*$)")
+
+
+def escape(text: str) -> str:
+    """Text that the parser reads back as exactly ``text``, with no structure of its own.
+
+    Every ``{{ value }}`` of a template passes through here, so a data value containing
+    ``**``, a ``# heading`` line, a ``| table |`` row, a ``::: 附件`` line or a ``---``
+    line lands verbatim. The escapes are applied at the value's start too, since a value
+    may be printed at the start of a line.
+    """
+    return _LINE_START_SPECIAL.sub(r"\1\\\2", text.translate(_INLINE_SPECIAL))
+
+
 def parse_inline(text: str, source: str = "<markup>", line: int | None = None) -> list[Run]:
-    """``**bold**`` and backslash escapes → runs."""
+    """``**bold**`` and backslash escapes (before any of :data:`ESCAPABLE`) → runs."""
     runs: list[Run] = []
     buf: list[str] = []
     bold = False
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "*#\\|":
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in ESCAPABLE:
             buf.append(text[i + 1])
             i += 2
             continue

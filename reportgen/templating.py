@@ -41,13 +41,14 @@ def builtin_names() -> list[str]:
 class FactDict(dict):  # type: ignore[type-arg]
     """A dict that knows its key path, so a missing key can be named in full."""
 
-    rg_path: str = ""
-    rg_source: str = ""  # named in "not in ..." messages; empty means the current data
+    # Private (a leading underscore), so the sandbox hides them from templates.
+    _rg_path: str = ""
+    _rg_source: str = ""  # named in "not in ..." messages; empty means the current data
 
 
 class FactList(list):  # type: ignore[type-arg]
-    rg_path: str = ""
-    rg_source: str = ""
+    _rg_path: str = ""
+    _rg_source: str = ""
 
 
 def wrap(value: Any, path: str = "", source: str = "") -> Any:
@@ -58,13 +59,13 @@ def wrap(value: Any, path: str = "", source: str = "") -> Any:
     """
     if isinstance(value, dict):
         out = FactDict((k, wrap(v, f"{path}.{k}" if path else str(k), source)) for k, v in value.items())
-        out.rg_path = path
-        out.rg_source = source
+        out._rg_path = path
+        out._rg_source = source
         return out
     if isinstance(value, list):
         items = FactList(wrap(v, f"{path}[{i}]", source) for i, v in enumerate(value))
-        items.rg_path = path
-        items.rg_source = source
+        items._rg_path = path
+        items._rg_source = source
         return items
     if value is None and path:
         # `key:` with nothing after it (a half-filled scaffold): never print "None".
@@ -96,31 +97,15 @@ def _make_undefined() -> type:
                 return self._undefined_hint
             if obj is missing:
                 return f"'{name}' is not in the data"
-            parent = getattr(obj, "rg_path", "")
+            parent = getattr(obj, "_rg_path", "")
             if isinstance(name, int):
                 full = f"{parent}[{name}]"
             else:
                 full = f"{parent}.{name}" if parent else str(name)
-            source = getattr(obj, "rg_source", "")
+            source = getattr(obj, "_rg_source", "")
             return f"'{full}' is not in {source or 'the data'}"
 
     return MissingFact
-
-
-_MARKUP_SPECIAL = str.maketrans({"\\": "\\\\", "*": "\\*", "#": "\\#", "|": "\\|"})
-
-
-def escape_text(value: Any) -> Any:
-    """Data printed with ``{{ }}`` lands verbatim: characters the markup reads are escaped.
-
-    ``**`` in a data value would otherwise turn bold, ``#`` at a line start a heading and
-    ``|`` a table. Values marked as markup (``| markup``, ``| tojson``) pass unchanged.
-    """
-    from markupsafe import Markup
-
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return value.translate(_MARKUP_SPECIAL)
-    return value
 
 
 def as_markup(value: Any) -> Any:
@@ -162,14 +147,30 @@ def _loader(search: str | list[str]) -> Any:
 
 
 def make_environment(search_dirs: list[Path]) -> Environment:
-    """A new sandboxed environment: local folders first, then the built-in templates."""
+    """A new sandboxed environment: local folders first, then the built-in templates.
+
+    Read-only and bounded (:mod:`reportgen.sandbox`): a template cannot change the data,
+    see private attributes, or run without end.
+    """
     from jinja2 import ChoiceLoader, PrefixLoader
-    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
 
     from .filters import FILTERS
+    from .markup import escape
+    from .sandbox import BoundedSandbox
+
+    def escape_text(value: Any) -> Any:
+        """Data printed with ``{{ }}`` lands verbatim: what the markup would read is escaped
+        (:func:`reportgen.markup.escape`: ``**``, ``#`` headings, ``|`` tables, ``::: 附件``
+        lines, ``---`` fences). Values marked as markup (``| markup``, ``| tojson``) pass unchanged;
+        other values (a list, a mapping) are escaped as the text they print as.
+        """
+        if isinstance(value, (Markup, int, float)):
+            return value
+        return escape(value if isinstance(value, str) else str(value))
 
     builtin = _loader(str(builtin_template_dir()))
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=ChoiceLoader([
             _loader([str(d) for d in search_dirs]),
             PrefixLoader({"builtin": builtin}),
@@ -230,6 +231,7 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
     from jinja2.exceptions import SecurityError
 
     from .errors import ReportgenError
+    from .sandbox import LimitExceededError, limits, render_bounded
 
     name, dirs = resolve_template(ref, base)
     env = shared_environment(tuple(str(d) for d in dirs))
@@ -247,7 +249,16 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
     context["data"] = data
     context.update(extra or {})
     try:
-        return template.render(context), filename
+        with limits(f"the template {filename}"):
+            return render_bounded(template, context), filename
+    except LimitExceededError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError(exc.message, place=Place(file or filename, line), hint=exc.hint) from None
+    except RecursionError as exc:
+        file, line = _template_frame(exc)
+        raise TemplateError("the template calls itself without end (a macro, an include or loop() "
+                            "that recurses too deep)", place=Place(file or filename, line),
+                            hint="stop the recursion: no document nests its sections this deep") from None
     except UndefinedError as exc:
         file, line = _template_frame(exc)
         raise TemplateError(str(exc.message), place=Place(file or filename, line),
@@ -262,6 +273,10 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
             if problem.place.file is None:
                 problem.place = Place(file or filename, line, key=problem.place.key)
         raise
+    except TemplateSyntaxError as exc:  # in a template included or imported while rendering
+        raise TemplateError(f"template syntax: {exc.message}",
+                            place=Place(exc.filename or filename, exc.lineno),
+                            hint="check the {{ }} / {% %} tags at that line") from None
     except TemplateNotFound as exc:
         file, line = _template_frame(exc)
         raise TemplateError(f"template not found: {exc.name}", place=Place(file or filename, line),
@@ -273,3 +288,8 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
         file, line = _template_frame(exc)
         raise TemplateError(f"{type(exc).__name__}: {exc}", place=Place(file or filename, line),
                             hint="check the types of the values used at that line") from None
+    except (Exception, MemoryError) as exc:  # a filter or method that failed in its own way
+        file, line = _template_frame(exc)
+        raise TemplateError(f"the template failed: {type(exc).__name__}: {exc}",
+                            place=Place(file or filename, line),
+                            hint="check the filter or method used at that line and its arguments") from None

@@ -240,5 +240,5 @@ def wrap_districts(districts: list[Facts]) -> Any:
     from .templating import FactList, wrap
 
     items = FactList(wrap(dict(d.values), f"districts[{i}]", d.files[0]) for i, d in enumerate(districts))
-    items.rg_path = "districts"
+    items._rg_path = "districts"
     return items
