@@ -83,10 +83,12 @@ def output_name(pattern: str | None, name: str, values: dict[str, Any], place: P
     if not pattern:
         return check_name(f"{name}.docx", place)
     if "{" in pattern:
+        from .sandbox import limits
         from .templating import wrap
 
         try:
-            text = _name_template(pattern).render(wrap(dict(values)))
+            with limits(f"the output name {pattern!r}"):
+                text = _name_template(pattern).render(wrap(dict(values)))
         except Exception as exc:
             raise ProjectError(f"output name {pattern!r} cannot be rendered: {exc}", place=place,
                                hint="output: a file name, with {{ key }} for values of the data") from None

@@ -658,3 +658,18 @@ def test_build_refuses_to_replace_the_reference_docx(tmp_path: Path, level: str)
     assert "house: " in stderr and "is an input of this command" in stderr
     assert reference.read_bytes() == before
     assert (project / "other.docx").is_file()
+
+
+def test_output_pattern_runs_under_the_template_limits(tmp_path: Path) -> None:
+    """An output: pattern is a template too: a loop in it stops at the operation limit."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "reportgen.yaml").write_text(
+        f"data: {DATA}\ndocuments:\n"
+        "  - name: a\n    template: report\n"
+        "    output: \"{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}a\"\n",
+        encoding="utf-8")
+    code, stdout, stderr = run_cli("build", str(root), "-o", str(tmp_path / "out"))
+    assert_clean_failure(code, stdout, stderr)
+    assert "output name" in stderr and "operations" in stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
