@@ -79,7 +79,12 @@ def contract_beside(template_file: Path) -> Path:
 @lru_cache(maxsize=32)
 def _schema_error(schema_json: str) -> tuple[str, tuple[str | int, ...]] | None:
     """Whether a schema is valid JSON Schema: its message and path if not. Checking walks the
-    whole metaschema, the slow part of reading a contract; a build asks once per process."""
+    whole metaschema, the slow part of reading a contract; a build asks once per process, and
+    a schema that passed is remembered between runs (reportgen.cache)."""
+    from .cache import remember_valid_schema, schema_known_valid
+
+    if schema_known_valid(schema_json):
+        return None
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
@@ -87,6 +92,7 @@ def _schema_error(schema_json: str) -> tuple[str, tuple[str | int, ...]] | None:
         Draft202012Validator.check_schema(json.loads(schema_json))
     except SchemaError as exc:
         return exc.message, tuple(exc.path)
+    remember_valid_schema(schema_json)
     return None
 
 

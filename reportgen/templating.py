@@ -169,6 +169,8 @@ def make_environment(search_dirs: list[Path]) -> Environment:
             return value
         return escape(value if isinstance(value, str) else str(value))
 
+    from .cache import template_bytecode_cache
+
     builtin = _loader(str(builtin_template_dir()))
     env = BoundedSandbox(
         loader=ChoiceLoader([
@@ -182,6 +184,7 @@ def make_environment(search_dirs: list[Path]) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
         finalize=escape_text,
+        bytecode_cache=template_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     env.filters["markup"] = as_markup

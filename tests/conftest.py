@@ -149,6 +149,14 @@ def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
     return request.config.stash.setdefault(MEASURED, []).append
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's own cache folder (reportgen.cache), so tests neither read a user's cache nor
+    leave entries in it; subprocesses inherit it."""
+    import tempfile
+
+    os.environ["REPORTGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="reportgen-test-cache-")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
     figures = config.stash.get(MEASURED, [])
     if figures:

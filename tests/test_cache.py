@@ -1,0 +1,119 @@
+"""The per-user cache of compiled templates and checked schemas (reportgen.cache): it changes
+how long a build takes, never what it writes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DATA, EXAMPLE, copy_project, edit_file, run_cli
+
+from reportgen import cache
+
+
+@pytest.fixture
+def cache_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh cache folder for one test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("REPORTGEN_NO_CACHE", raising=False)
+    _forget()
+    yield folder
+    _forget()
+
+
+def _forget() -> None:
+    """Clear what this process remembers, so the next build reads the cache folder again."""
+    from reportgen import templating
+
+    cache.cache_dir.cache_clear()
+    templating.shared_environment.cache_clear()
+    from reportgen import contract
+
+    contract._schema_error.cache_clear()
+
+
+def _build(project: Path, out: Path) -> dict[str, bytes]:
+    code, _stdout, stderr = run_cli("build", str(project), "-o", str(out))
+    assert code == 0, stderr
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.docx"))}
+
+
+def test_a_second_build_uses_the_cache_and_writes_the_same_bytes(cache_at: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _build(EXAMPLE, tmp_path / "a")
+    compiled = sorted((cache_at / "templates").glob("*.jinja"))
+    schemas = sorted((cache_at / "schemas").iterdir())
+    assert len(compiled) >= 2 and schemas  # the summary and the report templates; their contracts
+    assert oct(cache_at.stat().st_mode & 0o777) == "0o700"
+    _forget()
+    assert _build(EXAMPLE, tmp_path / "b") == first
+    monkeypatch.setenv("REPORTGEN_NO_CACHE", "1")
+    _forget()
+    assert cache.cache_dir() is None
+    assert _build(EXAMPLE, tmp_path / "c") == first
+
+
+def test_an_edited_template_is_compiled_again(cache_at: Path, tmp_path: Path) -> None:
+    project = copy_project(EXAMPLE, tmp_path)
+    edit_file(project / "reportgen.yaml", "../../data/baoji-2020.yaml", str(DATA))
+    _build(project, tmp_path / "a")
+    edit_file(project / "summary.md.j2", "# 高度重视，精心部署", "# 高度关注，精心部署")
+    _forget()
+    from docx import Document
+
+    out = _build(project, tmp_path / "b")
+    text = "".join(p.text for name in out for p in Document(str(tmp_path / "b" / name)).paragraphs)
+    assert "高度关注，精心部署" in text and "高度重视，精心部署" not in text
+
+
+def test_damaged_entries_are_misses(cache_at: Path, tmp_path: Path) -> None:
+    first = _build(EXAMPLE, tmp_path / "a")
+    for entry in (cache_at / "templates").glob("*.jinja"):
+        entry.write_bytes(b"\x00garbage")
+    _forget()
+    assert _build(EXAMPLE, tmp_path / "b") == first
+
+
+@pytest.mark.parametrize("kind", ["world-writable", "a file", "a symlink"])
+def test_an_unsafe_or_unusable_folder_is_not_used(kind: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cache"
+    if kind == "world-writable":
+        folder.mkdir()
+        os.chmod(folder, 0o777)
+    elif kind == "a file":
+        folder.write_text("not a folder")
+    else:
+        (tmp_path / "real").mkdir(mode=0o700)
+        folder.symlink_to(tmp_path / "real")
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
+    _forget()
+    try:
+        assert cache.cache_dir() is None
+        assert cache.template_bytecode_cache() is None
+        _build(EXAMPLE, tmp_path / "out")  # builds all the same
+    finally:
+        _forget()
+
+
+def test_compiled_code_is_keyed_by_the_code_generator(cache_at: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bytecode made by another version of the sandbox's code generator is never loaded."""
+    bcc = cache.template_bytecode_cache()
+    key = bcc.get_cache_key("summary.md.j2", "/x/summary.md.j2")
+    monkeypatch.setattr(cache, "_compiler_salt", lambda: "another generator")
+    assert bcc.get_cache_key("summary.md.j2", "/x/summary.md.j2") != key
+
+
+def test_a_bad_schema_is_never_remembered(cache_at: Path) -> None:
+    from reportgen.contract import _schema_error
+
+    bad = '{"type": "integr"}'
+    assert _schema_error(bad) is not None
+    assert not cache.schema_known_valid(bad)
+    good = '{"type": "integer"}'
+    assert _schema_error(good) is None
+    assert cache.schema_known_valid(good)
