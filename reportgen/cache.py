@@ -2,9 +2,10 @@
 
 A clerk runs one build at a time, so every process starts cold. Two steps cost as much as
 all of the writing and are the same from run to run while their inputs do not change:
-compiling the templates (Jinja's bytecode, kept by :class:`TemplateBytecodeCache`) and
-checking a contract's schema against the JSON Schema metaschema (:func:`schema_known_valid`).
-Both are keyed by the content they depend on, so an edited file is simply a miss.
+compiling the templates (Jinja's bytecode, kept by :func:`template_bytecode_cache`), and
+checking a contract's schema against the JSON Schema metaschema and the data against the schema
+(:func:`known`, :func:`remember`; only passes are kept, and with them the whole of jsonschema's
+import is skipped). All are keyed by the content they depend on, so an edited file is a miss.
 
 The cache is an optimisation only: every failure to read or write it is ignored, and
 ``REPORTGEN_NO_CACHE=1`` turns it off. Its folder is ``$REPORTGEN_CACHE_DIR``, else
@@ -64,23 +65,22 @@ def _write(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
 
 
-def schema_known_valid(schema_json: str) -> bool:
-    """Whether this exact schema text passed the metaschema check in an earlier run."""
+def known(kind: str, payload: str) -> bool:
+    """Whether this exact ``payload`` passed the check ``kind`` in an earlier run."""
     folder = cache_dir()
-    if folder is None:
-        return False
-    return (folder / "schemas" / _digest(schema_json.encode("utf-8"))).is_file()
+    return folder is not None and (folder / kind / _digest(payload.encode("utf-8"))).is_file()
 
 
-def remember_valid_schema(schema_json: str) -> None:
-    """Note that this schema text passed the metaschema check (only passes are kept)."""
+def remember(kind: str, payload: str) -> None:
+    """Note that ``payload`` passed the check ``kind``. Only passes are kept: a failure is
+    worked out again, so that its messages always come from the check itself."""
     folder = cache_dir()
     if folder is not None:
-        _write(folder / "schemas" / _digest(schema_json.encode("utf-8")), b"")
+        _write(folder / kind / _digest(payload.encode("utf-8")), b"")
 
 
 def _digest(data: bytes) -> str:
-    # The jsonschema version is part of the key: a newer metaschema may judge differently.
+    # The jsonschema version is part of the key: a newer one may judge differently.
     from importlib.metadata import version
 
     with contextlib.suppress(Exception):

@@ -81,9 +81,9 @@ def _schema_error(schema_json: str) -> tuple[str, tuple[str | int, ...]] | None:
     """Whether a schema is valid JSON Schema: its message and path if not. Checking walks the
     whole metaschema, the slow part of reading a contract; a build asks once per process, and
     a schema that passed is remembered between runs (reportgen.cache)."""
-    from .cache import remember_valid_schema, schema_known_valid
+    from .cache import known, remember
 
-    if schema_known_valid(schema_json):
+    if known("schemas", schema_json):
         return None
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
@@ -92,7 +92,7 @@ def _schema_error(schema_json: str) -> tuple[str, tuple[str | int, ...]] | None:
         Draft202012Validator.check_schema(json.loads(schema_json))
     except SchemaError as exc:
         return exc.message, tuple(exc.path)
-    remember_valid_schema(schema_json)
+    remember("schemas", schema_json)
     return None
 
 
@@ -123,7 +123,7 @@ def load_contract(path: Path, display: str | None = None) -> Contract:
                 problems.append(Problem(f"not a valid JSON Schema: {message}", place,
                                         "see https://json-schema.org/understanding-json-schema/"))
                 schema = None
-            else:
+            elif "$ref" in json.dumps(schema) or "$dynamicRef" in json.dumps(schema):
                 reference_problems = _schema_references(schema, places, shown)
                 if reference_problems:
                     problems.extend(reference_problems)
@@ -337,6 +337,13 @@ def check_schema(facts: Facts, contract: Contract) -> list[Problem]:
     """Every schema violation of the data, each at the data's place for its key path."""
     if contract.schema is None:
         return []
+    from .cache import known, remember
+
+    instance = _jsonable(facts.values)
+    # Data that met this very schema in an earlier run meet it now (a pure function of both).
+    checked = json.dumps([contract.schema, instance], ensure_ascii=False, sort_keys=True)
+    if known("valid-data", checked):
+        return []
     from jsonschema import Draft202012Validator, FormatChecker
     from referencing.exceptions import Unresolvable
 
@@ -345,7 +352,6 @@ def check_schema(facts: Facts, contract: Contract) -> list[Problem]:
     validator = Draft202012Validator(contract.schema, format_checker=FormatChecker(),
                                      registry=schema_registry())
     problems: list[Problem] = []
-    instance = _jsonable(facts.values)
     try:
         with limits(f"checking the data against the schema of {contract.file}"):
             errors = list(validator.iter_errors(instance))
@@ -360,6 +366,8 @@ def check_schema(facts: Facts, contract: Contract) -> list[Problem]:
                         Place(contract.file, key="schema"), _REF_HINT)]
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         problems.extend(_problems_of(error, facts, contract))
+    if not errors:
+        remember("valid-data", checked)
     return problems
 
 

@@ -113,7 +113,34 @@ def test_a_bad_schema_is_never_remembered(cache_at: Path) -> None:
 
     bad = '{"type": "integr"}'
     assert _schema_error(bad) is not None
-    assert not cache.schema_known_valid(bad)
+    assert not cache.known("schemas", bad)
     good = '{"type": "integer"}'
     assert _schema_error(good) is None
-    assert cache.schema_known_valid(good)
+    assert cache.known("schemas", good)
+
+
+def test_data_that_met_the_schema_before_skip_the_schema_library(tmp_path: Path) -> None:
+    """A repeated build does not import jsonschema at all; the first one after an edit does,
+    and reports what is wrong."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom reportgen.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+              "print(code, 'jsonschema' in sys.modules)\n")
+    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("REPORTGEN_NO_CACHE", None)
+    project = copy_project(EXAMPLE, tmp_path)
+    data = tmp_path / "data.yaml"
+    data.write_bytes(DATA.read_bytes())
+    edit_file(project / "reportgen.yaml", "../../data/baoji-2020.yaml", str(data))
+
+    def build() -> str:
+        result = subprocess.run([sys.executable, "-c", script, "build", str(project), "-o", str(tmp_path / "o")],
+                                capture_output=True, text=True, env=env, check=False)
+        return result.stdout.split("\n")[-2]
+
+    assert build() == "0 True"
+    assert build() == "0 False"
+    edit_file(data, "enterprises: 31", "enterprises: -31")
+    assert build() == "1 True"  # a miss: checked again, and the error is found
