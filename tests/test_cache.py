@@ -136,8 +136,8 @@ def test_data_that_met_the_schema_before_skip_the_schema_library(tmp_path: Path)
     edit_file(project / "reportgen.yaml", "../../data/baoji-2020.yaml", str(data))
 
     def build() -> str:
-        result = subprocess.run([sys.executable, "-c", script, "build", str(project), "-o", str(tmp_path / "o")],
-                                capture_output=True, text=True, env=env, check=False)
+        command = [sys.executable, "-c", script, "build", str(project), "-o", str(tmp_path / "o")]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         return result.stdout.split("\n")[-2]
 
     assert build() == "0 True"
