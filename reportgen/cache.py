@@ -80,12 +80,25 @@ def remember(kind: str, payload: str) -> None:
 
 
 def _digest(data: bytes) -> str:
-    # The jsonschema version is part of the key: a newer one may judge differently.
-    from importlib.metadata import version
+    return hashlib.sha256(data + _judge()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _judge() -> bytes:
+    """Which jsonschema judged (its files' place, size and time, found without importing it:
+    the point is not to import it): an upgrade is a miss, since a newer one may judge otherwise."""
+    from importlib.util import find_spec
 
     with contextlib.suppress(Exception):
-        data += b"\0jsonschema " + version("jsonschema").encode()
-    return hashlib.sha256(data).hexdigest()
+        spec = find_spec("jsonschema")
+        if spec is not None and spec.origin:
+            folder = Path(spec.origin).parent
+            parts = [f"{__version__}|{folder}"]
+            for name in ("__init__.py", "validators.py", "_keywords.py", "_format.py"):
+                info = (folder / name).stat()
+                parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+            return "|".join(parts).encode()
+    return b"unknown"
 
 
 @lru_cache(maxsize=1)
