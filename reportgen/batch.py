@@ -101,11 +101,9 @@ def render_job_document(job: Job) -> Rendered:
 
 def render_job(job: Job) -> Result:
     """Run the pipeline for one job (in a worker, or in this process with one worker)."""
-    from .writers.docx import write_docx
-
     try:
         rendered = render_job_document(job)
-        data = write_docx(rendered.plan, rendered.document)
+        data = rendered.docx_bytes()
     except ReportgenError as exc:
         return Result(job.name, problems=exc.problems)
     return Result(job.name, rendered.output, data, rendered.plan.pages, warnings=rendered.warnings)

@@ -182,13 +182,12 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
     """
     from . import spec
     from .project import render_document, write_atomic
-    from .writers.docx import write_docx
 
     try:
         rendered = render_document(out_file.stem, template, list(data), spec.DEFAULT_STYLE,
                                    Path.cwd(), contracts=list(contracts), years=_prev_years(previous))
         _echo_problems(rendered.warnings)
-        write_atomic(out_file, write_docx(rendered.plan, rendered.document))
+        write_atomic(out_file, rendered.docx_bytes())
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
         if pdf:
             from .writers.pdf import convert
