@@ -332,6 +332,17 @@ def _template_line() -> int:
     return 0
 
 
+def _record_undefined(value: Any) -> None:
+    """A missing name noted; a name the sandbox refused (``''.__class__``) said as such."""
+    from jinja2.exceptions import SecurityError
+
+    if issubclass(value._undefined_exception, SecurityError):
+        _record(f"not allowed in a template: {value._undefined_message}",
+                "templates may only read data, not Python internals")
+    else:
+        _record(value._undefined_message)
+
+
 def _record(message: str, hint: str | None = None) -> None:
     found = _records.get()
     if found is None:
@@ -352,24 +363,24 @@ def _collecting_undefined() -> type:
     strict = _make_undefined()
 
     def note(self: Any, *args: Any, **kwargs: Any) -> Any:
-        _record(self._undefined_message)
+        _record_undefined(self)
         return self
 
     def noted(value: Any) -> Any:
         def method(self: Any, *args: Any) -> Any:
-            _record(self._undefined_message)
+            _record_undefined(self)
             return value
 
         return method
 
     def note_iter(self: Any) -> Any:
-        _record(self._undefined_message)
+        _record_undefined(self)
         return iter(())
 
     def getattr_(self: Any, name: str) -> Any:
         if name[:2] == "__":
             raise AttributeError(name)
-        _record(self._undefined_message)
+        _record_undefined(self)
         return self
 
     namespace: dict[str, Any] = {
@@ -392,7 +403,7 @@ def _noting(name: str, func: Any) -> Any:
     def call(value: Any, *args: Any, **kwargs: Any) -> Any:
         missing = [v for v in (value, *args, *kwargs.values()) if isinstance(v, undefined)]
         for v in missing:
-            _record(v._undefined_message)
+            _record_undefined(v)
         if missing:
             return ""
         try:
@@ -448,12 +459,23 @@ def _hint_for(message: str, hint: str | None, context: dict[str, Any]) -> str | 
     if hint:
         return hint
     name = re.match(r"'([^']+)' is not in", message)
-    if name is not None:
-        close = difflib.get_close_matches(name.group(1), _key_paths(context), n=1, cutoff=0.75)
-        if close:
-            return f"did you mean {close[0]}?"
-        return NOT_IN_DATA_HINT
-    return None
+    if name is None:
+        return None
+    close = did_you_mean(name.group(1), _key_paths(context))
+    return f"did you mean {close}?" if close else NOT_IN_DATA_HINT
+
+
+def did_you_mean(path: str, known: list[str]) -> str | None:
+    """The known key path closest to ``path``: first a sibling with a close name, then any path."""
+    cut = max(path.rfind("."), path.rfind("["))
+    parent, last = (path[:cut], path[cut:]) if cut > 0 else ("", path)
+    siblings = {k[len(parent):]: k for k in known if k.startswith(parent)
+                and k[len(parent):].count(".") + k[len(parent):].count("[") == last.count(".") + last.count("[")}
+    close = difflib.get_close_matches(last, list(siblings), n=1, cutoff=0.6)
+    if close:
+        return siblings[close[0]]
+    found = difflib.get_close_matches(path, known, n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def _error_line(exc: BaseException) -> int:
@@ -640,11 +662,12 @@ def _text_order(name: str) -> tuple[int, str]:
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
-    """The same problem once (a text box is kept twice in a .docx: for new and for old readers)."""
+    """The same problem once: a text box is kept twice in a .docx (for new and for old readers),
+    and a tag in a loop fails the same way for every item (``founded[0]``, ``founded[1]`` …)."""
     seen: set[tuple[str, str]] = set()
     out = []
     for problem in problems:
-        key = (problem.message, str(problem.place))
+        key = (re.sub(r"\[\d+\]", "[]", problem.message), str(problem.place))
         if key not in seen:
             seen.add(key)
             out.append(problem)

@@ -1,0 +1,499 @@
+"""Templates made in Word or WPS: .docx files with Jinja tags (reportgen/wordtemplate.py).
+
+Every template here is built by the test with python-docx and lxml, with its tags split
+over runs the way Word and WPS split them while typing: runs with different rPr, rsid
+attributes, spell-check marks (w:proofErr), bookmarks, rendered page breaks between the
+pieces of one tag. None is written in one clean run only.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
+
+from conftest import DATA, assert_clean_failure, run_cli
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+NS = (f'xmlns:w="{W_NS}" xmlns:v="urn:schemas-microsoft-com:vml" '
+      'xmlns:o="urn:schemas-microsoft-com:office:office"')
+
+# What Word and WPS put between and around the pieces of a tag typed in several goes.
+PROOF_START = '<w:proofErr w:type="spellStart"/>'
+PROOF_END = '<w:proofErr w:type="spellEnd"/>'
+GRAMMAR = '<w:proofErr w:type="gramStart"/>'
+BOOKMARK = '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>'
+RPRS = (
+    '<w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hint="eastAsia"/><w:sz w:val="32"/>',
+    '<w:rFonts w:hint="eastAsia"/><w:sz w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/>',
+    '<w:noProof/><w:sz w:val="32"/>',
+    '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+    '<w:i/><w:sz w:val="28"/>',
+)
+TAG_RPR = '<w:b/><w:color w:val="C00000"/><w:sz w:val="32"/>'  # the run that holds the opening brace
+
+DATA_YAML = """\
+year: 2020
+document:
+  organ: 中共宝鸡市委网信办
+  code: 宝网信办发
+  number: 38
+  date: 2020-12-15
+registry:
+  enterprises: 31
+  social_orgs: 13
+livestream:
+  orders: 1712345
+founded:
+  - name: 宝鸡市网红扶贫公益联合会
+    members: 12
+  - name: 宝鸡市新青年新媒体发展中心
+    members: 7
+  - name: 宝鸡市电子商务协会
+    members: 20
+motto: "A<B & C>D \\"引号\\" 'x' **不加粗** #不是标题 |"
+"""
+
+
+def run(text: str, rpr: str = "", rsid: str = "00A1B2C3", page_break: bool = False) -> str:
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    brk = "<w:lastRenderedPageBreak/>" if page_break else ""
+    return (f'<w:r w:rsidR="{rsid}" w:rsidRPr="{rsid}"><w:rPr>{rpr}</w:rPr>{brk}'
+            f"<w:t{space}>{escape(text)}</w:t></w:r>")
+
+
+def split(pieces: list[str], noise: tuple[str, ...] = (PROOF_START, PROOF_END), first_rpr: str = TAG_RPR,
+          page_break_at: int | None = None) -> str:
+    """Runs of one paragraph: each piece its own run, rPr and rsid, noise between them."""
+    out = []
+    for i, piece in enumerate(pieces):
+        if i:
+            out.append(noise[(i - 1) % len(noise)] if noise else "")
+        rpr = first_rpr if i == 0 else RPRS[i % len(RPRS)]
+        out.append(run(piece, rpr, f"00{i + 3:02d}4F2A", page_break=i == page_break_at))
+    return "".join(out)
+
+
+def para(inner: str, ppr: str = '<w:pPr><w:spacing w:line="579" w:lineRule="exact"/></w:pPr>') -> str:
+    return f'<w:p w:rsidR="00C12D34" w:rsidRDefault="00C12D34">{ppr}{inner}</w:p>'
+
+
+def plain(text: str) -> str:
+    """A paragraph typed in one go: still Word's run with its rsid and rPr."""
+    return para(run(text, RPRS[0]))
+
+
+def table(rows: list[list[str]]) -> str:
+    """A table; each cell is a paragraph's inner XML (runs)."""
+    cols = max(len(r) for r in rows)
+    grid = "".join('<w:gridCol w:w="3000"/>' for _ in range(cols))
+    body = "".join(
+        "<w:tr>" + "".join(f'<w:tc><w:tcPr><w:tcW w:w="3000" w:type="dxa"/></w:tcPr>{para(cell)}</w:tc>'
+                           for cell in row) + "</w:tr>" for row in rows)
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+            f"{body}</w:tbl>")
+
+
+def text_box(inner_paragraphs: str) -> str:
+    """A paragraph anchoring a VML text box (how a 红头 organ mark often sits)."""
+    return para(f'<w:r><w:pict><v:shape id="organ" style="width:400pt;height:60pt">'
+                f"<v:textbox><w:txbxContent>{inner_paragraphs}</w:txbxContent></v:textbox>"
+                "</v:shape></w:pict></w:r>")
+
+
+def make_docx(path: Path, body: str, header: str | None = None, footer: str | None = None) -> Path:
+    """A .docx from python-docx's package with the given body/header/footer XML."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    target = doc.element.body
+    sect = target.sectPr
+    for child in list(target):
+        if child is not sect:
+            target.remove(child)
+    for el in parse_xml(f"<w:body {NS}>{body}</w:body>"):
+        sect.addprevious(el)
+    for part, xml in ((doc.sections[0].header, header), (doc.sections[0].footer, footer)):
+        if xml is None:
+            continue
+        element = part._element
+        for child in list(element):
+            element.remove(child)
+        for el in parse_xml(f"<w:hdr {NS}>{xml}</w:hdr>"):
+            element.append(el)
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Path:
+    path = tmp_path / "facts-2020.yaml"
+    path.write_text(DATA_YAML, encoding="utf-8")
+    return path
+
+
+def values() -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(DATA_YAML)
+
+
+def render(path: Path, extra: dict[str, Any] | None = None) -> bytes:
+    from reportgen.wordtemplate import render_word
+
+    return render_word(str(path), values(), None, extra).data
+
+
+def part_xml(data: bytes, name: str = "word/document.xml") -> Any:
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return etree.fromstring(zf.read(name))
+
+
+def header_name(data: bytes, kind: str = "header") -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return next(n for n in zf.namelist() if n.startswith(f"word/{kind}"))
+
+
+def texts(root: Any) -> list[str]:
+    """Paragraph texts of a part (nested text-box paragraphs on their own)."""
+    out = []
+    for p in root.iter(f"{W}p"):
+        out.append("".join(t.text or "" for t in p.iter(f"{W}t")
+                           if next(t.iterancestors(f"{W}p")) is p))
+    return out
+
+
+def run_with(root: Any, needle: str) -> Any:
+    for r in root.iter(f"{W}r"):
+        if needle in "".join(t.text or "" for t in r.iter(f"{W}t")):
+            return r
+    raise AssertionError(f"no run with {needle!r}")
+
+
+def where(problem: Any) -> str:
+    """A problem's place as the user sees it, with the template's file name only."""
+    return f"{Path(problem.place.file).name} {problem.place.key}"
+
+
+def problems_of(path: Path, data: dict[str, Any] | None = None) -> list[Any]:
+    from reportgen.errors import TemplateError
+    from reportgen.wordtemplate import render_word
+
+    with pytest.raises(TemplateError) as caught:
+        render_word(str(path), values() if data is None else data)
+    return caught.value.problems
+
+
+# --- tags split over runs ---------------------------------------------------------------
+
+TAG = "{{ registry.enterprises }}"
+# Each a paragraph "互联网企业{{ registry.enterprises }}户" as Word or WPS may have cut it.
+BODY_SPLITS = {
+    "3 runs, spell-check marks": (["互联网企业{", "{ registry.enter", "prises }}户"], (PROOF_START, PROOF_END)),
+    "5 runs, rsids, bookmark": (["互联网企业{{", " registry", ".", "enterprises", " }}户"],
+                                (PROOF_START, BOOKMARK, PROOF_END, GRAMMAR)),
+    "closing braces apart": (["互联网企业{{ reg", "istry.enterprises }", "}", "户"], (BOOKMARK,)),
+    "WPS: each brace its own run": (["互联网企业{", "{", " registry.enterprises ", "}", "}户"], ("",)),
+    "page break mark inside": (["互联网企业{{ registry", ".enterprises", " }}户"], (PROOF_START,)),
+}
+
+
+@pytest.mark.parametrize("name", list(BODY_SPLITS))
+def test_a_tag_split_over_runs_renders_and_keeps_its_runs_formatting(tmp_path: Path, name: str) -> None:
+    pieces, noise = BODY_SPLITS[name]
+    assert "".join(pieces) == f"互联网企业{TAG}户"
+    body = para(split(pieces, noise, page_break_at=1 if "page break" in name else None))
+    out = render(make_docx(tmp_path / "t.docx", body))
+    root = part_xml(out)
+    assert "互联网企业31户" in texts(root)
+    rpr = run_with(root, "31").find(f"{W}rPr")
+    assert rpr.find(f"{W}b") is not None and rpr.find(f"{W}color").get(f"{W}val") == "C00000"
+
+
+def test_a_filter_with_curly_quotes_split_over_runs(tmp_path: Path) -> None:
+    """Word's autocorrect types “万”; inside a tag it is read as "万"."""
+    pieces = ["扶贫带货{{ livestream.", "orders | approx(2, “", "万", "”) }}单。"]
+    out = render(make_docx(tmp_path / "t.docx", para(split(pieces, (PROOF_START, BOOKMARK, PROOF_END)))))
+    assert "扶贫带货170多万单。" in texts(part_xml(out))
+
+
+def test_curly_single_quotes_in_a_statement(tmp_path: Path) -> None:
+    body = plain("{%p if document.code == ‘宝网信办发’ %}") + plain("代字正确") + plain("{%p endif %}")
+    assert texts(part_xml(render(make_docx(tmp_path / "t.docx", body)))) == ["代字正确"]
+
+
+def test_table_row_repeated_per_item_with_split_tags(tmp_path: Path) -> None:
+    body = table([
+        [run("名称", RPRS[0]), run("会员", RPRS[0])],
+        [split(["{%tr for", " f in ", "founded %}"]), ""],
+        [split(["{{ f.", "name }}"], (BOOKMARK,)), split(["{", "{ f.members }}"])],
+        [split(["{%tr end", "for %}"]), ""],
+        [run("合计", RPRS[0]), split(["{{ founded | length", " }}"])],
+    ])
+    root = part_xml(render(make_docx(tmp_path / "t.docx", body)))
+    rows = [[texts(tc)[0] for tc in tr.iter(f"{W}tc")] for tr in root.iter(f"{W}tr")]
+    assert rows == [["名称", "会员"], ["宝鸡市网红扶贫公益联合会", "12"], ["宝鸡市新青年新媒体发展中心", "7"],
+                    ["宝鸡市电子商务协会", "20"], ["合计", "3"]]
+
+
+def test_paragraph_if_and_for_leave_no_blank_paragraphs(tmp_path: Path) -> None:
+    body = (plain("开头")
+            + para(split(["{%p if registry.enter", "prises > 100 %}"]))
+            + plain("不应出现")
+            + plain("{%p endif %}")
+            + para(split(["{%p for f in ", "founded %}"], (BOOKMARK,)))
+            + para(split(["第{{ loop.index }}个：", "{{ f.name }}"]))
+            + plain("{%p endfor %}")
+            + plain("结尾"))
+    assert texts(part_xml(render(make_docx(tmp_path / "t.docx", body)))) == [
+        "开头", "第1个：宝鸡市网红扶贫公益联合会", "第2个：宝鸡市新青年新媒体发展中心", "第3个：宝鸡市电子商务协会", "结尾"]
+
+
+def test_header_footer_and_text_box_tags(tmp_path: Path) -> None:
+    box = para(split(["{{ document.", "organ }}"], (PROOF_START,)))
+    body = text_box(box) + plain("正文")
+    header = para(split(["{{ document.code }}〔{{ ", "year }}〕{{ document.number", " }}号"], (BOOKMARK,)))
+    footer = para(split(["— {", "{ year | cn_year }} —"]))
+    out = render(make_docx(tmp_path / "t.docx", body, header, footer))
+    assert "中共宝鸡市委网信办" in texts(part_xml(out))
+    assert texts(part_xml(out, header_name(out)))[0] == "宝网信办发〔2020〕38号"
+    assert texts(part_xml(out, header_name(out, "footer")))[0] == "— 二〇二〇 —"
+
+
+def test_docxtpl_run_and_cell_forms(tmp_path: Path) -> None:
+    """{%r %} and {%tc %} work as in docxtpl, so a docxtpl template works unchanged."""
+    body = (para(run("企业") + split(["{%r if registry.enterprises > 30 %}"]) + run("超过三十户")
+                 + split(["{%r endif %}"]))
+            + table([[run("甲"), split(["{%tc for f in founded %}"]), split(["{{ f.members }}"]),
+                      split(["{%tc endfor %}"])]]))
+    root = part_xml(render(make_docx(tmp_path / "t.docx", body)))
+    assert texts(root)[0] == "企业超过三十户"
+    cells = [texts(tc)[0] for tc in root.iter(f"{W}tc")]
+    assert cells == ["甲", "12", "7", "20"]
+
+
+def test_values_are_escaped_for_xml_and_land_verbatim(tmp_path: Path) -> None:
+    out = render(make_docx(tmp_path / "t.docx", para(split(["说明：{{ mot", "to }}"]))))
+    assert texts(part_xml(out))[0] == "说明：A<B & C>D \"引号\" 'x' **不加粗** #不是标题 |"
+
+
+def test_a_string_with_an_ampersand_typed_in_a_tag(tmp_path: Path) -> None:
+    out = render(make_docx(tmp_path / "t.docx", plain('{{ missing_key | default("A&B <C>") }}')))
+    assert texts(part_xml(out))[0] == "A&B <C>"
+
+
+# --- problems, located in the Word file ---------------------------------------------------
+
+
+def test_missing_name_points_at_the_paragraph_with_snippet_and_did_you_mean(tmp_path: Path) -> None:
+    body = plain("第一段") + plain("第二段") + para(split(["全市共有互联网企业{{ registry.", "enterprise }}户，",
+                                                        "网络社会组织{{ registry.social_orgs }}个"]))
+    (problem,) = problems_of(make_docx(tmp_path / "红头模板.docx", body))
+    text = problem.format()
+    assert where(problem) == "红头模板.docx 正文第3段「全市共有互联网企业{{ registry.enterprise }}户，网络社会组织{{ r…」"
+    assert "'registry.enterprise' is not in the data" in text
+    assert "did you mean registry.enterprises?" in text
+
+
+@pytest.mark.parametrize(("part", "expected"), [
+    ("table", "正文表格1第2行第2列"),
+    ("header", "页眉第1段"),
+    ("footer", "页脚第1段"),
+    ("box", "正文文本框1第2段"),
+    ("loop", "正文表格1第3行第1列"),
+])
+def test_missing_name_in_every_part(tmp_path: Path, part: str, expected: str) -> None:
+    bad = split(["{{ registry.enterprizes", " }}"], (PROOF_START,))
+    body = plain("正文")
+    header = footer = None
+    if part == "table":
+        body += table([[run("名称"), run("数量")], [run("企业"), bad]])
+    elif part == "loop":
+        body += table([[run("名称")], [split(["{%tr for f in founded %}"])], [split(["{{ f.nmae }}"])],
+                       [split(["{%tr endfor %}"])]])
+    elif part == "header":
+        header = para(bad)
+    elif part == "footer":
+        footer = para(bad)
+    else:
+        body = text_box(plain("中共宝鸡市委网信办") + para(bad)) + body
+    problems = problems_of(make_docx(tmp_path / "t.docx", body, header, footer))
+    assert len(problems) == 1  # a tag in a loop: once, not once per item
+    assert where(problems[0]).startswith(f"t.docx {expected}「")
+    if part == "loop":
+        assert "'founded[0].nmae' is not in the data" in problems[0].message
+        assert problems[0].hint == "did you mean founded[0].name?"
+    else:
+        assert "'registry.enterprizes' is not in the data" in problems[0].message
+        assert problems[0].hint == "did you mean registry.enterprises?"
+
+
+def test_a_tag_broken_over_two_paragraphs_has_its_own_message(tmp_path: Path) -> None:
+    body = plain("开头") + para(split(["互联网企业{{ registry.", ""])) + plain("enterprises }}户") + plain("结尾")
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert "broken over two paragraphs" in problem.message
+    assert "正文第3段「enterprises }}户」" in problem.message
+    assert where(problem) == "t.docx 正文第2段「互联网企业{{ registry.」"
+    assert "join the two paragraphs" in (problem.hint or "")
+
+
+def test_an_unclosed_tag_and_a_stray_closing(tmp_path: Path) -> None:
+    body = plain("互联网企业{{ registry.enterprises 户") + plain("正文") + plain("多余的 }} 括号")
+    messages = [p.message for p in problems_of(make_docx(tmp_path / "t.docx", body))]
+    assert any("is not closed in this paragraph" in m for m in messages)
+    assert any("closes no tag" in m for m in messages)
+
+
+def test_a_filter_error_is_located(tmp_path: Path) -> None:
+    body = plain("一") + para(split(["机关{{ document.organ | ", "approx }}"]))
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert "approx" in problem.message
+    assert where(problem) == "t.docx 正文第2段「机关{{ document.organ | approx }}」"
+
+
+def test_sandbox_holds_in_word_templates(tmp_path: Path) -> None:
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain("{{ ''.__class__.__mro__ }}")))
+    assert "not allowed in a template" in problem.message
+
+
+def test_every_problem_of_the_file_at_once(tmp_path: Path) -> None:
+    """Syntax errors and unknown names of all parts in one go."""
+    body = (plain("{{ registry.enterprizes }}")
+            + plain("{{ registry.enterprises | }}")
+            + table([[run("x")], [split(["{{ registry.tot", "al }}"])]])
+            + plain("{{ livestream.order }}"))
+    header = para(split(["{{ document.org", "n }}"]))
+    problems = problems_of(make_docx(tmp_path / "t.docx", body, header))
+    # A part with a syntax error is not rendered; the other parts are, and their unknown names listed.
+    assert [where(p).split("「")[0] for p in problems] == ["t.docx 正文第2段", "t.docx 页眉第1段"]
+    assert problems[0].message.startswith("tag syntax:")
+    # The syntax error fixed, the names of the body are listed all at once too.
+    body = body.replace("{{ registry.enterprises | }}", "{{ registry.enterprises }}")
+    problems = problems_of(make_docx(tmp_path / "t.docx", body, header))
+    places = {where(p).split("「")[0] for p in problems}
+    assert places == {"t.docx 正文第1段", "t.docx 正文表格1第2行第1列", "t.docx 正文第3段", "t.docx 页眉第1段"}
+
+
+def test_several_syntax_errors_are_listed_together(tmp_path: Path) -> None:
+    body = (plain("{{ registry.enterprises | }}") + plain("{% if year > %}x{% endif %}")
+            + plain("{% frobnicate %}") + plain("{%p for f in %}") + plain("{%p endfor %}"))
+    problems = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert [where(p).split("「")[0] for p in problems] == [
+        "t.docx 正文第1段", "t.docx 正文第2段", "t.docx 正文第3段", "t.docx 正文第4段"]
+    assert all(p.message.startswith("tag syntax:") for p in problems)
+
+
+def test_an_unclosed_block_is_located(tmp_path: Path) -> None:
+    body = plain("开头") + plain("{%p if year > 2000 %}") + plain("内容")
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert problem.message.startswith("tag syntax:")
+    assert "endif" in (problem.hint or "")
+
+
+# --- command line and project -------------------------------------------------------------
+
+
+def test_render_command_and_reproducible_bytes(tmp_path: Path, data_file: Path) -> None:
+    template = make_docx(tmp_path / "模板.docx", para(split(["{{ registry.", "enterprises }}"])))
+    first, second = tmp_path / "a.docx", tmp_path / "b.docx"
+    for out in (first, second):
+        code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+        assert code == 0, stderr
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        infos = zf.infolist()
+        assert [i.filename for i in infos][0] == "[Content_Types].xml"
+        assert [i.filename for i in infos][1:] == sorted(i.filename for i in infos[1:])
+        assert {i.date_time for i in infos} == {(2020, 12, 15, 0, 0, 0)}
+        core = zf.read("docProps/core.xml").decode()
+    assert "2020-12-15T00:00:00Z" in core
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_render_failure_writes_nothing_and_keeps_the_old_file(tmp_path: Path, data_file: Path) -> None:
+    template = make_docx(tmp_path / "模板.docx", plain("{{ registry.enterprizes }}"))
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"old")
+    code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert_clean_failure(code, stdout, stderr)
+    assert "正文第1段「{{ registry.enterprizes }}」: 'registry.enterprizes' is not in the data" in stderr
+    assert "did you mean registry.enterprises?" in stderr
+    assert out.read_bytes() == b"old"
+
+
+def test_validate_lists_all_and_writes_nothing(tmp_path: Path, data_file: Path) -> None:
+    body = plain("{{ registry.enterprizes }}") + plain("{{ founded[0].nmae }}")
+    template = make_docx(tmp_path / "模板.docx", body, footer=plain("{{ yaer }}"))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, stdout, stderr = run_cli("validate", str(template), str(data_file))
+    assert_clean_failure(code, stdout, stderr)
+    assert stderr.count("错误 error") == 3
+    assert "页脚第1段「{{ yaer }}」: 'yaer' is not in the data" in stderr
+    assert "did you mean year?" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_data_contract_runs_before_the_word_template(tmp_path: Path, data_file: Path) -> None:
+    template = make_docx(tmp_path / "模板.docx", plain("{{ registry.enterprises }}"))
+    (tmp_path / "模板.contract.yaml").write_text(
+        "schema:\n  type: object\n  required: [party_members]\n", encoding="utf-8")
+    code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(tmp_path / "o.docx"))
+    assert_clean_failure(code, stdout, stderr)
+    assert "party_members" in stderr
+    assert not (tmp_path / "o.docx").exists()
+
+
+def test_prev_reaches_word_templates(tmp_path: Path, data_file: Path) -> None:
+    (tmp_path / "facts-2019.yaml").write_text("year: 2019\nregistry:\n  enterprises: 27\n", encoding="utf-8")
+    template = make_docx(tmp_path / "模板.docx", para(split([
+        "企业{{ registry.enterprises }}户，较上年", "{{ registry.enterprises | change(prev.registry.enterprises) }}。"])))
+    out = tmp_path / "o.docx"
+    code, _stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert code == 0, stderr
+    assert texts(part_xml(out.read_bytes()))[0] == "企业31户，较上年增长14.8%。"
+    (tmp_path / "facts-2019.yaml").unlink()
+    code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert_clean_failure(code, stdout, stderr)
+    assert "'prev' is used but no previous-year data was found" in stderr
+    assert "正文第1段" in stderr
+
+
+def test_project_with_a_word_template(tmp_path: Path, data_file: Path) -> None:
+    make_docx(tmp_path / "红头模板.docx", plain("{{ document.organ }}") + plain("企业{{ registry.enterprises }}户"),
+              header=plain("{{ document.code }}〔{{ year }}〕{{ document.number }}号"))
+    (tmp_path / "reportgen.yaml").write_text(
+        "data: facts-2020.yaml\n"
+        "documents:\n"
+        "  - name: letter\n"
+        "    template: 红头模板.docx\n"
+        '    output: "{{ document.code }}{{ document.number }}.docx"\n', encoding="utf-8")
+    code, stdout, stderr = run_cli("build", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert code == 0, stderr
+    out = (tmp_path / "out" / "宝网信办发38.docx").read_bytes()
+    assert texts(part_xml(out)) == ["中共宝鸡市委网信办", "企业31户"]
+    code, stdout, stderr = run_cli("validate", str(tmp_path))
+    assert code == 0, stderr
+    assert "0 错误 errors" in stdout
+
+
+def test_real_data_file_and_did_you_mean(tmp_path: Path) -> None:
+    template = make_docx(tmp_path / "模板.docx", para(split(["互联网企业{{ registry.", "enterprise }}户"])))
+    code, stdout, stderr = run_cli("validate", str(template), str(DATA))
+    assert_clean_failure(code, stdout, stderr)
+    assert "did you mean registry.enterprises?" in stderr
+
+
+def test_not_a_docx(tmp_path: Path, data_file: Path) -> None:
+    bad = tmp_path / "模板.docx"
+    bad.write_bytes(b"this is a .doc renamed")
+    code, stdout, stderr = run_cli("render", str(bad), str(data_file), "-o", str(tmp_path / "o.docx"))
+    assert_clean_failure(code, stdout, stderr)
+    assert "not a Word file (.docx)" in stderr
