@@ -469,8 +469,9 @@ def did_you_mean(path: str, known: list[str]) -> str | None:
     """The known key path closest to ``path``: first a sibling with a close name, then any path."""
     cut = max(path.rfind("."), path.rfind("["))
     parent, last = (path[:cut], path[cut:]) if cut > 0 else ("", path)
+    depth = last.count(".") + last.count("[")
     siblings = {k[len(parent):]: k for k in known if k.startswith(parent)
-                and k[len(parent):].count(".") + k[len(parent):].count("[") == last.count(".") + last.count("[")}
+                and k[len(parent):].count(".") + k[len(parent):].count("[") == depth}
     close = difflib.get_close_matches(last, list(siblings), n=1, cutoff=0.6)
     if close:
         return siblings[close[0]]

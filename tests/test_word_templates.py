@@ -15,7 +15,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
-
 from conftest import DATA, assert_clean_failure, run_cli
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -197,7 +196,8 @@ def problems_of(path: Path, data: dict[str, Any] | None = None) -> list[Any]:
 TAG = "{{ registry.enterprises }}"
 # Each a paragraph "互联网企业{{ registry.enterprises }}户" as Word or WPS may have cut it.
 BODY_SPLITS = {
-    "3 runs, spell-check marks": (["互联网企业{", "{ registry.enter", "prises }}户"], (PROOF_START, PROOF_END)),
+    "3 runs, spell-check marks": (["互联网企业{", "{ registry.enter", "prises }}户"],
+                                  (PROOF_START, PROOF_END)),
     "5 runs, rsids, bookmark": (["互联网企业{{", " registry", ".", "enterprises", " }}户"],
                                 (PROOF_START, BOOKMARK, PROOF_END, GRAMMAR)),
     "closing braces apart": (["互联网企业{{ reg", "istry.enterprises }", "}", "户"], (BOOKMARK,)),
@@ -254,7 +254,8 @@ def test_paragraph_if_and_for_leave_no_blank_paragraphs(tmp_path: Path) -> None:
             + plain("{%p endfor %}")
             + plain("结尾"))
     assert texts(part_xml(render(make_docx(tmp_path / "t.docx", body)))) == [
-        "开头", "第1个：宝鸡市网红扶贫公益联合会", "第2个：宝鸡市新青年新媒体发展中心", "第3个：宝鸡市电子商务协会", "结尾"]
+        "开头", "第1个：宝鸡市网红扶贫公益联合会", "第2个：宝鸡市新青年新媒体发展中心",
+        "第3个：宝鸡市电子商务协会", "结尾"]
 
 
 def test_header_footer_and_text_box_tags(tmp_path: Path) -> None:
@@ -294,11 +295,12 @@ def test_a_string_with_an_ampersand_typed_in_a_tag(tmp_path: Path) -> None:
 
 
 def test_missing_name_points_at_the_paragraph_with_snippet_and_did_you_mean(tmp_path: Path) -> None:
-    body = plain("第一段") + plain("第二段") + para(split(["全市共有互联网企业{{ registry.", "enterprise }}户，",
-                                                        "网络社会组织{{ registry.social_orgs }}个"]))
+    body = plain("第一段") + plain("第二段") + para(split([
+        "全市共有互联网企业{{ registry.", "enterprise }}户，", "网络社会组织{{ registry.social_orgs }}个"]))
     (problem,) = problems_of(make_docx(tmp_path / "红头模板.docx", body))
     text = problem.format()
-    assert where(problem) == "红头模板.docx 正文第3段「全市共有互联网企业{{ registry.enterprise }}户，网络社会组织{{ r…」"
+    assert where(problem) == ("红头模板.docx 正文第3段"
+                              "「全市共有互联网企业{{ registry.enterprise }}户，网络社会组织{{ r…」")
     assert "'registry.enterprise' is not in the data" in text
     assert "did you mean registry.enterprises?" in text
 
@@ -337,7 +339,8 @@ def test_missing_name_in_every_part(tmp_path: Path, part: str, expected: str) ->
 
 
 def test_a_tag_broken_over_two_paragraphs_has_its_own_message(tmp_path: Path) -> None:
-    body = plain("开头") + para(split(["互联网企业{{ registry.", ""])) + plain("enterprises }}户") + plain("结尾")
+    body = (plain("开头") + para(split(["互联网企业{{ registry.", ""])) + plain("enterprises }}户")
+            + plain("结尾"))
     (problem,) = problems_of(make_docx(tmp_path / "t.docx", body))
     assert "broken over two paragraphs" in problem.message
     assert "正文第3段「enterprises }}户」" in problem.message
@@ -379,7 +382,8 @@ def test_every_problem_of_the_file_at_once(tmp_path: Path) -> None:
     body = body.replace("{{ registry.enterprises | }}", "{{ registry.enterprises }}")
     problems = problems_of(make_docx(tmp_path / "t.docx", body, header))
     places = {where(p).split("「")[0] for p in problems}
-    assert places == {"t.docx 正文第1段", "t.docx 正文表格1第2行第1列", "t.docx 正文第3段", "t.docx 页眉第1段"}
+    assert places == {"t.docx 正文第1段", "t.docx 正文表格1第2行第1列", "t.docx 正文第3段",
+                      "t.docx 页眉第1段"}
 
 
 def test_several_syntax_errors_are_listed_together(tmp_path: Path) -> None:
@@ -405,12 +409,12 @@ def test_render_command_and_reproducible_bytes(tmp_path: Path, data_file: Path) 
     template = make_docx(tmp_path / "模板.docx", para(split(["{{ registry.", "enterprises }}"])))
     first, second = tmp_path / "a.docx", tmp_path / "b.docx"
     for out in (first, second):
-        code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+        code, _stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
         assert code == 0, stderr
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as zf:
         infos = zf.infolist()
-        assert [i.filename for i in infos][0] == "[Content_Types].xml"
+        assert infos[0].filename == "[Content_Types].xml"
         assert [i.filename for i in infos][1:] == sorted(i.filename for i in infos[1:])
         assert {i.date_time for i in infos} == {(2020, 12, 15, 0, 0, 0)}
         core = zf.read("docProps/core.xml").decode()
@@ -454,7 +458,8 @@ def test_data_contract_runs_before_the_word_template(tmp_path: Path, data_file: 
 def test_prev_reaches_word_templates(tmp_path: Path, data_file: Path) -> None:
     (tmp_path / "facts-2019.yaml").write_text("year: 2019\nregistry:\n  enterprises: 27\n", encoding="utf-8")
     template = make_docx(tmp_path / "模板.docx", para(split([
-        "企业{{ registry.enterprises }}户，较上年", "{{ registry.enterprises | change(prev.registry.enterprises) }}。"])))
+        "企业{{ registry.enterprises }}户，较上年",
+        "{{ registry.enterprises | change(prev.registry.enterprises) }}。"])))
     out = tmp_path / "o.docx"
     code, _stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
     assert code == 0, stderr
@@ -467,7 +472,8 @@ def test_prev_reaches_word_templates(tmp_path: Path, data_file: Path) -> None:
 
 
 def test_project_with_a_word_template(tmp_path: Path, data_file: Path) -> None:
-    make_docx(tmp_path / "红头模板.docx", plain("{{ document.organ }}") + plain("企业{{ registry.enterprises }}户"),
+    make_docx(tmp_path / "红头模板.docx",
+              plain("{{ document.organ }}") + plain("企业{{ registry.enterprises }}户"),
               header=plain("{{ document.code }}〔{{ year }}〕{{ document.number }}号"))
     (tmp_path / "reportgen.yaml").write_text(
         "data: facts-2020.yaml\n"
