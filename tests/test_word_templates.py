@@ -503,3 +503,66 @@ def test_not_a_docx(tmp_path: Path, data_file: Path) -> None:
     code, stdout, stderr = run_cli("render", str(bad), str(data_file), "-o", str(tmp_path / "o.docx"))
     assert_clean_failure(code, stdout, stderr)
     assert "not a Word file (.docx)" in stderr
+
+
+# --- the file opens cleanly ----------------------------------------------------------------
+
+
+def without_styles_with_effects(path: Path) -> Path:
+    """python-docx's own package carries a stylesWithEffects.xml that validators flag (it
+    disagrees with styles.xml); Word and WPS templates need not have it. Drop it."""
+    import re
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist() if n != "word/stylesWithEffects.xml"}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = re.sub(r"<Relationship [^>]*stylesWithEffects[^>]*/>", "",
+                                                   rels).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = re.sub(r"<Override [^>]*stylesWithEffects[^>]*/>", "", types).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    return path
+
+
+def rich_template(path: Path) -> Path:
+    """Every form at once: text box, {%p if %}, a row per item, header and footer, split runs."""
+    body = (text_box(para(split(["{{ document.", "organ }}"])))
+            + plain("开头")
+            + para(split(["{%p if registry.enter", "prises > 1 %}"]))
+            + para(split(["全市有互联网企业{{ regis", "try.enterprises }}户"], (BOOKMARK,)))
+            + plain("{%p endif %}")
+            + table([[run("名称"), run("会员")], [split(["{%tr for f in founded %}"]), ""],
+                     [split(["{{ f.", "name }}"]), split(["{{ f.members }}"])], [split(["{%tr endfor %}"]), ""]]))
+    make_docx(path, body, para(split(["{{ document.code }}〔", "{{ year }}〕"])), plain("— {{ year }} —"))
+    return without_styles_with_effects(path)
+
+
+def test_output_has_no_validator_findings(tmp_path: Path) -> None:
+    from openxml_audit import OpenXmlValidator
+
+    template = rich_template(tmp_path / "t.docx")
+    out = tmp_path / "o.docx"
+    out.write_bytes(render(template))
+    result = OpenXmlValidator().validate(str(out))
+    assert [e.description for e in result.errors] == []
+    assert texts(part_xml(out.read_bytes()))[:4] == ["", "中共宝鸡市委网信办", "开头", "全市有互联网企业31户"]
+
+
+def test_output_converts_with_libreoffice(tmp_path: Path) -> None:
+    import shutil
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    out = tmp_path / "o.docx"
+    out.write_bytes(render(rich_template(tmp_path / "t.docx")))
+    (pdf,) = convert([out], tmp_path / "pdf")
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages)
+    assert "全市有互联网企业31户" in text
+    assert "宝鸡市新青年新媒" in text and "— 2020 —" in text
