@@ -534,7 +534,8 @@ def rich_template(path: Path) -> Path:
             + para(split(["全市有互联网企业{{ regis", "try.enterprises }}户"], (BOOKMARK,)))
             + plain("{%p endif %}")
             + table([[run("名称"), run("会员")], [split(["{%tr for f in founded %}"]), ""],
-                     [split(["{{ f.", "name }}"]), split(["{{ f.members }}"])], [split(["{%tr endfor %}"]), ""]]))
+                     [split(["{{ f.", "name }}"]), split(["{{ f.members }}"])],
+                     [split(["{%tr endfor %}"]), ""]]))
     make_docx(path, body, para(split(["{{ document.code }}〔", "{{ year }}〕"])), plain("— {{ year }} —"))
     return without_styles_with_effects(path)
 
