@@ -165,9 +165,15 @@ def _unclosed(text: str) -> re.Match[str] | None:
     return _OPEN.search(_TAG.sub(lambda m: " " * len(m.group(0)), text))
 
 
-def _paragraph_problems(paragraphs: list[Paragraph], shown: str, env: Any) -> list[Problem]:
-    """Tags typed over two paragraphs, tags not closed, and tags that are not Jinja."""
+def _paragraph_problems(paragraphs: list[Paragraph], shown: str,
+                        env: Any) -> tuple[list[Problem], list[str] | None]:
+    """Tags typed over two paragraphs, tags not closed, and tags that are not Jinja.
+
+    Also the ``{{ }}`` tags in error, when they are the only problems: without them the part
+    can still be rendered to look for missing names (None when it cannot).
+    """
     problems = []
+    bad_prints: list[str] | None = []
     for n, para in enumerate(paragraphs):
         text = para.text.translate(_QUOTES)
         rest = _TAG.sub(lambda m: " " * len(m.group(0)), text)
@@ -178,6 +184,7 @@ def _paragraph_problems(paragraphs: list[Paragraph], shown: str, env: Any) -> li
             head = _OPEN.split(nxt.text.translate(_QUOTES), 1)[0] if nxt is not None else ""
             if nxt is not None and _CLOSE.search(head):
                 end = _CLOSE.search(head).end()  # type: ignore[union-attr]
+                bad_prints = None
                 problems.append(Problem(
                     f"the tag {tail.strip() + ' … ' + head[:end].strip()!r} is broken over two paragraphs: "
                     f"it goes on in {nxt.where}「{_snippet(nxt.text, 0, end)}」",
@@ -185,22 +192,28 @@ def _paragraph_problems(paragraphs: list[Paragraph], shown: str, env: Any) -> li
                     "a tag must stay inside one paragraph: join the two paragraphs inside the tag "
                     "(Word starts a new paragraph where Enter was pressed)"))
             else:
+                bad_prints = None
                 problems.append(Problem(f"the tag {tail.strip()!r} is not closed in this paragraph",
                                         _place(shown, para, opened.start(), len(tail)),
                                         "end it with }} (or %} for {% %}) in the same paragraph"))
         else:
             closed = _CLOSE.search(rest)
             if closed is not None and not (n and _unclosed(paragraphs[n - 1].text.translate(_QUOTES))):
+                bad_prints = None
                 problems.append(Problem(f"{closed.group(0)!r} closes no tag in this paragraph",
                                         _place(shown, para, closed.start(), 2),
                                         "delete it, or retype the whole tag inside this paragraph"))
         for match in _TAG.finditer(text):
             message = _tag_syntax(match, env)
             if message is not None:
+                if bad_prints is not None and match.group(1) == "{" and not match.group(2):
+                    bad_prints.append(match.group(0))
+                else:
+                    bad_prints = None
                 problems.append(Problem(f"tag syntax: {message}",
                                         _place(shown, para, match.start(), len(match.group(0))),
                                         "retype the tag: {{ name }}, {% if … %}, {% for x in … %}"))
-    return problems
+    return problems, bad_prints
 
 
 _BLOCKS = {"if", "for", "with", "macro", "call", "filter", "block", "autoescape"}
@@ -267,6 +280,12 @@ def _tag_text(xml: str) -> str:
     return re.sub(r"(?<=\{[{%]).*?(?=[}%]\})", lambda m: m.group(0).replace("&amp;", "&"), xml)
 
 
+def _without(source: str, tags: list[str]) -> str:
+    for tag in tags:
+        source = source.replace(tag, "", 1)
+    return source
+
+
 @lru_cache(maxsize=16)
 def _prepare(data: bytes, shown: str) -> WordTemplate:
     """Read, locate, patch and compile every text part of a template (once per file content)."""
@@ -296,18 +315,21 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
         paragraphs = _describe(root, label)
         if not any(_OPEN.search(p.text) or _CLOSE.search(p.text) for p in paragraphs):
             continue  # no tags: the part is copied as it is
-        found = _paragraph_problems(paragraphs, shown, env)
+        found, bad_prints = _paragraph_problems(paragraphs, shown, env)
         problems += found
         _mark(root)
         xml = etree.tostring(root, encoding="unicode").replace("<!--rg:", "\n<!--rg:")
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _tag_text(patcher.patch_xml(xml)))
         part = PartTemplate(name, label, paragraphs, source, line_paragraph=_line_map(source))
         templates.append(part)
-        if found:
+        if bad_prints is None:
             continue
         try:
-            part.template = env.from_string(source)
+            # Tags in error left out, the rest of the part is still looked through.
+            part.template = env.from_string(_without(source, bad_prints))
         except TemplateSyntaxError as exc:
+            if found:
+                continue
             para = paragraphs[part.line_paragraph[min(exc.lineno or 0, len(part.line_paragraph) - 1)]]
             problems.append(Problem(f"tag syntax: {exc.message}", _place_of_name(shown, para, ""),
                                     "an {% if %} or {% for %} needs its {% endif %} / {% endfor %}, "
