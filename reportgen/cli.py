@@ -225,7 +225,7 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
             _echo_problems(rendered.warnings)
             if len(jobs) > 1:
                 click.echo(f"### {job.name}")
-            if markup:
+            if markup or rendered.docx is not None:  # from a Word template: its text (the layout is Word's)
                 click.echo(rendered.markup)
             else:
                 click.echo(render_text(rendered.plan, ansi_styler))

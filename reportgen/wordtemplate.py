@@ -204,6 +204,13 @@ def _paragraph_problems(paragraphs: list[Paragraph], shown: str,
                                         _place(shown, para, closed.start(), 2),
                                         "delete it, or retype the whole tag inside this paragraph"))
         for match in _TAG.finditer(text):
+            if match.group(1) == "{" and match.group(2) != "p" and re.search(r"\|\s*body\b", match.group(3)):
+                bad_prints = None
+                problems.append(Problem("the body filter makes whole paragraphs: it needs the tag's "
+                                        "paragraph form {{p … | body }}",
+                                        _place(shown, para, match.start(), len(match.group(0))),
+                                        "write the tag alone in its paragraph as {{p … | body }}"))
+                continue
             message = _tag_syntax(match, env)
             if message is not None:
                 if bad_prints is not None and match.group(1) == "{" and not match.group(2):
@@ -432,11 +439,51 @@ def _noting(name: str, func: Any) -> Any:
             return func(value, *args, **kwargs)
         except ReportgenError as exc:
             for problem in exc.problems:
-                _record(f"{name}: {problem.message}" if name not in problem.message else problem.message,
-                        problem.hint)
+                message = problem.message if name in problem.message else f"{name}: {problem.message}"
+                where = str(problem.place)
+                _record(f"{message} (at {where})" if where else message, problem.hint)
             return ""
 
     return call
+
+
+@dataclass
+class _Rendering:
+    """What the ``body`` filter needs besides its value: the data and where templates are."""
+
+    values: dict[str, Any]
+    base: Path | None
+    extra: dict[str, Any]
+
+
+_rendering: contextvars.ContextVar[_Rendering | None] = contextvars.ContextVar("wordtemplate_rendering",
+                                                                              default=None)
+BODY_ROLES = ("heading1", "heading2", "heading3", "heading4", "body", "table")
+
+
+def body_paragraphs(value: Any) -> Any:
+    """The ``body`` filter: 公文 markup (a value, or the name of a ``.md.j2`` template rendered
+    with the same data) → Word paragraphs, headings numbered 一、（一）1.（1）, **bold** runs,
+    tables as lines, in the GB/T 9704 body formatting. Written ``{{p … | body }}``: the
+    paragraph of the tag is replaced by them."""
+    from lxml import etree
+    from markupsafe import Markup
+
+    from . import spec
+    from .layout import plan
+    from .markup import parse
+    from .writers.docx import _item
+
+    text = str(value)
+    source = "<body>"
+    current = _rendering.get()
+    if text.endswith(".md.j2") and "\n" not in text and current is not None:
+        from .templating import render
+
+        text, source = render(text, current.values, current.base, current.extra)
+    laid = plan(parse(text, source), spec.DEFAULT_STYLE)
+    return Markup("".join(etree.tostring(_item(item, laid), encoding="unicode")
+                          for item in laid.items if item.role in BODY_ROLES))
 
 
 @lru_cache(maxsize=1)
@@ -446,12 +493,16 @@ def word_environment() -> Any:
     No trim_blocks/lstrip_blocks (docxtpl's own setting: the tags stand inside XML), and no
     ``markup`` filter: a value is always text in a Word template, never raw XML.
     """
+    from jinja2 import pass_context
     from jinja2.sandbox import SandboxedEnvironment
 
     from .filters import FILTERS
 
     env = SandboxedEnvironment(undefined=_collecting_undefined(), autoescape=True)
     env.filters.update({name: _noting(name, f) for name, f in FILTERS.items()})
+    noted_body = _noting("body", body_paragraphs)
+    # pass_context: never folded at compile time (a template name is rendered with the data).
+    env.filters["body"] = pass_context(lambda _context, value: noted_body(value))
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env
 
@@ -626,14 +677,19 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     context.update({k: _soft(v) for k, v in (extra or {}).items()})
     problems = list(prepared.problems)
     rendered: dict[str, str] = {}
+    # A .md.j2 named by the body filter is looked for beside the Word template.
+    token = _rendering.set(_Rendering(dict(values), path.parent, dict(extra or {})))
     patcher = DocxTemplate(io.BytesIO(data))
-    for part in prepared.templates:
-        if part.template is None:
-            continue
-        xml, found = _render_part(part, context, shown)
-        problems += found
-        if not found:
-            rendered[part.name] = _finish_part(xml, patcher)
+    try:
+        for part in prepared.templates:
+            if part.template is None:
+                continue
+            xml, found = _render_part(part, context, shown)
+            problems += found
+            if not found:
+                rendered[part.name] = _finish_part(xml, patcher)
+    finally:
+        _rendering.reset(token)
     if problems:
         raise TemplateError(_unique(problems))
     parts = dict(prepared.parts)

@@ -573,3 +573,54 @@ def test_output_converts_with_libreoffice(tmp_path: Path) -> None:
         text = "".join(page.extract_text() or "" for page in doc.pages)
     assert "全市有互联网企业31户" in text
     assert "宝鸡市新青年新媒" in text and "— 2020 —" in text
+
+
+def test_preview_shows_the_rendered_text(tmp_path: Path, data_file: Path) -> None:
+    template = make_docx(tmp_path / "模板.docx", para(split(["企业{{ registry.", "enterprises }}户"])),
+                         header=plain("{{ document.code }}"))
+    code, stdout, stderr = run_cli("preview", str(template), str(data_file))
+    assert code == 0, stderr
+    assert stdout.splitlines()[:2] == ["宝网信办发", "企业31户"]
+
+
+# --- the body block: 公文 markup → paragraphs ------------------------------------------------
+
+BODY_MARKUP = ("# 高度重视，精心部署\n\n全市有互联网企业{{ registry.enterprises }}户，**一是**加强领导。\n\n"
+               "## 认真开展调研。\n调研内容。\n")
+
+
+def test_body_block_from_a_md_template(tmp_path: Path, data_file: Path) -> None:
+    (tmp_path / "body.md.j2").write_text(BODY_MARKUP, encoding="utf-8")
+    body = (plain("中共宝鸡市委网信办") + para(split(['{{p "body.md.j2" ', "| body }}"]))
+            + plain("特此报告。"))
+    template = make_docx(tmp_path / "模板.docx", body)
+    out = tmp_path / "o.docx"
+    code, _stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert code == 0, stderr
+    root = part_xml(out.read_bytes())
+    assert texts(root) == ["中共宝鸡市委网信办", "一、高度重视，精心部署",
+                           "全市有互联网企业31户，一是加强领导。", "（一）认真开展调研。调研内容。", "特此报告。"]
+    assert run_with(root, "一是").find(f"{W}rPr/{W}b") is not None
+    assert run_with(root, "高度重视").find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
+
+
+def test_body_block_from_a_data_value(tmp_path: Path) -> None:
+    body = para(split(["{{p summ", "ary | body }}"]))
+    data = {**values(), "summary": "# 标题\n\n正文**加粗**。"}
+    from reportgen.wordtemplate import render_word
+
+    out = render_word(str(make_docx(tmp_path / "t.docx", body)), data).data
+    assert texts(part_xml(out)) == ["一、标题", "正文加粗。"]
+
+
+def test_body_filter_outside_its_paragraph_form(tmp_path: Path) -> None:
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain("前文{{ summary | body }}")))
+    assert "{{p … | body }}" in problem.message
+    assert where(problem) == "t.docx 正文第1段「前文{{ summary | body }}」"
+
+
+def test_body_template_error_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "body.md.j2").write_text("# 标题\n\n{{ registry.enterprizes }}\n", encoding="utf-8")
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain('{{p "body.md.j2" | body }}')))
+    assert "'registry.enterprizes' is not in the data" in problem.message
+    assert "body.md.j2:3" in problem.message
