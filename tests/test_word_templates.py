@@ -599,7 +599,8 @@ def test_body_block_from_a_md_template(tmp_path: Path, data_file: Path) -> None:
     assert code == 0, stderr
     root = part_xml(out.read_bytes())
     assert texts(root) == ["中共宝鸡市委网信办", "一、高度重视，精心部署",
-                           "全市有互联网企业31户，一是加强领导。", "（一）认真开展调研。调研内容。", "特此报告。"]
+                           "全市有互联网企业31户，一是加强领导。", "（一）认真开展调研。调研内容。",
+                           "特此报告。"]
     assert run_with(root, "一是").find(f"{W}rPr/{W}b") is not None
     assert run_with(root, "高度重视").find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
 
@@ -624,3 +625,28 @@ def test_body_template_error_is_reported(tmp_path: Path) -> None:
     (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain('{{p "body.md.j2" | body }}')))
     assert "'registry.enterprizes' is not in the data" in problem.message
     assert "body.md.j2:3" in problem.message
+
+
+# --- the example ---------------------------------------------------------------------------
+
+
+def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, built: Path) -> None:
+    """examples/word-template: the office's 红头 made in LibreOffice, the body from the shipped
+    summary template; its body paragraphs are those of the text-template example's summary."""
+    from conftest import EXAMPLE, REPORT_NAME, SUMMARY_NAME, body_texts
+    from openxml_audit import OpenXmlValidator
+
+    project = EXAMPLE.parent / "word-template"
+    code, _stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path))
+    assert code == 0, stderr
+    out = tmp_path / REPORT_NAME
+    word = body_texts(out)
+    summary = body_texts(built / SUMMARY_NAME)
+    first = next(i for i, t in enumerate(summary) if t.startswith("2020年以来"))
+    last = next(i for i, t in enumerate(summary) if t.startswith("4.强化工作宣传"))
+    start = word.index(summary[first])
+    assert word[start:start + last - first + 1] == summary[first:last + 1]
+    assert word[:3] == ["中共宝鸡市委网信办", "宝网信办发〔2020〕38号",
+                        "关于报送《2020年宝鸡市互联网企业党建工作总结》的报告"]
+    assert word[word.index("宝鸡市网红扶贫公益联合会") - 1:][:3] == ["1", "宝鸡市网红扶贫公益联合会", "是"]
+    assert OpenXmlValidator().validate(str(out)).errors == []
