@@ -39,6 +39,7 @@ from .errors import Place, Problem, ReportgenError, TemplateError
 
 WORD_SUFFIX = ".docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = "{" + W_NS + "}"
 _MARK = re.compile(r"<!--rg:(\d+)-->")
 _MARK_LINE = re.compile(r"\n<!--rg:\d+-->")
@@ -114,7 +115,7 @@ def _own_text(p: Any) -> str:
 def _describe(root: Any, label: str) -> list[Paragraph]:
     """Every paragraph of a part, in document order, with its place in a clerk's words."""
     tables = {t: n for n, t in enumerate(root.iter(f"{_W}tbl"), 1)}
-    boxes = {b: n for n, b in enumerate(root.iter(f"{_W}txbxContent"), 1)}
+    boxes = _box_numbers(root)
     plain = 0
     in_box: dict[Any, int] = {}
     out = []
@@ -134,6 +135,25 @@ def _describe(root: Any, label: str) -> list[Paragraph]:
             where = f"{label}第{plain}段"
         out.append(Paragraph(where, _own_text(p)))
     return out
+
+
+def _box_numbers(root: Any) -> dict[Any, int]:
+    """Text boxes numbered as a clerk sees them: Word keeps each one twice (a DrawingML copy
+    and a VML copy for old readers, in mc:Choice and mc:Fallback); both get the same number."""
+    numbers: dict[Any, int] = {}
+    count = 0
+    for box in root.iter(f"{_W}txbxContent"):
+        fallback = next(box.iterancestors(f"{{{MC_NS}}}Fallback"), None)
+        if fallback is not None:
+            choice = fallback.getprevious()
+            copies = list(choice.iter(f"{_W}txbxContent")) if choice is not None else []
+            index = list(fallback.iter(f"{_W}txbxContent")).index(box)
+            if index < len(copies) and copies[index] in numbers:
+                numbers[box] = numbers[copies[index]]
+                continue
+        count += 1
+        numbers[box] = count
+    return numbers
 
 
 def _mark(root: Any) -> None:

@@ -20,7 +20,11 @@ from conftest import DATA, assert_clean_failure, run_cli
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"
 NS = (f'xmlns:w="{W_NS}" xmlns:v="urn:schemas-microsoft-com:vml" '
-      'xmlns:o="urn:schemas-microsoft-com:office:office"')
+      'xmlns:o="urn:schemas-microsoft-com:office:office" '
+      'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+      'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+      'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+      'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
 
 # What Word and WPS put between and around the pieces of a tag typed in several goes.
 PROOF_START = '<w:proofErr w:type="spellStart"/>'
@@ -103,6 +107,20 @@ def text_box(inner_paragraphs: str) -> str:
     return para(f'<w:r><w:pict><v:shape id="organ" style="width:400pt;height:60pt">'
                 f"<v:textbox><w:txbxContent>{inner_paragraphs}</w:txbxContent></v:textbox>"
                 "</v:shape></w:pict></w:r>")
+
+
+def word_text_box(inner_paragraphs: str) -> str:
+    """A text box as Word saves it: a DrawingML copy and a VML copy of the same paragraphs."""
+    return para(
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="5000000" cy="700000"/>'
+        '<wp:docPr id="1" name="文本框 1"/><a:graphic>'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f"<wps:wsp><wps:spPr/><wps:txbx><w:txbxContent>{inner_paragraphs}</w:txbxContent></wps:txbx>"
+        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>"
+        '<mc:Fallback><w:pict><v:shape id="box1" style="width:400pt;height:60pt"><v:textbox>'
+        f"<w:txbxContent>{inner_paragraphs}</w:txbxContent></v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>")
 
 
 def make_docx(path: Path, body: str, header: str | None = None, footer: str | None = None) -> Path:
@@ -650,3 +668,15 @@ def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, buil
                         "关于报送《2020年宝鸡市互联网企业党建工作总结》的报告"]
     assert word[word.index("宝鸡市网红扶贫公益联合会") - 1:][:3] == ["1", "宝鸡市网红扶贫公益联合会", "是"]
     assert OpenXmlValidator().validate(str(out)).errors == []
+
+
+def test_word_text_box_kept_twice_is_rendered_twice_and_reported_once(tmp_path: Path) -> None:
+    good = para(split(["{{ document.", "organ }}"], (PROOF_START,)))
+    out = render(make_docx(tmp_path / "t.docx", word_text_box(good) + plain("正文")))
+    assert texts(part_xml(out)).count("中共宝鸡市委网信办") == 2  # the DrawingML copy and the VML copy
+    bad = para(split(["{{ document.orga", "n_mark }}"]))
+    body = word_text_box(plain("一") + bad) + word_text_box(plain("{{ yaer }}")) + plain("正文")
+    problems = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert [where(p).split("「")[0] for p in problems] == ["t.docx 正文文本框1第2段",
+                                                          "t.docx 正文文本框2第1段"]
+    assert problems[0].hint == "did you mean document.organ?"
