@@ -23,6 +23,7 @@ The markers are removed from the rendered XML.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import difflib
@@ -691,7 +692,7 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     except OSError as exc:
         raise TemplateError(f"cannot read the template: {exc.strerror}", place=Place(shown)) from None
     prepared = _prepare(data, shown)
-    wrapped = wrap(dict(values))
+    wrapped = _soften(wrap(dict(values)))
     context = FactDict(wrapped)
     context["data"] = wrapped
     context.update({k: _soft(v) for k, v in (extra or {}).items()})
@@ -723,7 +724,10 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
                 hint="an {% if %} or {% for %} around whole paragraphs or table rows must use the "
                      "paragraph form {%p … %} or the row form {%tr … %}") from None
         if name == "word/document.xml":
-            tree = patcher.fix_tables(xml)
+            # Grid columns for rows whose cell count changed; a table without w:tblGrid is left
+            # as it is (Word makes one on opening).
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                tree = patcher.fix_tables(xml)
             for n, doc_pr in enumerate(tree.iter("{*}docPr"), 1):
                 doc_pr.set("id", str(n))
             pages += sum(1 for br in tree.iter(f"{_W}br") if br.get(f"{_W}type") == "page")
@@ -741,7 +745,8 @@ def visible_text(parts: dict[str, bytes]) -> str:
     lines: list[str] = []
     for name in sorted((n for n in parts if _part_label(n)), key=_text_order):
         root = etree.fromstring(parts[name])
-        lines += [_own_text(p) for p in root.iter(f"{_W}p")]
+        lines += [_own_text(p) for p in root.iter(f"{_W}p")
+                  if next(p.iterancestors(f"{{{MC_NS}}}Fallback"), None) is None]
     return "\n".join(lines)
 
 
@@ -751,6 +756,18 @@ def _soft(value: Any) -> Any:
 
     if isinstance(value, Undefined):
         return _collecting_undefined()(hint=value._undefined_hint, name=value._undefined_name)
+    return value
+
+
+def _soften(value: Any) -> Any:
+    """Empty values of the data (``key:`` with nothing after it) noted like missing names, in place."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _soften(item)
+    elif isinstance(value, list):
+        value[:] = [_soften(item) for item in value]
+    else:
+        return _soft(value)
     return value
 
 

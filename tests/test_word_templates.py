@@ -680,3 +680,24 @@ def test_word_text_box_kept_twice_is_rendered_twice_and_reported_once(tmp_path: 
     assert [where(p).split("「")[0] for p in problems] == ["t.docx 正文文本框1第2段",
                                                           "t.docx 正文文本框2第1段"]
     assert problems[0].hint == "did you mean document.organ?"
+
+
+def test_empty_values_are_all_reported(tmp_path: Path) -> None:
+    data = {**values(), "registry": {"enterprises": None, "social_orgs": None}}
+    body = (plain("企业{{ registry.enterprises }}户") + plain("组织{{ registry.social_orgs }}个")
+            + plain("{{ yaer }}"))
+    problems = problems_of(make_docx(tmp_path / "t.docx", body), data)
+    assert [p.message for p in problems] == ["'registry.enterprises' is empty in the data",
+                                             "'registry.social_orgs' is empty in the data",
+                                             "'yaer' is not in the data"]
+    assert [where(p).split("「")[0] for p in problems] == ["t.docx 正文第1段", "t.docx 正文第2段",
+                                                          "t.docx 正文第3段"]
+
+
+def test_a_table_without_grid(tmp_path: Path) -> None:
+    body = table([[split(["{%tr for f in founded %}"])], [split(["{{ f.name }}"])],
+                  [split(["{%tr endfor %}"])]])
+    body = body.replace('<w:tblGrid><w:gridCol w:w="3000"/></w:tblGrid>', "")
+    root = part_xml(render(make_docx(tmp_path / "t.docx", body)))
+    assert [texts(tc)[0] for tc in root.iter(f"{W}tc")] == [
+        "宝鸡市网红扶贫公益联合会", "宝鸡市新青年新媒体发展中心", "宝鸡市电子商务协会"]
