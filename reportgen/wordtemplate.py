@@ -225,7 +225,16 @@ def _paragraph_problems(paragraphs: list[Paragraph], shown: str,
                                         _place(shown, para, closed.start(), 2),
                                         "delete it, or retype the whole tag inside this paragraph"))
         for match in _TAG.finditer(text):
-            if match.group(1) == "{" and match.group(2) != "p" and re.search(r"\|\s*body\b", match.group(3)):
+            is_body = re.search(r"\|\s*body\s*$", match.group(3)) is not None
+            if match.group(1) == "{" and match.group(2) and not (match.group(2) == "p" and is_body):
+                bad_prints = None
+                problems.append(Problem(
+                    f"{{{{{match.group(2)} … }}}} puts XML in the document; a value from the data is text",
+                    _place(shown, para, match.start(), len(match.group(0))),
+                    "write {{ … }} for a value (its run's formatting is kept); {{p … | body }} makes "
+                    "body paragraphs from 公文 markup"))
+                continue
+            if match.group(1) == "{" and match.group(2) != "p" and is_body:
                 bad_prints = None
                 problems.append(Problem("the body filter makes whole paragraphs: it needs the tag's "
                                         "paragraph form {{p … | body }}",

@@ -701,3 +701,11 @@ def test_a_table_without_grid(tmp_path: Path) -> None:
     root = part_xml(render(make_docx(tmp_path / "t.docx", body)))
     assert [texts(tc)[0] for tc in root.iter(f"{W}tc")] == [
         "宝鸡市网红扶贫公益联合会", "宝鸡市新青年新媒体发展中心", "宝鸡市电子商务协会"]
+
+
+@pytest.mark.parametrize("tag", ["{{p document.organ }}", "{{r document.organ }}", "{{tc document.organ }}"])
+def test_docxtpl_object_forms_of_a_value_are_refused(tmp_path: Path, tag: str) -> None:
+    """docxtpl's {{p }} / {{r }} insert a Python object's XML (subdoc, RichText); data are text."""
+    (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain("前" + tag)))
+    assert "puts XML in the document" in problem.message
+    assert where(problem) == f"t.docx 正文第1段「前{tag}」"
