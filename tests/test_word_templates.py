@@ -709,3 +709,33 @@ def test_docxtpl_object_forms_of_a_value_are_refused(tmp_path: Path, tag: str) -
     (problem,) = problems_of(make_docx(tmp_path / "t.docx", plain("前" + tag)))
     assert "puts XML in the document" in problem.message
     assert where(problem) == f"t.docx 正文第1段「前{tag}」"
+
+
+def test_a_template_that_passes_check_gives_a_document_that_passes(tmp_path: Path, built: Path) -> None:
+    """reportgen's own 公文 with tags typed into it: rendered, it is the same 公文 to the checker."""
+    from conftest import REPORT_NAME, body_texts
+
+    from reportgen import spec
+    from reportgen.check import check_file
+
+    original = built / REPORT_NAME
+    with zipfile.ZipFile(original) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["word/document.xml"].decode()
+    for text, tag in (("2020年宝鸡市互联网企业党建工作总结", "{{ document.transmitted }}"),
+                      (">省委网信办", ">{{ document.to }}")):
+        assert text in xml
+        xml = xml.replace(text, tag)
+    parts["word/document.xml"] = xml.encode()
+    template = tmp_path / "模板.docx"
+    with zipfile.ZipFile(template, "w") as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    out = tmp_path / "o.docx"
+    code, _stdout, stderr = run_cli("render", str(template), str(DATA), "-o", str(out))
+    assert code == 0, stderr
+    assert body_texts(out) == body_texts(original)
+    before = check_file(template, spec.DEFAULT_STYLE)
+    after = check_file(out, spec.DEFAULT_STYLE)
+    assert before.errors == after.errors == 0
+    assert [f.rule for f in after.findings] == [f.rule for f in before.findings]
