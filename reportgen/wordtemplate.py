@@ -723,7 +723,7 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     if problems:
         raise TemplateError(_unique(problems))
     parts = dict(prepared.parts)
-    pages = 1
+    breaks = 0
     for name, xml in rendered.items():
         try:
             tree = etree.fromstring(xml.encode("utf-8"))
@@ -739,12 +739,34 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
                 tree = patcher.fix_tables(xml)
             for n, doc_pr in enumerate(tree.iter("{*}docPr"), 1):
                 doc_pr.set("id", str(n))
-            pages += sum(1 for br in tree.iter(f"{_W}br") if br.get(f"{_W}type") == "page")
+            breaks = sum(1 for br in tree.iter(f"{_W}br") if br.get(f"{_W}type") == "page")
         parts[name] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
     when = _stamp(values)
     if "docProps/core.xml" in parts:
         parts["docProps/core.xml"] = _core(parts["docProps/core.xml"], when)
-    return WordResult(_zip(parts, (when.year, when.month, when.day, 0, 0, 0)), visible_text(parts), pages)
+    return WordResult(_zip(parts, (when.year, when.month, when.day, 0, 0, 0)), visible_text(parts),
+                      _pages(parts["word/document.xml"], breaks))
+
+
+def _pages(document_xml: bytes, breaks: int) -> int:
+    """About how many pages: the body's text laid out on the 公文 grid (22 lines of 28
+    characters), or one more than its page breaks if that is more. Word lays the file out
+    with the template's own page setup, so this is only an estimate for messages."""
+    from lxml import etree
+
+    from . import spec
+    from .layout import plan
+    from .model import Document, Paragraph, Run
+
+    root = etree.fromstring(document_xml)
+    texts = [_own_text(p) for p in root.iter(f"{_W}p")
+             if next(p.iterancestors(f"{{{MC_NS}}}Fallback"), None) is None]
+    blocks: list[Any] = [Paragraph([Run(t)]) for t in texts if t.strip()]
+    try:
+        laid = plan(Document(blocks=blocks), spec.DEFAULT_STYLE).pages
+    except (ReportgenError, ValueError):
+        laid = 1
+    return max(laid, breaks + 1)
 
 
 def visible_text(parts: dict[str, bytes]) -> str:

@@ -649,10 +649,13 @@ def test_body_template_error_is_reported(tmp_path: Path) -> None:
 
 
 def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, built: Path) -> None:
-    """examples/word-template: the office's 红头 made in LibreOffice, the body from the shipped
-    summary template; its body paragraphs are those of the text-template example's summary."""
+    """examples/word-template: the office's 红头 saved by LibreOffice, the body from the shipped
+    summary template; its body paragraphs are those of the text-template example's summary, and
+    the letter around them is the built-in letter's."""
     from conftest import EXAMPLE, REPORT_NAME, SUMMARY_NAME, body_texts
     from openxml_audit import OpenXmlValidator
+
+    from reportgen.check import check_file
 
     project = EXAMPLE.parent / "word-template"
     code, _stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path))
@@ -664,9 +667,13 @@ def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, buil
     last = next(i for i, t in enumerate(summary) if t.startswith("4.强化工作宣传"))
     start = word.index(summary[first])
     assert word[start:start + last - first + 1] == summary[first:last + 1]
-    assert word[:3] == ["中共宝鸡市委网信办", "宝网信办发〔2020〕38号",
-                        "关于报送《2020年宝鸡市互联网企业党建工作总结》的报告"]
-    assert word[word.index("宝鸡市网红扶贫公益联合会") - 1:][:3] == ["1", "宝鸡市网红扶贫公益联合会", "是"]
+    letter = body_texts(built / REPORT_NAME)
+    body = letter.index("现随文报来《2020年宝鸡市互联网企业党建工作总结》，请审阅。")
+    assert word[:start] == letter[:body]
+    # LibreOffice keeps a line break where reportgen ends the date line; the text is the same.
+    assert [t.strip() for t in word[start + last - first + 1:]] == [
+        t.replace("抄送：市委组织部", "抄送：市委组织部。") for t in letter[body + 1:]]
+    assert check_file(out).errors == 0
     assert OpenXmlValidator().validate(str(out)).errors == []
 
 
