@@ -746,3 +746,22 @@ def test_a_template_that_passes_check_gives_a_document_that_passes(tmp_path: Pat
     after = check_file(out, spec.DEFAULT_STYLE)
     assert before.errors == after.errors == 0
     assert [f.rule for f in after.findings] == [f.rule for f in before.findings]
+
+
+def test_rollup_reaches_word_templates(tmp_path: Path) -> None:
+    """Totals summed from the districts' files, and `districts` for a row per district."""
+    from conftest import ROLLUP, copy_project, edit_file
+
+    project = copy_project(ROLLUP, tmp_path)
+    make_docx(project / "汇总.docx",
+              plain("全市互联网企业{{ registry.enterprises }}户")
+              + table([[run("县区")], [split(["{%tr for d in districts %}"])],
+                       [split(["{{ d.na", "me }}：{{ d.registry.enterprises }}户"])],
+                       [split(["{%tr endfor %}"])]]))
+    edit_file(project / "reportgen.yaml", "template: rollup.md.j2", "template: 汇总.docx")
+    code, _stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert code == 0, stderr
+    (out,) = (tmp_path / "out").glob("*.docx")
+    root = part_xml(out.read_bytes())
+    assert texts(root)[0] == "全市互联网企业27户"
+    assert [texts(tr)[0] for tr in root.iter(f"{W}tr")] == ["县区", "甲区：12户", "乙县：9户", "丙县：6户"]
