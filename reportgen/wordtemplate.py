@@ -206,15 +206,16 @@ def _paragraph_problems(paragraphs: list[Paragraph], shown: str,
             if nxt is not None and _CLOSE.search(head):
                 end = _CLOSE.search(head).end()  # type: ignore[union-attr]
                 bad_prints = None
+                broken = _cut(tail.strip()) + " … " + _cut(head[:end].strip())
                 problems.append(Problem(
-                    f"the tag {tail.strip() + ' … ' + head[:end].strip()!r} is broken over two paragraphs: "
-                    f"it goes on in {nxt.where}「{_snippet(nxt.text, 0, end)}」",
+                    f"the tag {broken!r} is broken over two paragraphs: it goes on in "
+                    f"{nxt.where}「{_snippet(nxt.text, 0, end)}」",
                     _place(shown, para, opened.start(), len(tail)),
                     "a tag must stay inside one paragraph: join the two paragraphs inside the tag "
                     "(Word starts a new paragraph where Enter was pressed)"))
             else:
                 bad_prints = None
-                problems.append(Problem(f"the tag {tail.strip()!r} is not closed in this paragraph",
+                problems.append(Problem(f"the tag {_cut(tail.strip())!r} is not closed in this paragraph",
                                         _place(shown, para, opened.start(), len(tail)),
                                         "end it with }} (or %} for {% %}) in the same paragraph"))
         else:
@@ -283,6 +284,10 @@ def _tag_syntax(match: re.Match[str], env: Any) -> str | None:
     except TemplateSyntaxError as exc:
         return exc.message or str(exc)
     return None
+
+
+def _cut(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[:length] + "…"
 
 
 def _snippet(text: str, start: int, length: int) -> str:
@@ -599,7 +604,9 @@ def _render_part(part: PartTemplate, context: dict[str, Any], shown: str) -> tup
     from jinja2.exceptions import SecurityError
 
     def where(line: int, message: str) -> Place:
-        index = part.line_paragraph[min(max(line, 0), len(part.line_paragraph) - 1)]
+        if line <= 0:  # not from a line of the template (should not happen): the part at least
+            return Place(shown, key=part.label)
+        index = part.line_paragraph[min(line, len(part.line_paragraph) - 1)]
         return _place_of_name(shown, part.paragraphs[index], message)
 
     noted: list[tuple[str, str | None, int]] = []

@@ -765,3 +765,15 @@ def test_rollup_reaches_word_templates(tmp_path: Path) -> None:
     root = part_xml(out.read_bytes())
     assert texts(root)[0] == "全市互联网企业27户"
     assert [texts(tr)[0] for tr in root.iter(f"{W}tr")] == ["县区", "甲区：12户", "乙县：9户", "丙县：6户"]
+
+
+def test_unknown_names_in_statements_are_located(tmp_path: Path) -> None:
+    body = (plain("开头") + para(split(["{%p if registry.enterp", "rizes > 3 %}"])) + plain("有")
+            + plain("{%p endif %}")
+            + table([[run("名称")], [split(["{%tr for f in found", "ed_orgs %}"])], [split(["{{ f.name }}"])],
+                     [split(["{%tr endfor %}"])]]))
+    problems = problems_of(make_docx(tmp_path / "t.docx", body))
+    assert [(where(p), p.hint) for p in problems] == [
+        ("t.docx 正文第2段「{%p if registry.enterprizes > 3 %}」", "did you mean registry.enterprises?"),
+        ("t.docx 正文表格1第2行第1列「{%tr for f in founded_orgs %}」", "did you mean founded?"),
+    ]
