@@ -38,7 +38,6 @@ from typing import Any
 
 from .errors import Place, Problem, ReportgenError, TemplateError
 
-WORD_SUFFIX = ".docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = "{" + W_NS + "}"
@@ -59,10 +58,6 @@ _PART_LABELS = (
     (re.compile(r"word/endnotes\.xml$"), "尾注"),
 )
 NOT_IN_DATA_HINT = "add the value to the data file or fix its name in the tag"
-
-
-def is_word_template(ref: str) -> bool:
-    return ref.lower().endswith(WORD_SUFFIX)
 
 
 @dataclass
@@ -87,7 +82,6 @@ class PartTemplate:
 
 @dataclass
 class WordTemplate:
-    shown: str  # the template's name in messages
     parts: dict[str, bytes]  # every member of the package, as read
     templates: list[PartTemplate]
     problems: list[Problem]  # syntax problems found while preparing
@@ -376,7 +370,7 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
             problems.append(Problem(f"tag syntax: {exc.message}", _place_of_name(shown, para, ""),
                                     "an {% if %} or {% for %} needs its {% endif %} / {% endfor %}, "
                                     "in the same form ({%p %} with {%p %}, {%tr %} with {%tr %})"))
-    return WordTemplate(shown, parts, templates, problems)
+    return WordTemplate(parts, templates, problems)
 
 
 # --- the environment ----------------------------------------------------------------------
