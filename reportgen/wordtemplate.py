@@ -12,13 +12,17 @@ XML. What is ours:
   all problems of a file at once;
 * tags typed over two paragraphs caught with their own message; Word's curly quotes inside
   tags accepted;
+* the body block ``{{p … | body }}``: 公文 markup (a value, or a ``.md.j2`` template beside
+  the Word file) made into numbered body paragraphs by the 公文 writer;
 * reproducible bytes: parts not rendered are copied as they are, members sorted, fixed zip
   timestamps and core properties from the 成文日期 (as the 公文 writer does).
 
 How locating works: before docxtpl patches a part, a comment ``<!--rg:N-->`` on a line of its
 own is put before every paragraph, row and cell (N: the paragraph at or after it). Jinja
 reports the line of an error; the last marker at or above that line names the paragraph.
-The markers are removed from the rendered XML.
+The markers are removed from the rendered XML. A missing name does not stop the rendering
+of a part: it is noted with its line and the rendering goes on, so that one pass finds every
+missing name; nothing is written when any was noted.
 """
 
 from __future__ import annotations
@@ -113,6 +117,8 @@ def _describe(root: Any, label: str) -> list[Paragraph]:
     boxes = _box_numbers(root)
     plain = 0
     in_box: dict[Any, int] = {}
+    notes: dict[Any, int] = {}
+    in_note: dict[Any, int] = {}
     out = []
     for p in root.iter(f"{_W}p"):
         holder = next(p.iterancestors(f"{_W}txbxContent", f"{_W}tc"), None)
@@ -125,6 +131,14 @@ def _describe(root: Any, label: str) -> list[Paragraph]:
             r = table.findall(f"{_W}tr").index(row) + 1
             c = row.findall(f"{_W}tc").index(holder) + 1
             where = f"{label}表格{tables[table]}第{r}行第{c}列"
+        elif (note := next(p.iterancestors(f"{_W}footnote", f"{_W}endnote"), None)) is not None:
+            # Notes as the reader sees them numbered (Word's separators are notes too, typed).
+            if note not in notes:
+                normal = note.get(f"{_W}type") in (None, "normal")
+                notes[note] = sum(1 for n in notes.values() if n) + 1 if normal else 0
+                in_note[note] = 0
+            in_note[note] += 1
+            where = f"{label}{notes[note]}第{in_note[note]}段"
         else:
             plain += 1
             where = f"{label}第{plain}段"

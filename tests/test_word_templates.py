@@ -777,3 +777,40 @@ def test_unknown_names_in_statements_are_located(tmp_path: Path) -> None:
         ("t.docx 正文第2段「{%p if registry.enterprizes > 3 %}」", "did you mean registry.enterprises?"),
         ("t.docx 正文表格1第2行第1列「{%tr for f in founded_orgs %}」", "did you mean founded?"),
     ]
+
+
+def with_footnote(path: Path, footnote: str) -> Path:
+    """Add a footnote part (as Word writes it: separators, then the note) referenced from the body."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/footnotes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {NS}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+        f'</w:p></w:footnote><w:footnote w:id="1">{footnote}</w:footnote></w:footnotes>').encode()
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/footnotes" Target="footnotes.xml"/></Relationships>')).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/></Types>')).encode()
+    doc = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = doc.replace(
+        "</w:t></w:r></w:p>", '</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>', 1).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    return path
+
+
+def test_tags_in_footnotes(tmp_path: Path) -> None:
+    note = para(split(["数据截至{{ year }}年", "底，共{{ registry.", "enterprises }}户。"], (PROOF_START,)))
+    template = with_footnote(make_docx(tmp_path / "t.docx", plain("正文")), note)
+    out = render(template)
+    assert "数据截至2020年底，共31户。" in texts(part_xml(out, "word/footnotes.xml"))
+    bad = para(split(["共{{ registry.enterpri", "zes }}户"]))
+    template = with_footnote(make_docx(tmp_path / "t.docx", plain("正文")), bad)
+    (problem,) = problems_of(template)
+    assert where(problem) == "t.docx 脚注1第1段「共{{ registry.enterprizes }}户」"
