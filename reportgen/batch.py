@@ -162,11 +162,9 @@ def render_job(job: Job) -> Result:
     Whatever goes wrong is this document's failure, never the build's: an unexpected
     exception becomes an internal error with the document's name.
     """
-    from .writers.docx import write_docx
-
     try:
         rendered = render_job_document(job)
-        data = write_docx(rendered.plan, rendered.document)
+        data = rendered.docx_bytes()
     except ReportgenError as exc:
         return Result(job.name, problems=exc.problems)
     except Exception as exc:

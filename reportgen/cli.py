@@ -194,7 +194,6 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
     from .batch import Job, render_job_document
     from .errors import Place
     from .files import check_name, check_target, write_atomic
-    from .writers.docx import write_docx
 
     where = Place(str(out_file), key="-o")
     check_name(out_file.name, where)
@@ -204,7 +203,7 @@ def render(template: str, data: tuple[Path, ...], out_file: Path, pdf: bool,
     rendered = render_job_document(job)
     _echo_problems(rendered.warnings)
     with temporaries_removed_on_sigterm():
-        write_atomic(out_file, write_docx(rendered.plan, rendered.document), job.inputs())
+        write_atomic(out_file, rendered.docx_bytes(), job.inputs())
         click.echo(f"{out_file} ({rendered.plan.pages} 页 pages)")
         if pdf:
             from .writers.pdf import convert
@@ -239,7 +238,7 @@ def preview(source: str, data: tuple[Path, ...], name: str | None, markup: bool,
         _echo_problems(rendered.warnings)
         if len(jobs) > 1:
             click.echo(f"### {job.name}")
-        if markup:
+        if markup or rendered.docx is not None:  # from a Word template: its text (the layout is Word's)
             click.echo(rendered.markup)
         else:
             click.echo(render_text(rendered.plan, ansi_styler))

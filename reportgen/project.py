@@ -70,6 +70,12 @@ class Rendered:
     facts: Facts
     output: str
     warnings: list[Problem] = field(default_factory=list)
+    docx: bytes | None = None  # made from a Word template: the file itself (no markup, no plan)
+
+    def docx_bytes(self) -> bytes:
+        from .writers.docx import write_docx
+
+        return self.docx if self.docx is not None else write_docx(self.plan, self.document)
 
 
 def _paths(value: Any, base: Path, where: Place, problems: list[Problem], key: str = "data") -> list[Path]:
@@ -304,6 +310,12 @@ def render_document(name: str, template: str, data: list[Path], style: Style,
     context = year_context(facts, data, years)  # roll-up totals, prev, districts
     problems = context.problems + check_facts(facts, template, base, contracts or [], context.variables)
     _stop_on_errors(problems)
+    if template.lower().endswith(".docx"):  # a template made in Word: reportgen/wordtemplate.py
+        from .wordtemplate import render_word
+
+        word = render_word(template, facts.values, base, context.variables)
+        return Rendered(name, word.text, Document(source=template), Plan([], None, word.pages, style), facts,
+                        output_name(output, name, facts, template), problems, word.data)
     markup, source = render_markup(template, facts, base, context.variables)
     document = parse(markup, source)
     problems += check_document(document, facts)
