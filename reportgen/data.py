@@ -371,13 +371,14 @@ def _unclosed(text: str, end: int) -> int | None:
     return stack[-1] if stack else None
 
 
-def read_bounded(path: Path, name: str, what: str = "data file") -> bytes:
-    """A file's bytes, at most :data:`MAX_INPUT_BYTES`; devices, FIFOs and folders are refused.
+def read_bounded(path: Path, name: str, what: str = "data file", limit_bytes: int = MAX_INPUT_BYTES,
+                 hint: str = "a year's facts fit in a few kB: is this the right file?") -> bytes:
+    """A file's bytes, at most ``limit_bytes``; devices, FIFOs and folders are refused.
 
     The size is checked on what is read, not on ``st_size`` (0 for /dev/zero), and the file
     is opened without blocking, so a FIFO with no writer cannot hang the command.
     """
-    limit = MAX_INPUT_BYTES // 1048576
+    limit = limit_bytes // 1048576
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -391,12 +392,11 @@ def read_bounded(path: Path, name: str, what: str = "data file") -> bytes:
                         hint="give the path of a .yaml file")
     with os.fdopen(fd, "rb") as handle:
         try:
-            raw = handle.read(MAX_INPUT_BYTES + 1)
+            raw = handle.read(limit_bytes + 1)
         except OSError as exc:
             raise DataError(f"cannot read {what}: {exc.strerror}", place=Place(name)) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise DataError(f"the {what} is more than the {limit} MiB allowed", place=Place(name),
-                        hint="a year's facts fit in a few kB: is this the right file?")
+    if len(raw) > limit_bytes:
+        raise DataError(f"the {what} is more than the {limit} MiB allowed", place=Place(name), hint=hint)
     return raw
 
 

@@ -315,7 +315,8 @@ def render_document(name: str, template: str, data: list[Path], style: Style,
 
         word = render_word(template, facts.values, base, context.variables)
         return Rendered(name, word.text, Document(source=template), Plan([], None, word.pages, style), facts,
-                        output_name(output, name, facts, template), problems, word.data)
+                        output_name(output, name, facts.values, output_place or Place(template)), problems,
+                        word.data)
     markup, source = render_markup(template, facts, base, context.variables)
     document = parse(markup, source)
     problems += check_document(document, facts)

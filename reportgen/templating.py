@@ -203,6 +203,10 @@ def resolve_template(ref: str, base: Path | None = None) -> tuple[str, list[Path
         candidate = base / candidate
     if candidate.is_file():
         return candidate.name, [candidate.parent]
+    if candidate.exists():
+        kind = "a folder" if candidate.is_dir() else "a device, a pipe or a socket"
+        raise TemplateError(f"the template is {kind}, not a regular file: {ref}", place=Place(str(candidate)),
+                            hint="give the path of a template file (.md.j2 or .docx)")
     if "/" not in ref and "\\" not in ref:
         name = ref if ref.endswith(TEMPLATE_SUFFIX) else ref + TEMPLATE_SUFFIX
         if (builtin_template_dir() / name).is_file():

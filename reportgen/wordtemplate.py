@@ -343,12 +343,18 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
     from jinja2 import TemplateSyntaxError
     from lxml import etree
 
+    from .ooxml import UnsafePackageError, check_package, parse_xml, read_member
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            parts = {name: zf.read(name) for name in zf.namelist()}
+            check_package(zf)
+            parts = {name: read_member(zf, name) for name in zf.namelist()}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise TemplateError(f"not a Word file (.docx): {exc}", place=Place(shown),
                             hint="save the template in Word or WPS as .docx (not .doc or .wps)") from None
+    except UnsafePackageError as exc:
+        raise TemplateError(f"damaged or unsafe .docx: {exc}", place=Place(shown),
+                            hint="open the template in Word or WPS and save it again") from None
     env = word_environment()
     patcher = DocxTemplate(io.BytesIO(data))
     templates: list[PartTemplate] = []
@@ -358,8 +364,8 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
     for name in names:
         label = _part_label(name) or name
         try:
-            root = etree.fromstring(parts[name])
-        except etree.XMLSyntaxError as exc:
+            root = parse_xml(parts[name])
+        except (etree.XMLSyntaxError, UnsafePackageError) as exc:
             raise TemplateError(f"{name} is not readable XML: {exc}", place=Place(shown),
                                 hint="open the template in Word or WPS and save it again") from None
         paragraphs = _describe(root, label)
@@ -707,14 +713,14 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     from docxtpl import DocxTemplate
     from lxml import etree
 
+    from .data import read_bounded
+    from .ooxml import MEMBER_LIMIT
     from .templating import FactDict, wrap
     from .writers.docx import _zip
 
     path, shown = template_file(ref, base)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TemplateError(f"cannot read the template: {exc.strerror}", place=Place(shown)) from None
+    data = read_bounded(path, shown, "Word template", MEMBER_LIMIT,
+                        "a 红头 template is a few hundred kB: is this the right file?")
     prepared = _prepare(data, shown)
     wrapped = _soften(wrap(dict(values)))
     context = FactDict(wrapped)

@@ -814,3 +814,39 @@ def test_tags_in_footnotes(tmp_path: Path) -> None:
     template = with_footnote(make_docx(tmp_path / "t.docx", plain("正文")), bad)
     (problem,) = problems_of(template)
     assert where(problem) == "t.docx 脚注1第1段「共{{ registry.enterprizes }}户」"
+
+
+@pytest.mark.parametrize("damage", ["bomb", "doctype", "encrypted", "device"])
+def test_a_hostile_word_template_is_refused_with_its_name(tmp_path: Path, data_file: Path,
+                                                         damage: str) -> None:
+    """A Word template is read with the same caps as any .docx reportgen reads (reportgen.ooxml)."""
+    import zipfile
+
+    template = make_docx(tmp_path / "t.docx", plain("企业{{ registry.enterprises }}户"))
+    if damage == "device":
+        template.unlink()
+        template.symlink_to("/dev/zero")
+    else:
+        with zipfile.ZipFile(template) as zf:
+            parts = {info: zf.read(info) for info in zf.infolist()}
+        with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in parts.items():
+                if damage == "doctype" and info.filename == "word/document.xml":
+                    data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+                zf.writestr(info.filename, data)
+            if damage == "bomb":
+                zf.writestr("word/media/huge.bin", b"\0" * (60 * 1024 * 1024))
+        if damage == "encrypted":
+            raw = bytearray(template.read_bytes())
+            header = raw.find(b"PK\x03\x04")
+            raw[header + 6] |= 1  # the general-purpose flag: encrypted
+            central = raw.find(b"PK\x01\x02")
+            raw[central + 8] |= 1
+            template.write_bytes(bytes(raw))
+    out = tmp_path / "out.docx"
+    code, stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert_clean_failure(code, stdout, stderr)
+    assert "t.docx" in stderr and not out.exists()
+    needle = {"bomb": "more than", "doctype": "DOCTYPE", "encrypted": "encrypted",
+              "device": "not a regular file"}
+    assert needle[damage] in stderr, stderr
