@@ -27,7 +27,7 @@ from typing import assert_never
 
 from . import spec
 from .gongwen import format_date, title_shape
-from .model import Block, Document, Heading, Paragraph, Run, Table, plain
+from .model import MERGE_LEFT, MERGE_UP, Block, Document, Heading, Paragraph, Run, Table, plain
 from .spec import Style
 
 # Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
@@ -351,6 +351,8 @@ class Item:
     page: int = 0  # filled by paginate (1-based)
     row: int = 0  # first grid line on that page (1-based)
     positions: list[tuple[int, int]] = field(default_factory=list)  # (page, row) of every line
+    grid: TableGrid | None = None  # a table row: its table, laid out
+    row_index: int = 0  # which row of grid
 
     @property
     def text(self) -> str:
@@ -439,12 +441,177 @@ def _blocks(blocks: list[Block], style: Style) -> list[Item]:
             case Paragraph():
                 items.append(_body_item("body", _runs_to_segs(block.runs, "fangsong", style)))
             case Table():
-                for row in block.rows:
-                    cells_text = "　".join(plain(c) for c in row)
-                    items.append(Item("table", [Seg(cells_text)], align="left"))
+                if items and items[-1].grid is not None:
+                    items.append(Item("blank"))  # two tables apart, not one
+                items += table_items(block, style)
             case _:
                 # A new kind of Block must be laid out here, not dropped from the page.
                 assert_never(block)
+    return items
+
+
+# --- tables ---------------------------------------------------------------------
+
+#: Room between a cell's border and its text, each side (twips): paragraph indents, so the
+#: table's outer borders stand on the type area's edges whatever the program's table model.
+CELL_INSET = 57  # 1 mm
+#: Width a border may take from a cell's text (twips; the rules are ½ pt = 10 twips).
+BORDER_ROOM = 20
+#: Air added to a column's text width when widths follow the content (cells).
+COLUMN_AIR = 0.25
+_NUMERIC = re.compile(r"[+\-−]?[0-9][0-9,.]*%?|[—-]+")
+
+
+@dataclass
+class TableGrid:
+    """A table on the grid: column widths in twips, every cell's lines, every row's height.
+
+    ``spans`` maps each cell that others merge into to (rows, columns) it covers; covered
+    cells have no lines. Every printed line of a cell takes one grid line, whatever the
+    table's type size, so the text after the table stays on the grid.
+    """
+
+    table: Table
+    size: float
+    widths: list[int]
+    align: list[list[str]]  # per row, per column
+    lines: list[list[list[str]]]  # per row, per column
+    spans: dict[tuple[int, int], tuple[int, int]]
+    heights: list[int]  # grid lines per row
+
+    @property
+    def header_rows(self) -> int:
+        return self.table.header_rows
+
+    @property
+    def header_height(self) -> int:
+        return sum(self.heights[: self.header_rows])
+
+
+def char_twips(size: float) -> int:
+    """One 字 in twips at a size (三号 carries the −0.25 pt tracking that gives 28 a line)."""
+    return round(size * spec.TWIPS_PER_PT + (spec.BODY_TRACKING if size == spec.BODY_SIZE else 0))
+
+
+def _spans(table: Table) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) of every cell others merge into → (rows, columns) it covers."""
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        for c in range(len(row)):
+            mark = table.merges.get((r, c))
+            if mark == MERGE_LEFT:
+                origin = owner[r, c - 1]
+            elif mark == MERGE_UP and (r - 1, c) in owner:
+                origin = owner[r - 1, c]
+            else:
+                origin = (r, c)
+            owner[r, c] = origin
+            rows, cols = spans.get(origin, (1, 1))
+            spans[origin] = (max(rows, r - origin[0] + 1), max(cols, c - origin[1] + 1))
+    return {k: v for k, v in spans.items() if table.merges.get(k) is None}
+
+
+def _cell_align(table: Table, r: int, c: int, text: str) -> str:
+    """Header cells centred; a column's alignment when given; else numbers right, text left."""
+    if r < table.header_rows:
+        return "center"
+    given = table.align[c] if c < len(table.align) else ""
+    if given:
+        return given
+    return "right" if _NUMERIC.fullmatch(text.strip()) else "left"
+
+
+def column_widths(table: Table, size: float, total: int,
+                  spans: dict[tuple[int, int], tuple[int, int]]) -> list[int]:
+    """Twips per column, summing to ``total`` (the type width).
+
+    Given widths are scaled to the total. Else each column gets the width of its widest
+    one-column cell on one line (plus a little air); when they do not fit, the columns
+    narrower than an equal share keep theirs and the others share the rest in proportion,
+    never below their longest unbreakable word or number.
+    """
+    n = table.columns
+    cw = char_twips(size)
+    pad = 2 * CELL_INSET + BORDER_ROOM
+    if table.widths:
+        raw = [w / sum(table.widths) * total for w in table.widths]
+    else:
+        natural = [1.0] * n
+        least = [1.0] * n
+        for (r, c), (_rows, cols) in spans.items():
+            if cols != 1:
+                continue
+            text = plain(table.rows[r][c])
+            natural[c] = max(natural[c], cells(text) + COLUMN_AIR)
+            least[c] = max(least[c], max((cells(u) for u in units(text)), default=0.0) + COLUMN_AIR)
+        room = (total - n * pad) / cw
+        if sum(natural) <= room:
+            extra = room - sum(natural)
+            want = [w + extra * w / sum(natural) for w in natural]
+        else:
+            want = list(natural)
+            fixed: set[int] = set()
+            while True:
+                free = room - sum(want[c] for c in fixed)
+                rest = [c for c in range(n) if c not in fixed]
+                share = free / max(len(rest), 1)
+                small = [c for c in rest if natural[c] <= share]
+                if not small:
+                    scale = free / sum(natural[c] for c in rest) if rest else 1.0
+                    for c in rest:
+                        want[c] = max(natural[c] * scale, least[c])
+                    break
+                fixed.update(small)
+        raw = [w * cw + pad for w in want]
+        raw = [w / sum(raw) * total for w in raw]
+    widths = [int(w) for w in raw]
+    widths[max(range(n), key=lambda c: raw[c])] += total - sum(widths)
+    return widths
+
+
+def _text_cells(width: int, size: float) -> float:
+    """Cells of text that fit a column of ``width`` twips."""
+    return (width - 2 * CELL_INSET - BORDER_ROOM) / char_twips(size)
+
+
+def lay_table(table: Table, style: Style) -> TableGrid:
+    """Column widths, cell lines and row heights of a table."""
+    size = style.table_size
+    spans = _spans(table)
+    widths = column_widths(table, size, style.text_width, spans)
+    rows = len(table.rows)
+    lines: list[list[list[str]]] = [[[] for _ in row] for row in table.rows]
+    align: list[list[str]] = [["left"] * len(row) for row in table.rows]
+    heights = [1] * rows
+    for (r, c), (_rows, cols) in spans.items():
+        text = plain(table.rows[r][c])
+        lines[r][c] = break_lines(text, max(_text_cells(sum(widths[c : c + cols]), size), 0.5))
+        align[r][c] = _cell_align(table, r, c, text)
+    for (r, c), (nrows, _cols) in spans.items():
+        if nrows == 1:
+            heights[r] = max(heights[r], len(lines[r][c]))
+    for (r, c), (nrows, _cols) in sorted(spans.items()):
+        if nrows > 1:
+            short = len(lines[r][c]) - sum(heights[r : r + nrows])
+            if short > 0:
+                heights[r + nrows - 1] += short
+    return TableGrid(table, size, widths, align, lines, spans, heights)
+
+
+def table_items(table: Table, style: Style) -> list[Item]:
+    """The title (if any) and one item per row; header rows keep with the row after them."""
+    grid = lay_table(table, style)
+    items: list[Item] = []
+    size = style.table_size
+    if table.title:
+        items.append(Item("table_title", [Seg(table.title, "heiti", size)], align="center", size=size,
+                          keep_next=True))
+    for r, row in enumerate(table.rows):
+        text = "　".join(plain(c) for c in row)
+        item = Item("table_row", [Seg(text, size=size)], align="left", size=size, grid=grid, row_index=r,
+                    keep_next=r < table.header_rows)
+        items.append(item)
     return items
 
 
@@ -575,6 +742,8 @@ def build_items(doc: Document, style: Style) -> list[Item]:
                           align="center", size=style.title_size, keep_next=True))
         items.append(Item("blank"))
         items += _blocks(attachment.blocks, style)
+    if items and items[-1].grid is not None:
+        items.append(Item("blank"))  # a .docx body ends with a paragraph, never a table
     return items
 
 
@@ -621,6 +790,9 @@ def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
     if item.role in ("organ_mark", "blank"):
         item.lines = [item.text]
         return
+    if item.grid is not None:
+        item.lines = [""] * item.grid.heights[item.row_index]
+        return
     # A negative first_line is a hanging indent (附件说明, 抄送): the first line starts left of ``left``.
     item.lines = break_lines(item.text, _item_width(item, style), first_indent=item.first_line,
                              left=item.left, right=item.right)
@@ -644,9 +816,11 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
         if item.page_break_before and flat:
             breaks.add(len(flat))
         count = len(item.lines)
+        # A table row is never split across pages (unless it is taller than a page).
+        whole = item.grid is not None and count <= lines_per_page
         for k in range(count):
-            glued = item.keep_next and (k < count - 1 or (index + 1 < len(items)
-                                                        and not items[index + 1].page_break_before))
+            glued = (whole and k < count - 1) or (item.keep_next and (
+                k < count - 1 or (index + 1 < len(items) and not items[index + 1].page_break_before)))
             flat.append((index, item.grid_lines, glued))
     page, row = 1, 1
     placed: set[int] = set()
@@ -661,6 +835,10 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             height += flat[j][1]
         if row > 1 and row - 1 + height > lines_per_page and height <= lines_per_page:
             page, row = page + 1, 1
+        grid = items[flat[i][0]].grid
+        if row == 1 and grid is not None and i > 0 and flat[i - 1][0] != flat[i][0] \
+                and items[flat[i - 1][0]].grid is grid:
+            row += grid.header_height  # the header rows, repeated at the top of the page
         for k in range(i, j + 1):
             index, lines, _ = flat[k]
             if row > 1 and row - 1 + lines > lines_per_page:

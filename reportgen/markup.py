@@ -11,7 +11,11 @@ The markup is deliberately small and not CommonMark:
 * ``**bold**`` is the only inline markup; ``\\*`` and ``\\#`` escape.
 * Blank lines separate paragraphs; lines of one paragraph are joined without a
   space (CJK text has none), except between two Latin words.
-* Pipe tables: ``| a | b |`` rows, the second row ``|---|---|`` marks a header.
+* Pipe tables: ``| a | b |`` rows; a row ``|---|:---:|---:|`` ends the header rows above it
+  and sets each column's alignment (left, centred, right; ``---`` aligns by content). A cell
+  that is only ``<`` merges with the cell to its left, only ``^`` with the cell above it.
+  ``::: 表 TITLE`` right before a table prints TITLE above it; ``::: 列宽 4 8 6`` gives the
+  columns' relative widths (else they follow the content).
 * ``::: 附件 TITLE`` starts an attachment; what follows belongs to it.
 
 CommonMark would turn a body line starting with "1." into a list and its
@@ -28,13 +32,15 @@ from typing import Any
 from .data import XML_ILLEGAL
 from .errors import DataError, MarkupError, Place, Problem
 from .gongwen import heading_marker
-from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
+from .model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Paragraph, Run, Table, plain
 from .spec import heading_number
 
 RUN_IN_END = tuple("。！？：")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ATTACHMENT = re.compile(r"^:::\s*附件\s*(.*?)\s*$")
+_TABLE_TITLE = re.compile(r"^:::\s*表(?:\s+(.*?))?\s*$")
+_TABLE_WIDTHS = re.compile(r"^:::\s*列宽\s*(.*?)\s*$")
 
 FRONT_MATTER_KEYS = {
     "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
@@ -257,7 +263,7 @@ def _split_attachments(lines: list[str], offset: int,
 #: Characters a backslash escapes, so that they print as themselves: the inline ones
 #: (``**``, ``\\``, ``|`` in table cells) and the first characters of every construct read at
 #: a line start (``#`` headings, ``|`` tables, ``::: 附件``, ``---`` / ``...`` front matter).
-ESCAPABLE = "\\*#|:-."
+ESCAPABLE = "\\*#|:-.<^"
 _INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|"})
 # The first visible character of a line (after any white space ``str.strip`` would remove),
 # when the line could open a construct: ``:`` (``::: 附件``), or a line made only of ``-`` or
@@ -273,7 +279,10 @@ def escape(text: str) -> str:
     line lands verbatim. The escapes are applied at the value's start too, since a value
     may be printed at the start of a line.
     """
-    return _LINE_START_SPECIAL.sub(r"\1\\\2", text.translate(_INLINE_SPECIAL))
+    escaped = _LINE_START_SPECIAL.sub(r"\1\\\2", text.translate(_INLINE_SPECIAL))
+    if escaped.strip() in (MERGE_LEFT, MERGE_UP):  # alone in a table cell it would merge cells
+        escaped = escaped.replace(escaped.strip(), "\\" + escaped.strip())
+    return escaped
 
 
 def parse_inline(text: str, source: str = "<markup>", line: int | None = None) -> list[Run]:
@@ -355,19 +364,38 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
             pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) else None
             i += 1
             continue
-        if line.startswith("|"):
+        if line.startswith("|") or _TABLE_TITLE.match(line) or _TABLE_WIDTHS.match(line):
+            title, widths = "", ""
+            while i < n and not lines[i][1].strip().startswith("|"):
+                directive = lines[i][1].strip()
+                m_title, m_widths = _TABLE_TITLE.match(directive), _TABLE_WIDTHS.match(directive)
+                if not (m_title or m_widths):
+                    problems.append(Problem(f"{line[:12]!r} must be followed by the table's | rows",
+                                            Place(source, lineno),
+                                            "put ::: 表 and ::: 列宽 right above the table, no blank line"))
+                    break
+                if m_title:
+                    title = m_title.group(1) or ""
+                else:
+                    widths = m_widths.group(1) if m_widths else ""
+                i += 1
             rows: list[tuple[int, str]] = []
             while i < n and lines[i][1].strip().startswith("|"):
                 rows.append((lines[i][0], lines[i][1].strip()))
                 i += 1
-            blocks.append(_parse_table(rows, source, problems))
+            if rows:
+                table = _parse_table(rows, source, problems)
+                table.title = _table_title(title, source, lineno, problems)
+                table.widths = _table_widths(widths, table.columns, source, lineno, problems)
+                blocks.append(table)
             pending_runin = None
             continue
         para_lines: list[str] = []
         first = lineno
         while i < n:
             text = lines[i][1].strip()
-            if not text or _HEADING.match(text) or text.startswith("|"):
+            if not text or _HEADING.match(text) or text.startswith("|") or _TABLE_TITLE.match(text) \
+                    or _TABLE_WIDTHS.match(text):
                 break
             para_lines.append(text)
             i += 1
@@ -393,13 +421,43 @@ def _split_row(row: str) -> list[str]:
     return [c.strip() for c in cells]
 
 
+def _table_title(title: str, source: str, line: int, problems: list[Problem]) -> str:
+    try:
+        return plain(parse_inline(title, source, line))
+    except MarkupError as exc:
+        problems.extend(exc.problems)
+        return title
+
+
+def _table_widths(text: str, columns: int, source: str, line: int, problems: list[Problem]) -> list[float]:
+    """``::: 列宽 4 8 6``: one positive number per column (relative: they are scaled to the type width)."""
+    if not text:
+        return []
+    parts = text.replace("，", " ").replace(",", " ").split()
+    try:
+        widths = [float(p) for p in parts]
+    except ValueError:
+        widths = []
+    if len(widths) != columns or not all(0 < w <= 1000 for w in widths):
+        problems.append(Problem(f"::: 列宽 {text!r} must give {columns} positive number(s), one per column",
+                                Place(source, line), "e.g. ::: 列宽 " + " ".join(["4"] * max(columns, 1))))
+        return []
+    return widths
+
+
+_ALIGN = {(True, True): "center", (False, True): "right", (True, False): "left", (False, False): ""}
+
+
 def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Problem]) -> Table:
     header_rows = 0
     body: list[list[list[Run]]] = []
+    align: list[str] = []
+    merges: dict[tuple[int, int], str] = {}
     width = None
     for idx, (lineno, row) in enumerate(rows):
-        if idx == 1 and _TABLE_SEP.match(row):
-            header_rows = 1
+        if idx >= 1 and not header_rows and _TABLE_SEP.match(row):
+            header_rows = len(body)
+            align = [_ALIGN[c.startswith(":"), c.endswith(":")] for c in _split_row(row)]
             continue
         cells = _split_row(row)
         if width is None:
@@ -407,8 +465,21 @@ def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Proble
         elif len(cells) != width:
             problems.append(Problem(f"table row has {len(cells)} cell(s); the first row has {width}",
                                     Place(source, lineno), "give every row the same number of | cells"))
+        for col, cell in enumerate(cells):
+            if cell not in (MERGE_LEFT, MERGE_UP):
+                continue
+            if (cell == MERGE_LEFT and col == 0) or (cell == MERGE_UP and not body):
+                where = "first column" if cell == MERGE_LEFT else "first row"
+                problems.append(Problem(f"a {cell} cell in the {where} has nothing to merge with",
+                                        Place(source, lineno), f"write \\{cell} for the character itself"))
+            else:
+                merges[len(body), col] = cell
         try:
-            body.append([parse_inline(c, source, lineno) for c in cells])
+            body.append([[] if (len(body), k) in merges else parse_inline(c, source, lineno)
+                         for k, c in enumerate(cells)])
         except MarkupError as exc:
             problems.extend(exc.problems)
-    return Table(body, header_rows, line=rows[0][0])
+    if align and width is not None and len(align) != width:
+        problems.append(Problem(f"the table's |---| row has {len(align)} cell(s); its rows have {width}",
+                                Place(source, rows[0][0]), "give the |---| row one cell per column"))
+    return Table(body, header_rows, line=rows[0][0], align=align, merges=merges)

@@ -48,15 +48,32 @@ class Heading:
         return self.number + plain(self.runs) + plain(self.tail)
 
 
+#: A cell that continues the cell to its left (``<``) or above it (``^``): merged cells.
+MERGE_LEFT, MERGE_UP = "<", "^"
+
+
 @dataclass
 class Table:
+    """A ruled table. ``rows`` hold the cells' runs; a cell whose ``merges`` entry is
+    :data:`MERGE_LEFT` or :data:`MERGE_UP` is covered by the cell it continues (a group
+    heading over its columns, a 序号 heading over two header rows)."""
+
     rows: list[list[list[Run]]]
     header_rows: int = 1
     line: int | None = None
+    title: str = ""  # printed above the table (表1 …)
+    align: list[str] = field(default_factory=list)  # per column: left | center | right | "" (by content)
+    widths: list[float] = field(default_factory=list)  # given column widths (relative), else from content
+    merges: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → MERGE_LEFT/UP
+
+    @property
+    def columns(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
 
     @property
     def text(self) -> str:
-        return "\n".join("\t".join(plain(c) for c in row) for row in self.rows)
+        head = [self.title] if self.title else []
+        return "\n".join(head + ["\t".join(plain(c) for c in row) for row in self.rows])
 
 
 Block = Paragraph | Heading | Table

@@ -209,6 +209,9 @@ class Style:
     red: str = RED  # the organ mark and the red rule (hex RGB)
     organ_mark_size: float = ORGAN_MARK_MAX_SIZE  # pt; shrunk further when the mark is long
     title_size: float = TITLE_SIZE  # pt: titles and attachment titles (2号)
+    # pt: table text and table titles. GB/T 9704 leaves it to the office; 3号 keeps the body's size,
+    # 4号 (14) is the usual smaller choice. Either way every table line takes one grid line.
+    table_size: float = BODY_SIZE
     page: Page = field(default_factory=Page)
 
     def __post_init__(self) -> None:
@@ -301,6 +304,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "signature_blank_lines": (0, 10, "blank lines"),
     "organ_mark_size": (16, 42, "pt"),
     "title_size": (16, 26, "pt"),
+    "table_size": (10.5, 16, "pt (10.5 = 五号, 12 = 小四, 14 = 四号, 16 = 三号)"),
     **{f"page.{key}": (0, 100, "millimetres") for key in MM_KEYS},
 }
 # Text settings: a font name Windows can install has at most 31 characters (LF_FACESIZE).
