@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import spec
-from ..layout import Item, Plan, cells
+from ..layout import Item, Plan, TableGrid, cells
 
 Styler = Callable[[str, str], str]
 
@@ -50,9 +50,23 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
     width = float(plan.style.chars_per_line)
     lines_per_page = plan.style.lines_per_page
     pages: list[list[str]] = [["" for _ in range(lines_per_page)] for _ in range(plan.pages)]
+    shown: TableGrid | None = None
+    page_of_last_row = 0
     for item in plan.items:
         if item.role == "blank":
             continue  # leaves the row empty (and a red rule drawn there intact)
+        if item.grid is not None:
+            grid = item.grid
+            rows = table_lines(grid, int(width * 2))
+            page, row = item.positions[0]
+            if grid is shown and page != page_of_last_row:  # a new page: the header rows again
+                header = [line for r in range(grid.header_rows) for line in rows[r]]
+                for k, line in enumerate(header):
+                    pages[page - 1][row - 1 - len(header) + k] = styler(line, "table_row")
+            for line, (page, row) in zip(rows[item.row_index], item.positions, strict=True):
+                pages[page - 1][row - 1] = styler(line, "table_row")
+            shown, page_of_last_row = grid, page
+            continue
         for index, (line, (page, row)) in enumerate(zip(item.lines, item.positions, strict=True)):
             text = _place(line, item, index == 0, width)
             if item.role == "doc_number" or item.role == "signers":
@@ -73,6 +87,44 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
             page[start + k] = text
         page.append("=" * int(width * 2))
     return pages
+
+
+def table_lines(grid: TableGrid, width: int) -> list[list[str]]:
+    """Every row of a table as terminal lines: columns aligned (a CJK character is two
+    columns wide), each cell's lines as the layout broke them, separated by ``|``."""
+    n = len(grid.widths)
+    need = [1] * n
+    for (r, c), (_rows, cols) in grid.spans.items():
+        if cols == 1:
+            need[c] = max([need[c], *(round(cells(line) * 2) for line in grid.lines[r][c])])
+    room = width - (n + 1)
+    if sum(need) < room:  # share what is left like the printed columns share the type width
+        extra = room - sum(need)
+        share = [w / sum(grid.widths) * extra for w in grid.widths]
+        need = [w + int(x) for w, x in zip(need, share, strict=True)]
+        need[-1] += room - sum(need)
+    out: list[list[str]] = []
+    for r, height in enumerate(grid.heights):
+        lines = []
+        for k in range(height):
+            parts = []
+            for (r0, c0), (nrows, ncols) in sorted(grid.spans.items(), key=lambda e: e[0][1]):
+                if not r0 <= r < r0 + nrows:
+                    continue
+                span = sum(need[c0 : c0 + ncols]) + ncols - 1
+                text = ""
+                if r == r0 + nrows - 1 or nrows == 1:  # a merged cell's text on its last row
+                    cell = grid.lines[r0][c0]
+                    lead = max(height - len(cell), 0) // 2 if nrows == 1 else 0
+                    if 0 <= k - lead < len(cell) and (nrows == 1 or r == r0 + nrows - 1):
+                        text = cell[k - lead]
+                gap = max(span - round(cells(text) * 2), 0)
+                align = grid.align[r0][c0]
+                left = gap // 2 if align == "center" else gap if align == "right" else 0
+                parts.append(" " * left + text + " " * (gap - left))
+            lines.append("|" + "|".join(parts) + "|")
+        out.append(lines)
+    return out
 
 
 def _two_ends(item: Item, width: float) -> str:

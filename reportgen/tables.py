@@ -1,0 +1,323 @@
+"""A table from the data in one line: ``{{ table(rows, columns=[…], total="合计") }}``.
+
+The function reads a list of mappings (the districts of a roll-up, the organisations founded),
+one column per entry of ``columns``, and writes the table as 公文 markup (``::: 表`` title,
+``|`` rows, ``<`` / ``^`` merged cells, see :mod:`reportgen.markup`), every value escaped so
+that it prints as itself. A totals row is added up exactly (Decimal) from the same rows and,
+given ``stated``, compared with the totals the data states. Missing values are errors naming
+the row and the column; a value written ``—`` in the data prints as ``—`` and adds nothing.
+
+Plain Python: it does not import Jinja (an undefined value is recognised by its class name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .errors import FilterError, Place, TemplateError
+from .filters import FILTERS, _is_undefined, _undefined_detail
+from .markup import escape
+
+#: What the data writes for "not applicable": printed as is, counted as nothing.
+DASH = "—"
+COLUMN_KEYS = {"key", "head", "group", "filter", "sum", "align", "width"}
+ALIGNS = {"left": ":---", "center": ":---:", "right": "---:"}
+MAX_ROWS = 10_000
+
+
+def _fail(message: str, key: str | None = None, hint: str | None = None) -> TemplateError:
+    return TemplateError(f"table: {message}", place=Place(key=key), hint=hint)
+
+
+@dataclass
+class Column:
+    key: str
+    head: str
+    group: str = ""
+    filter: tuple[str, tuple[Any, ...]] | None = None
+    sum: bool | None = None  # None: summed when every value is a number
+    align: str = ""
+    width: float | None = None
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or "\n" in value or "\r" in value:
+        raise _fail(f"{what} must be text on one line, got {value!r}")
+    return value
+
+
+def _column(spec: Any, index: int) -> Column:
+    """One entry of ``columns``: a mapping, or a key path alone (its heading is the key)."""
+    where = f"columns[{index}]"
+    if isinstance(spec, str):
+        return Column(spec, spec)
+    if not isinstance(spec, Mapping):
+        raise _fail(f"{where} must be a mapping like {{\"key\": \"name\", \"head\": \"县区\"}}, got {spec!r}")
+    unknown = sorted(set(spec) - COLUMN_KEYS)
+    if unknown:
+        raise _fail(f"{where} has the unknown option {unknown[0]!r}",
+                    hint="a column knows: " + ", ".join(sorted(COLUMN_KEYS)))
+    if "key" not in spec:
+        raise _fail(f"{where} names no key",
+                    hint='give the value to print: {"key": "registry.enterprises", …}')
+    key = _text(spec["key"], f"{where}.key")
+    column = Column(key, _text(spec.get("head", key), f"{where}.head"),
+                    _text(spec.get("group", ""), f"{where}.group"))
+    if "filter" in spec:
+        raw = spec["filter"]
+        name, args = (raw, ()) if isinstance(raw, str) else (raw[0], tuple(raw[1:])) \
+            if isinstance(raw, list | tuple) and raw else (None, ())
+        if name not in FILTERS:
+            raise _fail(f"{where}.filter {raw!r} is not a filter",
+                        hint="known: " + ", ".join(sorted(FILTERS)) + '; with options: ["pct", 1]')
+        column.filter = (name, args)
+    if "sum" in spec:
+        if not isinstance(spec["sum"], bool):
+            raise _fail(f"{where}.sum must be true or false, got {spec['sum']!r}")
+        column.sum = spec["sum"]
+    if "align" in spec:
+        if spec["align"] not in ALIGNS:
+            raise _fail(f"{where}.align must be left, center or right, got {spec['align']!r}")
+        column.align = spec["align"]
+    if "width" in spec:
+        width = spec["width"]
+        if isinstance(width, bool) or not isinstance(width, int | float) or not 0 < width <= 1000:
+            raise _fail(f"{where}.width must be a positive number (relative width), got {width!r}")
+        column.width = float(width)
+    return column
+
+
+_MISSING = object()
+
+
+def _lookup(row: Mapping[str, Any], key: str) -> Any:
+    value: Any = row
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+class _Rows:
+    """The rows with the place of each (``districts[2]``) and a label for messages (乙县)."""
+
+    def __init__(self, rows: Any, columns: list[Column]) -> None:
+        if isinstance(rows, str | bytes) or not isinstance(rows, list | tuple):
+            raise _fail(f"the rows must be a list of mappings from the data, got {type(rows).__name__}",
+                        hint="e.g. table(districts, columns=[…]) with districts a list in the data")
+        if len(rows) > MAX_ROWS:
+            raise _fail(f"{len(rows)} rows; a table holds at most {MAX_ROWS}")
+        self.path = getattr(rows, "_rg_path", "") or "rows"
+        self.source = getattr(rows, "_rg_source", "")
+        self.rows = list(rows)
+        for index, row in enumerate(self.rows):
+            if not isinstance(row, Mapping):
+                raise _fail(f"row {index + 1} is {row!r}, not a mapping of values",
+                            key=f"{self.path}[{index}]")
+        label_column = next((c for c in columns if all(
+            isinstance(_lookup(r, c.key), str) for r in self.rows)), None)
+        self.labels = [str(_lookup(r, label_column.key)) if label_column else "" for r in self.rows]
+
+    def name(self, index: int) -> str:
+        label = f" ({self.labels[index]})" if self.labels[index] else ""
+        return f"row {index + 1}{label}"
+
+    def value(self, index: int, column: Column) -> Any:
+        row = self.rows[index]
+        value = _lookup(row, column.key)
+        where = getattr(row, "_rg_path", "") or f"{self.path}[{index}]"
+        source = getattr(row, "_rg_source", "") or self.source or "the data"
+        if value is _MISSING or _is_undefined(value):
+            detail = "is empty" if value is not _MISSING else "is missing"
+            raise _fail(f"{self.name(index)}, column {column.head!r}: {where}.{column.key} {detail}"
+                        f" in {source}{_undefined_detail(value) if value is not _MISSING else ''}",
+                        key=f"{where}.{column.key}",
+                        hint=f"fill it in; write \"{DASH}\" where the figure does not apply")
+        if isinstance(value, Mapping | list | tuple | bool) or value is None:
+            raise _fail(f"{self.name(index)}, column {column.head!r}: {where}.{column.key} is {value!r},"
+                        " not a figure or text", key=f"{where}.{column.key}")
+        return value
+
+
+def _word(value: Any, column: Column, where: str) -> str:
+    """A cell's text: the column's filter, else the value as text; on one line."""
+    if isinstance(value, str) and value.strip() == DASH:
+        return DASH
+    if column.filter is not None:
+        name, args = column.filter
+        try:
+            text = FILTERS[name](value, *args)
+        except FilterError as exc:
+            raise _fail(f"{where}: {exc.problems[0].message}", hint=exc.problems[0].hint) from None
+    elif _is_number(value):
+        text = FILTERS["num"](value)
+    else:
+        text = str(value)
+    if "\n" in text or "\r" in text:
+        raise _fail(f"{where}: a table cell holds one paragraph; the value has a line break",
+                    hint="remove the line break from the data")
+    return text
+
+
+def _sort_key(rows: _Rows, key: str) -> list[tuple[int, Any]]:
+    column = Column(key, key)
+    keys = [rows.value(i, column) for i in range(len(rows.rows))]
+    numbers = [_is_number(k) for k in keys]
+    if any(numbers) and not all(numbers):
+        raise _fail(f"sort by {key!r}: some rows give a figure and some text",
+                    hint="sort by a key that every row gives as a figure, or every row as text")
+    return [(i, _decimal(k) if n else str(k)) for i, (k, n) in enumerate(zip(keys, numbers, strict=True))]
+
+
+def _order(rows: _Rows, sort: Any) -> list[int]:
+    if sort is None:
+        return list(range(len(rows.rows)))
+    keys = [sort] if isinstance(sort, str) else sort
+    if not isinstance(keys, list | tuple) or not all(isinstance(k, str) and k.strip("-") for k in keys):
+        raise _fail(f"sort must be a key or a list of keys (\"-key\" for largest first), got {sort!r}")
+    order = list(range(len(rows.rows)))
+    for key in reversed(keys):  # stable sorts, last key first
+        pairs = dict(_sort_key(rows, key.lstrip("-")))
+        order.sort(key=lambda i: pairs[i], reverse=key.startswith("-"))
+    return order
+
+
+def _stated(stated: Any, column: Column) -> Any:
+    if stated is None:
+        return _MISSING
+    value = _lookup(stated, column.key)
+    return _MISSING if value is _MISSING or _is_undefined(value) else value
+
+
+def table(rows: Any, columns: Any = None, title: str = "", number: bool = False, total: str = "",
+          stated: Any = None, sort: Any = None, widths: Any = None) -> Any:
+    """The markup of a ruled table built from ``rows`` (a list of mappings).
+
+    ``columns``: one entry a column, ``{"key": "registry.enterprises", "head": "企业（户）",
+    "group": "企业党建", "filter": "num", "sum": true, "align": "right", "width": 4}``; only
+    ``key`` is needed. ``group`` puts one heading over consecutive columns (a two-row header).
+    ``number`` adds a 序号 column; ``total`` (its label, e.g. "合计") adds a totals row summing
+    every column whose values are figures (``"sum": false`` leaves one out); ``stated`` (a
+    mapping, e.g. ``data``) holds totals the data states at the same keys, which must equal the
+    sums; ``sort`` is a key or list of keys, ``-key`` for largest first.
+    """
+    from markupsafe import Markup
+
+    if not isinstance(columns, list | tuple) or not columns:
+        raise _fail("columns must list at least one column",
+                    hint='columns=[{"key": "name", "head": "县区"}, …]')
+    cols = [_column(c, i) for i, c in enumerate(columns)]
+    title = _text(title, "title") if title else ""
+    if not isinstance(number, bool):
+        raise _fail(f"number must be true or false, got {number!r}")
+    total = _text(total, "total") if total else ""
+    if stated is not None and not isinstance(stated, Mapping):
+        raise _fail(f"stated must be a mapping of the data (e.g. data), got {type(stated).__name__}")
+    data = _Rows(rows, cols)
+    order = _order(data, sort)
+    values = [[data.value(i, c) for c in cols] for i in order]
+    body = [[_word(v, c, f"{data.name(i)}, column {c.head!r}") for v, c in zip(vals, cols, strict=True)]
+            for i, vals in zip(order, values, strict=True)]
+    numeric = [all(_is_number(v) or (isinstance(v, str) and v.strip() == DASH) for v in column_values)
+               and any(_is_number(v) for v in column_values)
+               for column_values in zip(*values, strict=True)] if values else [False] * len(cols)
+    align = [ALIGNS[c.align] if c.align else ("---:" if n else ":---")
+             for c, n in zip(cols, numeric, strict=True)]
+    heads = [c.head for c in cols]
+    groups = [c.group for c in cols]
+    totals: list[str] | None = None
+    if total:
+        totals = _totals(data, order, values, cols, numeric, stated, total, number)
+    if number:
+        heads, groups, align = ["序号", *heads], ["", *groups], [":---:", *align]
+        body = [[str(k), *row] for k, row in enumerate(body, 1)]
+    lines: list[str] = []
+    if title:
+        lines.append(f"::: 表 {escape(title)}")
+    given = [c.width for c in cols]
+    if widths is not None or any(w is not None for w in given):
+        lines.append("::: 列宽 " + " ".join(_widths(widths, given, number)))
+    lines += _header(heads, groups)
+    lines.append("|" + "|".join(align) + "|")
+    lines += ["| " + " | ".join(escape(text) for text in row) + " |" for row in body]
+    if totals is not None:
+        lines.append("| " + " | ".join(totals) + " |")
+    return Markup("\n".join(lines))
+
+
+def _widths(widths: Any, given: list[float | None], number: bool) -> list[str]:
+    if widths is not None:
+        want = len(given) + number
+        if not isinstance(widths, list | tuple) or len(widths) != want or not all(
+                _is_number(w) and 0 < w <= 1000 for w in widths):
+            raise _fail(f"widths must give {want} positive numbers, one per column, got {widths!r}")
+        return [FILTERS["num"](w) for w in widths]
+    if any(w is None for w in given):
+        raise _fail("a width is given for some columns but not all",
+                    hint="give every column a width, or none")
+    return (["2"] if number else []) + [FILTERS["num"](w) for w in given]  # type: ignore[misc]
+
+
+def _header(heads: list[str], groups: list[str]) -> list[str]:
+    """One header row, or two when a column has a group: the group over its columns (``<``),
+    the other headings over both rows (``^``)."""
+    if not any(groups):
+        return ["| " + " | ".join(escape(h) for h in heads) + " |"]
+    top: list[str] = []
+    low: list[str] = []
+    for k, (head, group) in enumerate(zip(heads, groups, strict=True)):
+        if not group:
+            top.append(escape(head))
+            low.append("^")
+        else:
+            top.append("<" if k and groups[k - 1] == group else escape(group))
+            low.append(escape(head))
+    return ["| " + " | ".join(top) + " |", "| " + " | ".join(low) + " |"]
+
+
+def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], numeric: list[bool],
+            stated: Any, label: str, number: bool) -> list[str]:
+    """The totals row: exact sums of the summed columns, checked against the stated totals."""
+    cells: list[str] = []
+    for k, column in enumerate(cols):
+        summed = column.sum if column.sum is not None else numeric[k]
+        if not summed:
+            cells.append("")
+            continue
+        figures: list[Decimal] = []
+        for i, row in zip(order, values, strict=True):
+            value = row[k]
+            if isinstance(value, str) and value.strip() == DASH:
+                continue
+            if not _is_number(value):
+                raise _fail(f"{data.name(i)}, column {column.head!r}: {value!r} is not a figure, so the"
+                            f" {label} cannot add it up", hint=f'write a figure, "{DASH}", or give the column'
+                                                               ' "sum": false')
+            figures.append(_decimal(value))
+        result = sum(figures, Decimal(0))
+        claimed = _stated(stated, column)
+        if claimed is not _MISSING and (not _is_number(claimed) or _decimal(claimed) != result):
+            raise _fail(f"the {label} of column {column.head!r} is {FILTERS['num'](result)} (the sum of"
+                        f" {len(figures)} rows) but the data states {column.key}: {claimed!r}",
+                        key=column.key, hint="correct the figure of a row or the stated total")
+        cells.append(escape(_word(result, column, f"{label}, column {column.head!r}")))
+    # The label stands in the 序号 column, merged with the first column when that is not summed;
+    # without 序号, in the first column, which must then not be summed.
+    if number:
+        return [escape(label), "<", *cells[1:]] if not cells[0] else [escape(label), *cells]
+    if cells[0]:
+        raise _fail(f"the {label} row needs a first column that is not summed, for its label",
+                    hint="put a text column (the names) first, or add number=true")
+    return [escape(label), *cells[1:]]
