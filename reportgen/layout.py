@@ -478,6 +478,7 @@ class TableGrid:
     lines: list[list[list[str]]]  # per row, per column
     spans: dict[tuple[int, int], tuple[int, int]]
     heights: list[int]  # grid lines per row
+    titled: bool = False  # the first row is the title: one cell across, no rules but the one below
 
     @property
     def header_rows(self) -> int:
@@ -575,9 +576,22 @@ def _text_cells(width: int, size: float) -> float:
     return (width - 2 * CELL_INSET - BORDER_ROOM) / char_twips(size)
 
 
+def _with_title(table: Table) -> Table:
+    """The table with its title as a first row across all columns, part of the header: the
+    title stays with the table and repeats above it on every page, like its column headings."""
+    n = table.columns
+    merges = {(r + 1, c): mark for (r, c), mark in table.merges.items()}
+    merges.update({(0, c): MERGE_LEFT for c in range(1, n)})
+    rows = [[[Run(table.title)], *([] for _ in range(n - 1))], *table.rows]
+    return Table(rows, table.header_rows + 1, table.line, "", table.align, table.widths, merges)
+
+
 def lay_table(table: Table, style: Style) -> TableGrid:
     """Column widths, cell lines and row heights of a table."""
     size = style.table_size
+    titled = bool(table.title)
+    if titled:
+        table = _with_title(table)
     spans = _spans(table)
     widths = column_widths(table, size, style.text_width, spans)
     rows = len(table.rows)
@@ -596,23 +610,16 @@ def lay_table(table: Table, style: Style) -> TableGrid:
             short = len(lines[r][c]) - sum(heights[r : r + nrows])
             if short > 0:
                 heights[r + nrows - 1] += short
-    return TableGrid(table, size, widths, align, lines, spans, heights)
+    return TableGrid(table, size, widths, align, lines, spans, heights, titled)
 
 
 def table_items(table: Table, style: Style) -> list[Item]:
-    """The title (if any) and one item per row; header rows keep with the row after them."""
+    """One item per row (the title's first); header rows keep with the row after them."""
     grid = lay_table(table, style)
-    items: list[Item] = []
     size = style.table_size
-    if table.title:
-        items.append(Item("table_title", [Seg(table.title, "heiti", size)], align="center", size=size,
-                          keep_next=True))
-    for r, row in enumerate(table.rows):
-        text = "　".join(plain(c) for c in row)
-        item = Item("table_row", [Seg(text, size=size)], align="left", size=size, grid=grid, row_index=r,
-                    keep_next=r < table.header_rows)
-        items.append(item)
-    return items
+    return [Item("table_row", [Seg("　".join(plain(c) for c in row), size=size)], align="left", size=size,
+                 grid=grid, row_index=r, keep_next=r < grid.header_rows)
+            for r, row in enumerate(grid.table.rows)]
 
 
 # A long organ mark keeps at least 一号 and is narrowed (character width) rather than made

@@ -462,6 +462,12 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     if nrows > 1:
         merge = _el("w:vMerge", val="restart") if origin == (r, c) else _el("w:vMerge")
         _insert_ordered(tcpr, merge, TCPR_SEQ)
+    title = grid.titled and r == 0
+    if title:  # the title stands above the table: only the rule under it
+        rules = _el("w:tcBorders")
+        for side in ("top", "left", "right"):
+            rules.append(_el(f"w:{side}", val="nil"))
+        _insert_ordered(tcpr, rules, TCPR_SEQ)
     _insert_ordered(tcpr, _el("w:vAlign", val="center"), TCPR_SEQ)
     size = grid.size
     inset = CELL_INSET / _cell_twips(size)
@@ -471,7 +477,7 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     tc.append(p)
     if origin != (r, c):
         return tc  # a continued vertical merge: an empty paragraph
-    font = "heiti" if r < grid.header_rows else "fangsong"
+    font = "heiti" if r < grid.header_rows else "fangsong"  # the title and the column headings
     for run_in in grid.table.rows[r][c]:
         if run_in.text:
             run = _run(p, run_in.text)

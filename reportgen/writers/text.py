@@ -122,7 +122,10 @@ def table_lines(grid: TableGrid, width: int) -> list[list[str]]:
                 align = grid.align[r0][c0]
                 left = gap // 2 if align == "center" else gap if align == "right" else 0
                 parts.append(" " * left + text + " " * (gap - left))
-            lines.append("|" + "|".join(parts) + "|")
+            if grid.titled and r == 0:
+                lines.append(" " + parts[0] + " ")  # the title: no rules beside it
+            else:
+                lines.append("|" + "|".join(parts) + "|")
         out.append(lines)
     return out
 
