@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import FilterError, Place, TemplateError
-from .filters import FILTERS, _is_undefined, _undefined_detail
+from .filters import FILTERS, _is_undefined
 from .markup import escape
 
 #: What the data writes for "not applicable": printed as is, counted as nothing.
@@ -142,7 +142,7 @@ class _Rows:
         if value is _MISSING or _is_undefined(value):
             detail = "is empty" if value is not _MISSING else "is missing"
             raise _fail(f"{self.name(index)}, column {column.head!r}: {where}.{column.key} {detail}"
-                        f" in {source}{_undefined_detail(value) if value is not _MISSING else ''}",
+                        f" in {source}",
                         key=f"{where}.{column.key}",
                         hint=f"fill it in; write \"{DASH}\" where the figure does not apply")
         if isinstance(value, Mapping | list | tuple | bool) or value is None:
@@ -239,7 +239,7 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     groups = [c.group for c in cols]
     totals: list[str] | None = None
     if total:
-        totals = _totals(data, order, values, cols, numeric, stated, total, number)
+        totals = _totals(data, order, values, cols, stated, total, number)
     if number:
         heads, groups, align = ["序号", *heads], ["", *groups], [":---:", *align]
         body = [[str(k), *row] for k, row in enumerate(body, 1)]
@@ -287,12 +287,14 @@ def _header(heads: list[str], groups: list[str]) -> list[str]:
     return ["| " + " | ".join(top) + " |", "| " + " | ".join(low) + " |"]
 
 
-def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], numeric: list[bool],
-            stated: Any, label: str, number: bool) -> list[str]:
+def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], stated: Any,
+            label: str, number: bool) -> list[str]:
     """The totals row: exact sums of the summed columns, checked against the stated totals."""
     cells: list[str] = []
     for k, column in enumerate(cols):
-        summed = column.sum if column.sum is not None else numeric[k]
+        # By default a column is added up when it holds a figure: a text value among figures
+        # (a typo) is then an error, never a total left blank.
+        summed = column.sum if column.sum is not None else any(_is_number(row[k]) for row in values)
         if not summed:
             cells.append("")
             continue
