@@ -449,3 +449,60 @@ def test_a_table_across_pages_prints_as_offices_print_it(tmp_path: Path) -> None
             assert bottom <= AREA_BOTTOM + 1
         assert seen == [f"第{k}区" for k in range(1, 61)]  # every row once, none split or lost
         assert "合计" in table_pages[-1].extract_text()
+
+
+COLOPHON = """---
+title: 关于报送统计表的通知
+to: 各县区委网信办
+cc: [市委组织部, 市财政局]
+printer: 示例市委网信办
+print_date: 2020-12-20
+---
+{before}
+
+{table}
+
+请认真核对。
+"""
+
+
+@pytest.mark.render
+def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
+    """Tables of several lengths, sizes and row heights: LibreOffice prints the predicted number
+    of pages, and the 版记's last rule stands on the type area's bottom edge of an even page."""
+    import shutil
+
+    import pdfplumber
+    from pdfmeasure import horizontal_rules, to_mm
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    cases = {"20-rows": (20, 16.0, 1), "45-rows": (45, 16.0, 3), "60-rows-4hao": (60, 14.0, 1),
+             "33-tall-rows": (33, 16.0, 9), "12-rows": (12, 14.0, 14), "no-table": (0, 16.0, 3)}
+    predicted: dict[str, int] = {}
+    files = []
+    for name, (rows, size, before) in cases.items():
+        tall = ["很长的县区名称用来折行" * (k % 3) for k in range(rows)] if "tall" in name else [""] * rows
+        body = "\n".join(f"| {k + 1} | 某县区{k + 1}{tall[k]} | {k * 3} | {k * 17} |" for k in range(rows))
+        text = COLOPHON.format(before="\n\n".join(["为做好统计工作，现将有关数字报送如下。"] * before),
+                               table=GROUPED.format(rows=body) if rows else "")
+        doc = parse(text)
+        laid = plan(doc, spec.Style(table_size=size))
+        predicted[name] = laid.pages
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(write_docx(laid, doc))
+        files.append(path)
+    convert(files, tmp_path / "pdf")
+    bottoms: dict[str, float] = {}
+    for name, pages in predicted.items():
+        with pdfplumber.open(tmp_path / "pdf" / f"{name}.pdf") as pdf:
+            assert len(pdf.pages) == pages, name
+            assert pages % 2 == 0
+            assert "抄送" in (pdf.pages[-1].extract_text() or "")
+            bottoms[name] = to_mm(horizontal_rules(pdf.pages[-1])[-1]["y"])
+    # The 版记's last rule: where it stands without a table (the rows' slack, test_render_pdf), ±0.3 mm.
+    control = bottoms.pop("no-table")
+    assert control == pytest.approx(262, abs=2)
+    assert all(abs(y - control) <= 0.3 for y in bottoms.values()), (control, bottoms)
