@@ -27,7 +27,7 @@ from typing import assert_never
 
 from . import spec
 from .gongwen import format_date, title_shape
-from .model import MERGE_LEFT, MERGE_UP, Block, Document, Heading, Paragraph, Run, Table, plain
+from .model import MERGE_LEFT, Block, Document, Heading, Paragraph, Run, Table, plain, table_spans
 from .spec import Style
 
 # Lines may not start with these (closing punctuation) … [GB/T 15834-2011, 5.1]. The
@@ -496,21 +496,7 @@ def char_twips(size: float) -> int:
 
 def _spans(table: Table) -> dict[tuple[int, int], tuple[int, int]]:
     """(row, column) of every cell others merge into → (rows, columns) it covers."""
-    owner: dict[tuple[int, int], tuple[int, int]] = {}
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    for r, row in enumerate(table.rows):
-        for c in range(len(row)):
-            mark = table.merges.get((r, c))
-            if mark == MERGE_LEFT:
-                origin = owner[r, c - 1]
-            elif mark == MERGE_UP and (r - 1, c) in owner:
-                origin = owner[r - 1, c]
-            else:
-                origin = (r, c)
-            owner[r, c] = origin
-            rows, cols = spans.get(origin, (1, 1))
-            spans[origin] = (max(rows, r - origin[0] + 1), max(cols, c - origin[1] + 1))
-    return {k: v for k, v in spans.items() if table.merges.get(k) is None}
+    return table_spans(table)[0]
 
 
 def _cell_align(table: Table, r: int, c: int, text: str) -> str:

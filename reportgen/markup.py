@@ -32,7 +32,19 @@ from typing import Any
 from .data import XML_ILLEGAL
 from .errors import DataError, MarkupError, Place, Problem
 from .gongwen import heading_marker
-from .model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Paragraph, Run, Table, plain
+from .model import (
+    MERGE_LEFT,
+    MERGE_UP,
+    Attachment,
+    Block,
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    plain,
+    table_spans,
+)
 from .spec import heading_number
 
 RUN_IN_END = tuple("。！？：")
@@ -374,6 +386,10 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
                                             Place(source, lineno),
                                             "put ::: 表 and ::: 列宽 right above the table, no blank line"))
                     break
+                if (m_title and title) or (m_widths and widths):
+                    problems.append(Problem(f"a second {directive[:8]!r} line for one table",
+                                            Place(source, lines[i][0]), "give each table one ::: 表 line"
+                                            " and at most one ::: 列宽 line"))
                 if m_title:
                     title = m_title.group(1) or ""
                 else:
@@ -453,6 +469,7 @@ def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Proble
     body: list[list[list[Run]]] = []
     align: list[str] = []
     merges: dict[tuple[int, int], str] = {}
+    body_lines: list[int] = []
     width = None
     for idx, (lineno, row) in enumerate(rows):
         if idx >= 1 and not header_rows and _TABLE_SEP.match(row):
@@ -477,9 +494,16 @@ def _parse_table(rows: list[tuple[int, str]], source: str, problems: list[Proble
         try:
             body.append([[] if (len(body), k) in merges else parse_inline(c, source, lineno)
                          for k, c in enumerate(cells)])
+            body_lines.append(lineno)
         except MarkupError as exc:
             problems.extend(exc.problems)
+    table = Table(body, header_rows, line=rows[0][0], align=align, merges=merges)
+    bad = table_spans(table)[1] if width is not None and all(len(r) == width for r in body) else []
+    for r, c in bad[:1]:
+        problems.append(Problem(f"column {c + 1} of this row breaks a merged cell's rectangle",
+                                Place(source, body_lines[r]),
+                                "a merged cell is a rectangle: fill it with < and ^"))
     if align and width is not None and len(align) != width:
         problems.append(Problem(f"the table's |---| row has {len(align)} cell(s); its rows have {width}",
                                 Place(source, rows[0][0]), "give the |---| row one cell per column"))
-    return Table(body, header_rows, line=rows[0][0], align=align, merges=merges)
+    return table

@@ -76,6 +76,29 @@ class Table:
         return "\n".join(head + ["\t".join(plain(c) for c in row) for row in self.rows])
 
 
+def table_spans(table: Table) -> tuple[dict[tuple[int, int], tuple[int, int]], list[tuple[int, int]]]:
+    """(row, column) of every cell that others merge into → (rows, columns) it covers; and the
+    cells that break a merge's rectangle (a text cell inside it), which the markup refuses."""
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        for c in range(len(row)):
+            mark = table.merges.get((r, c))
+            if mark == MERGE_LEFT and (r, c - 1) in owner:
+                origin = owner[r, c - 1]
+            elif mark == MERGE_UP and (r - 1, c) in owner:
+                origin = owner[r - 1, c]
+            else:
+                origin = (r, c)
+            owner[r, c] = origin
+            rows, cols = spans.get(origin, (1, 1))
+            spans[origin] = (max(rows, r - origin[0] + 1), max(cols, c - origin[1] + 1))
+    bad = [(r, c) for (r0, c0), (nrows, ncols) in spans.items()
+           for r in range(r0, r0 + nrows) for c in range(c0, c0 + ncols)
+           if owner.get((r, c)) != (r0, c0)]
+    return spans, bad
+
+
 Block = Paragraph | Heading | Table
 
 

@@ -81,10 +81,16 @@ def test_a_value_in_a_cell_prints_as_itself(value: str) -> None:
     ("| a | b |\n|---|---|---|\n| 1 | 2 |\n", 3, "|---| row has 3 cell(s)"),
     ("| a | b |\n|---|---|\n| 1 |\n", 5, "table row has 1 cell(s)"),
     ("| a | b |\n|---|---|\n| **1 | 2 |\n", 5, "unclosed **"),
+    ("| A | < |\n| ^ | x |\n|---|---|\n| 1 | 2 |\n", 4, "breaks a merged cell's rectangle"),
+    ("| A | B |\n| ^ | < |\n|---|---|\n| 1 | 2 |\n", 3, "column 2 of this row breaks a merged"),
+    ("::: 表 a\n::: 表 b\n| a |\n|---|\n| 1 |\n", 4, "a second '::: 表 b' line for one table"),
+    ("::: 列宽 1\n::: 列宽 2\n| a |\n|---|\n| 1 |\n", 4, "a second '::: 列宽 2' line"),
 ])
 def test_bad_table_markup_is_named_with_its_line(text: str, line: int | None, message: str) -> None:
-    if line is None:  # the control case: a ^ under a heading cell is fine
+    if line is None:  # the control case: a ^ under a heading cell is fine, so is a 2 × 2 block
         assert parse("正文。\n\n" + text).blocks[1].merges == {(1, 0): MERGE_UP}
+        block = parse("| A | < |\n| ^ | ^ |\n|---|---|\n| 1 | 2 |\n").blocks[0]
+        assert block.merges == {(0, 1): MERGE_LEFT, (1, 0): MERGE_UP, (1, 1): MERGE_UP}
         return
     with pytest.raises(MarkupError) as info:
         parse("正文。\n\n" + text, "t.md")
