@@ -479,7 +479,7 @@ def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
     import shutil
 
     import pdfplumber
-    from pdfmeasure import horizontal_rules, to_mm
+    from pdfmeasure import AREA_LEFT, horizontal_rules, text_lines, to_mm
 
     from reportgen.writers.pdf import convert
 
@@ -488,6 +488,8 @@ def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
     cases = {"20-rows": (20, 16.0, 1), "45-rows": (45, 16.0, 3), "60-rows-4hao": (60, 14.0, 1),
              "33-tall-rows": (33, 16.0, 9), "12-rows": (12, 14.0, 14), "no-table": (0, 16.0, 3)}
     predicted: dict[str, int] = {}
+    names: dict[str, list[str]] = {}  # the predicted lines of the 县区 cells, row after row
+    columns: dict[str, tuple[float, float]] = {}
     files = []
     for name, (rows, size, before) in cases.items():
         tall = ["很长的县区名称用来折行" * (k % 3) for k in range(rows)] if "tall" in name else [""] * rows
@@ -497,6 +499,12 @@ def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
         doc = parse(text)
         laid = plan(doc, spec.Style(table_size=size))
         predicted[name] = laid.pages
+        grid = next((i.grid for i in laid.items if i.grid is not None), None)
+        if grid is not None:
+            names[name] = [line for r in range(grid.header_rows, len(grid.heights))
+                           for line in grid.lines[r][1]]
+            left = AREA_LEFT + grid.widths[0] / 20
+            columns[name] = (left, left + grid.widths[1] / 20)
         path = tmp_path / f"{name}.docx"
         path.write_bytes(write_docx(laid, doc))
         files.append(path)
@@ -508,6 +516,15 @@ def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
             assert pages % 2 == 0
             assert "抄送" in (pdf.pages[-1].extract_text() or "")
             bottoms[name] = to_mm(horizontal_rules(pdf.pages[-1])[-1]["y"])
+            if name in names:  # every line of every name cell breaks where the layout said
+                x0, x1 = columns[name]
+                printed = []
+                for page in pdf.pages:
+                    rules = [e for e in page.lines + page.rects if abs(e["x0"] - e["x1"]) < 1.5]
+                    if rules:  # the table's part of the page
+                        box = (x0, min(e["top"] for e in rules), x1, max(e["bottom"] for e in rules))
+                        printed += [line.text for line in text_lines(page.within_bbox(box))]
+                assert [t for t in printed if t not in ("县区", "合计")] == names[name], name
     # The 版记's last rule: where it stands without a table (the rows' slack, test_render_pdf), ±0.3 mm.
     control = bottoms.pop("no-table")
     assert control == pytest.approx(262, abs=2)
