@@ -529,3 +529,52 @@ def test_pages_and_the_colophon_stay_exact_with_tables(tmp_path: Path) -> None:
     control = bottoms.pop("no-table")
     assert control == pytest.approx(262, abs=2)
     assert all(abs(y - control) <= 0.3 for y in bottoms.values()), (control, bottoms)
+
+
+SIGNED = """---
+title: 关于报送统计表的报告
+to: 市委网信办
+signature: 示例市委网信办
+date: 2020-12-20
+---
+为做好统计工作，现将有关数字报送如下。
+
+{table}
+"""
+
+
+@pytest.mark.render
+def test_every_row_and_the_signature_fall_on_the_predicted_page(tmp_path: Path) -> None:
+    """A table ending near a page's foot, then the signature: the last row goes over with the
+    signature (never a page with only a signature), under the repeated header; each row of
+    each variant is on the page the layout predicts."""
+    import shutil
+
+    import pdfplumber
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    predicted: dict[int, dict[str, int]] = {}
+    files = []
+    for rows in range(10, 19):
+        body = "\n".join(f"| {k} | 某县区{k} | {k * 3} | {k * 17} |" for k in range(1, rows + 1))
+        doc = parse(SIGNED.format(table=GROUPED.format(rows=body)))
+        laid = plan(doc)
+        pages = {plain(i.grid.table.rows[i.row_index][1]): i.page
+                 for i in laid.items if i.grid is not None and i.row_index >= i.grid.header_rows}
+        pages["合计"] = pages.pop("")
+        pages["示例市委网信办"] = next(i.page for i in laid.items if i.role == "signature")
+        predicted[rows] = pages
+        (tmp_path / f"{rows}.docx").write_bytes(write_docx(laid, doc))
+        files.append(tmp_path / f"{rows}.docx")
+    convert(files, tmp_path / "pdf")
+    moved = 0
+    for rows, pages in predicted.items():
+        with pdfplumber.open(tmp_path / "pdf" / f"{rows}.pdf") as pdf:
+            words = [{w["text"] for w in page.extract_words()} for page in pdf.pages]
+        printed = {text: next(k for k, found in enumerate(words, 1) if text in found) for text in pages}
+        assert printed == pages, rows
+        moved += pages["合计"] != pages["某县区1"]
+    assert moved >= 3  # the cases where the last row goes over with the signature

@@ -422,6 +422,11 @@ def _table(grid: TableGrid, plan: Plan):  # type: ignore[no-untyped-def]
     for width in grid.widths:
         cols.append(_el("w:gridCol", w=str(width)))
     tbl.append(cols)
+    # A body row the layout keeps with what follows (the last row, before the signature): its
+    # paragraphs keep with the next one, which LibreOffice and Word honour for that row alone.
+    # (On header rows it would keep the whole table with the next paragraph in LibreOffice.)
+    keep = {i.row_index for i in plan.items
+            if i.grid is grid and i.keep_next and i.row_index >= grid.header_rows}
     owner: dict[tuple[int, int], tuple[int, int]] = {}
     for (r0, c0), (nrows, _ncols) in grid.spans.items():
         for r in range(r0, r0 + nrows):
@@ -445,14 +450,14 @@ def _table(grid: TableGrid, plan: Plan):  # type: ignore[no-untyped-def]
                 c += 1
                 continue
             nrows, ncols = grid.spans[origin]
-            tr.append(_cell(grid, plan, r, c, origin, nrows, ncols))
+            tr.append(_cell(grid, plan, r, c, origin, nrows, ncols, r in keep))
             c += ncols
         tbl.append(tr)
     return tbl
 
 
 def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int],  # type: ignore[no-untyped-def]
-          nrows: int, ncols: int):
+          nrows: int, ncols: int, keep: bool):
     tc = _el("w:tc")
     tcpr = _el("w:tcPr")
     tc.append(tcpr)
@@ -472,7 +477,7 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     size = grid.size
     inset = CELL_INSET / _cell_twips(size)
     align = grid.align[r][c] if origin == (r, c) else "left"
-    item = Item("table_cell", size=size, left=inset, right=inset, align=align)
+    item = Item("table_cell", size=size, left=inset, right=inset, align=align, keep_next=keep)
     p = _paragraph(item, plan)
     tc.append(p)
     if origin != (r, c):
