@@ -190,7 +190,8 @@ def make_environment(search_dirs: list[Path]) -> Environment:
     env.filters["markup"] = as_markup
     from .tables import table
 
-    env.globals["table"] = table  # a ruled table from a list of mappings (reportgen.tables)
+    # A ruled table from a list of mappings (reportgen.tables): table(rows, …) or rows | table(…).
+    env.globals["table"] = env.filters["table"] = table
     # tojson writes front matter values: keep Chinese readable in the markup preview.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env

@@ -578,3 +578,23 @@ def test_every_row_and_the_signature_fall_on_the_predicted_page(tmp_path: Path) 
         assert printed == pages, rows
         moved += pages["合计"] != pages["某县区1"]
     assert moved >= 3  # the cases where the last row goes over with the signature
+
+
+def test_a_value_missing_from_a_district_file_names_that_file(tmp_path: Path) -> None:
+    project = copy_project(ROLLUP, tmp_path)
+    yi = project / "districts" / "2-yi-2020.yaml"
+    edit_file(yi, "name: 乙县", "# name: 乙县")
+    template = project / "rollup.md.j2"  # the text's own uses of the name go first
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ d.name }}", ""), encoding="utf-8")
+    code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert_clean_failure(code, stdout, stderr)
+    assert f"row 2, column '县区': districts[1].name is missing in {yi}" in stderr
+    assert "rollup.md.j2:" in stderr
+
+
+def test_table_is_also_a_filter(tmp_path: Path) -> None:
+    template = TEMPLATE.replace("table(rows, columns", "rows | table(columns")
+    root = _project(tmp_path, template, "n: 2\nrows:\n  - {name: 甲区, n: 1}\n  - {name: 乙县, n: 1}\n")
+    code, _, stderr = _render(root)
+    assert code == 0, stderr
+    assert body_texts(root / "o.docx")[-2:] == ["合计", "2"]
