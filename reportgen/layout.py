@@ -524,8 +524,9 @@ def column_widths(table: Table, size: float, total: int,
     if table.widths:
         raw = [w / sum(table.widths) * total for w in table.widths]
     else:
-        natural = [1.0] * n
-        least = [1.0] * n
+        # At least two characters a column: a character and the punctuation that may not start a line.
+        natural = [2.0 + COLUMN_AIR] * n
+        least = [2.0 + COLUMN_AIR] * n
         for (r, c), (_rows, cols) in spans.items():
             if cols != 1:
                 continue

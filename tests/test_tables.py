@@ -19,11 +19,13 @@ from conftest import (
     norm,
     run_cli,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from reportgen import spec
 from reportgen.errors import MarkupError, TemplateError
-from reportgen.layout import cells, plan
+from reportgen.layout import cells, plan, units
 from reportgen.markup import escape, parse
 from reportgen.model import MERGE_LEFT, MERGE_UP, plain
 from reportgen.tables import table
@@ -598,3 +600,73 @@ def test_table_is_also_a_filter(tmp_path: Path) -> None:
     code, _, stderr = _render(root)
     assert code == 0, stderr
     assert body_texts(root / "o.docx")[-2:] == ["合计", "2"]
+
+
+EVERY_FORM = """---
+title: 测试
+cc: [甲]
+printer: 乙
+print_date: 2020-01-01
+---
+正文。
+
+| a | b |
+| 1 | 2 |
+
+::: 表 表2
+::: 列宽 1 2 3
+| A | < | B |
+| ^ | ^ | C |
+|---|:---:|---:|
+| 1 | **粗** | 3 |
+| x | < | ^ |
+
+::: 附件 附表
+
+::: 表 表3 附表
+| 序号 | 名称 |
+|---|---|
+| 1 | 甲 |
+"""
+
+
+@pytest.mark.parametrize("size", [16, 14, 10.5])
+def test_every_table_form_is_schema_valid(tmp_path: Path, size: float) -> None:
+    """No header, a 2 × 2 merged block, a merge in a body row, bold, given widths, a table
+    last in an attachment, before a 版记: 0 findings on the Office 2007 and 2016 schemas."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    doc = parse(EVERY_FORM)
+    path = tmp_path / "t.docx"
+    path.write_bytes(write_docx(plan(doc, spec.Style(table_size=size)), doc))
+    for fmt in (FileFormat.OFFICE_2007, FileFormat.OFFICE_2016):
+        result = OpenXmlValidator(file_format=fmt, max_errors=20).validate(str(path))
+        assert [str(e) for e in result.errors] == [], fmt
+    assert len(list(_xml(path).iter(f"{W}tbl"))) == 4  # three tables and the 版记
+
+
+CELL = st.text(alphabet="甲乙丙丁县区企业党员（）、，。0123456789.%abcXYZ", min_size=0, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda n: st.lists(st.lists(CELL, min_size=n, max_size=n),
+                                                     min_size=1, max_size=30)),
+       st.sampled_from([16.0, 14.0, 12.0]))
+def test_any_table_fills_the_type_width_and_its_lines_fit_their_cells(rows, size) -> None:  # type: ignore[no-untyped-def]
+    text = "\n".join("| " + " | ".join(escape(c) or "—" for c in row) + " |" for row in rows)
+    doc = parse("正文。\n\n| " + " | ".join(f"列{k}" for k in range(len(rows[0]))) + " |\n|"
+                + "---|" * len(rows[0]) + "\n" + text + "\n")
+    laid = plan(doc, spec.Style(table_size=size))
+    grid = next(i.grid for i in laid.items if i.grid is not None)
+    assert sum(grid.widths) == spec.TEXT_WIDTH
+    from reportgen.layout import _text_cells
+
+    for (r, c), _span in grid.spans.items():
+        room = _text_cells(grid.widths[c], size)
+        # A column squeezed under two characters by long numbers beside it may hold a character
+        # and the punctuation that cannot start a line: the one overflow there is.
+        assert all(cells(line) <= room + 1e-9 or len(units(line)) <= 2 for line in grid.lines[r][c])
+        assert "".join(grid.lines[r][c]) == plain(grid.table.rows[r][c])
+        assert len(grid.lines[r][c]) <= grid.heights[r]
+    items = [i for i in laid.items if i.grid is not None]
+    assert all(len({page for page, _ in i.positions}) == 1 for i in items if len(i.lines) <= 22)
