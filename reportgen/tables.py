@@ -194,6 +194,23 @@ def _order(rows: _Rows, sort: Any) -> list[int]:
     return order
 
 
+def _group(rows: _Rows, order: list[int], cols: list[Column], key: Any) -> set[tuple[int, int]]:
+    """Reorder ``order`` (in place) so that rows of one ``key`` value follow each other, in the
+    order the values first appear; return the (row, column) cells that merge into the one above."""
+    if key is None:
+        return set()
+    at = next((k for k, c in enumerate(cols) if c.key == key), None)
+    if at is None:
+        raise _fail(f"group_by {key!r} must be the key of one of the columns",
+                    hint="the column shows each group's value once, merged down its rows")
+    keys = {i: rows.value(i, cols[at]) for i in order}
+    first: dict[Any, int] = {}
+    for pos, i in enumerate(order):
+        first.setdefault(keys[i], pos)
+    order.sort(key=lambda i: first[keys[i]])
+    return {(j, at) for j in range(1, len(order)) if keys[order[j]] == keys[order[j - 1]]}
+
+
 def _stated(stated: Any, column: Column) -> Any:
     if stated is None:
         return _MISSING
@@ -202,7 +219,7 @@ def _stated(stated: Any, column: Column) -> Any:
 
 
 def table(rows: Any, columns: Any = None, title: str = "", number: bool = False, total: str = "",
-          stated: Any = None, sort: Any = None, widths: Any = None) -> Any:
+          stated: Any = None, sort: Any = None, widths: Any = None, group_by: Any = None) -> Any:
     """The markup of a ruled table built from ``rows`` (a list of mappings).
 
     ``columns``: one entry a column, ``{"key": "registry.enterprises", "head": "企业（户）",
@@ -211,7 +228,9 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     ``number`` adds a 序号 column; ``total`` (its label, e.g. "合计") adds a totals row summing
     every column whose values are figures (``"sum": false`` leaves one out); ``stated`` (a
     mapping, e.g. ``data``) holds totals the data states at the same keys, which must equal the
-    sums; ``sort`` is a key or list of keys, ``-key`` for largest first.
+    sums; ``sort`` is a key or list of keys, ``-key`` for largest first; ``group_by`` (the key of
+    a column) brings the rows of one value together, in the order the values first appear, and
+    prints the value once, in a cell merged down its rows.
     """
     from markupsafe import Markup
 
@@ -227,6 +246,7 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
         raise _fail(f"stated must be a mapping of the data (e.g. data), got {type(stated).__name__}")
     data = _Rows(rows, cols)
     order = _order(data, sort)
+    grouped = _group(data, order, cols, group_by)
     values = [[data.value(i, c) for c in cols] for i in order]
     body = [[_word(v, c, f"{data.name(i)}, column {c.head!r}") for v, c in zip(vals, cols, strict=True)]
             for i, vals in zip(order, values, strict=True)]
@@ -251,7 +271,9 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
         lines.append("::: 列宽 " + " ".join(_widths(widths, given, number)))
     lines += _header(heads, groups)
     lines.append("|" + "|".join(align) + "|")
-    lines += ["| " + " | ".join(escape(text) for text in row) + " |" for row in body]
+    shift = 1 if number else 0
+    lines += ["| " + " | ".join("^" if (j, k - shift) in grouped else escape(text)
+                                for k, text in enumerate(row)) + " |" for j, row in enumerate(body)]
     if totals is not None:
         lines.append("| " + " | ".join(totals) + " |")
     return Markup("\n".join(lines))

@@ -670,3 +670,28 @@ def test_any_table_fills_the_type_width_and_its_lines_fit_their_cells(rows, size
         assert len(grid.lines[r][c]) <= grid.heights[r]
     items = [i for i in laid.items if i.grid is not None]
     assert all(len({page for page, _ in i.positions}) == 1 for i in items if len(i.lines) <= 22)
+
+
+VILLAGES = [{"c": c, "n": n, "v": v} for c, n, v in (
+    ("甲县", "一村", 1), ("乙县", "二村", 2), ("甲县", "三村", 3), ("乙县", "四村", 4), ("丙县", "五村", 5))]
+VILLAGE_COLUMNS = [{"key": "c", "head": "县"}, {"key": "n", "head": "村"}, {"key": "v", "head": "数"}]
+
+
+@pytest.mark.parametrize(("kw", "order", "merged"), [
+    ({}, ["一村", "三村", "二村", "四村", "五村"], {(3, 2), (5, 2)}),
+    ({"sort": "-v"}, ["五村", "四村", "二村", "三村", "一村"], {(4, 2), (6, 2)}),
+    ({"sort": "n"}, ["一村", "三村", "二村", "四村", "五村"], {(3, 2), (5, 2)}),
+])
+def test_group_by_brings_a_groups_rows_together_and_merges_its_cell(kw, order, merged) -> None:  # type: ignore[no-untyped-def]
+    t = _table(VILLAGES, columns=VILLAGE_COLUMNS, number=True, total="合计", group_by="c", **kw)
+    assert [row[2] for row in _cells(t)[1:6]] == order
+    assert {k for k, mark in t.merges.items() if mark == MERGE_UP} == {(r - 1, c - 1) for r, c in merged}
+    assert _cells(t)[-1] == ["合计", "", "", "15"]
+    grid = next(i.grid for i in plan(parse(str(table(VILLAGES, columns=VILLAGE_COLUMNS, group_by="c"))))
+                .items if i.grid is not None)
+    assert grid.spans[1, 0] == (2, 1)  # 甲县 over its two rows
+
+
+def test_group_by_must_name_a_column() -> None:
+    with pytest.raises(TemplateError, match="group_by 'x' must be the key of one of the columns"):
+        table(VILLAGES, columns=VILLAGE_COLUMNS, group_by="x")

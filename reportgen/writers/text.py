@@ -113,10 +113,10 @@ def table_lines(grid: TableGrid, width: int) -> list[list[str]]:
                     continue
                 span = sum(need[c0 : c0 + ncols]) + ncols - 1
                 text = ""
-                if r == r0 + nrows - 1 or nrows == 1:  # a merged cell's text on its last row
+                if r == r0:  # a cell merged down its rows: its text on the first of them
                     cell = grid.lines[r0][c0]
-                    lead = max(height - len(cell), 0) // 2 if nrows == 1 else 0
-                    if 0 <= k - lead < len(cell) and (nrows == 1 or r == r0 + nrows - 1):
+                    lead = max(height - len(cell), 0) // 2
+                    if 0 <= k - lead < len(cell):
                         text = cell[k - lead]
                 gap = max(span - round(cells(text) * 2), 0)
                 align = grid.align[r0][c0]
