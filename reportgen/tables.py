@@ -194,11 +194,12 @@ def _order(rows: _Rows, sort: Any) -> list[int]:
     return order
 
 
-def _group(rows: _Rows, order: list[int], cols: list[Column], key: Any) -> set[tuple[int, int]]:
+def _group(rows: _Rows, order: list[int], cols: list[Column], key: Any) -> tuple[int | None, set[int]]:
     """Reorder ``order`` (in place) so that rows of one ``key`` value follow each other, in the
-    order the values first appear; return the (row, column) cells that merge into the one above."""
+    order the values first appear; return the key's column and the rows (positions in the new
+    order) whose group cell merges into the one above."""
     if key is None:
-        return set()
+        return None, set()
     at = next((k for k, c in enumerate(cols) if c.key == key), None)
     if at is None:
         raise _fail(f"group_by {key!r} must be the key of one of the columns",
@@ -208,7 +209,7 @@ def _group(rows: _Rows, order: list[int], cols: list[Column], key: Any) -> set[t
     for pos, i in enumerate(order):
         first.setdefault(keys[i], pos)
     order.sort(key=lambda i: first[keys[i]])
-    return {(j, at) for j in range(1, len(order)) if keys[order[j]] == keys[order[j - 1]]}
+    return at, {j for j in range(1, len(order)) if keys[order[j]] == keys[order[j - 1]]}
 
 
 def _stated(stated: Any, column: Column) -> Any:
@@ -219,7 +220,8 @@ def _stated(stated: Any, column: Column) -> Any:
 
 
 def table(rows: Any, columns: Any = None, title: str = "", number: bool = False, total: str = "",
-          stated: Any = None, sort: Any = None, widths: Any = None, group_by: Any = None) -> Any:
+          stated: Any = None, sort: Any = None, widths: Any = None, group_by: Any = None,
+          subtotal: str = "") -> Any:
     """The markup of a ruled table built from ``rows`` (a list of mappings).
 
     ``columns``: one entry a column, ``{"key": "registry.enterprises", "head": "企业（户）",
@@ -230,7 +232,8 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     mapping, e.g. ``data``) holds totals the data states at the same keys, which must equal the
     sums; ``sort`` is a key or list of keys, ``-key`` for largest first; ``group_by`` (the key of
     a column) brings the rows of one value together, in the order the values first appear, and
-    prints the value once, in a cell merged down its rows.
+    prints the value once, in a cell merged down its rows; ``subtotal`` (its label, e.g. "小计")
+    then adds a row after each group with the group's sums.
     """
     from markupsafe import Markup
 
@@ -246,7 +249,11 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
         raise _fail(f"stated must be a mapping of the data (e.g. data), got {type(stated).__name__}")
     data = _Rows(rows, cols)
     order = _order(data, sort)
-    grouped = _group(data, order, cols, group_by)
+    at, grouped = _group(data, order, cols, group_by)
+    subtotal = _text(subtotal, "subtotal") if subtotal else ""
+    if subtotal and at is None:
+        raise _fail("subtotal needs group_by: the rows are added up group by group",
+                    hint='e.g. group_by="county", subtotal="小计"')
     values = [[data.value(i, c) for c in cols] for i in order]
     body = [[_word(v, c, f"{data.name(i)}, column {c.head!r}") for v, c in zip(vals, cols, strict=True)]
             for i, vals in zip(order, values, strict=True)]
@@ -257,12 +264,24 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
              for c, n in zip(cols, numeric, strict=True)]
     heads = [c.head for c in cols]
     groups = [c.group for c in cols]
+    # By default a column is added up when it holds a figure: a text value among figures (a
+    # typo) is then an error, never a total left blank.
+    summed = [c.sum if c.sum is not None else any(_is_number(row[k]) for row in values)
+              for k, c in enumerate(cols)]
+    out: list[list[str]] = []
+    start = 0
+    for j, row in enumerate(body):
+        out.append([*([str(j + 1)] if number else []),
+                    *("^" if k == at and j in grouped else escape(text) for k, text in enumerate(row))])
+        if subtotal and (j + 1 == len(body) or j + 1 not in grouped):
+            out.append(_subtotal(data, order[start : j + 1], values[start : j + 1], cols, summed,
+                                 subtotal, at, number))
+            start = j + 1
     totals: list[str] | None = None
     if total:
-        totals = _totals(data, order, values, cols, stated, total, number)
+        totals = _totals(data, order, values, cols, summed, stated, total, number)
     if number:
         heads, groups, align = ["序号", *heads], ["", *groups], [":---:", *align]
-        body = [[str(k), *row] for k, row in enumerate(body, 1)]
     lines: list[str] = []
     if title:
         lines.append(f"::: 表 {escape(title)}")
@@ -271,9 +290,7 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
         lines.append("::: 列宽 " + " ".join(_widths(widths, given, number)))
     lines += _header(heads, groups)
     lines.append("|" + "|".join(align) + "|")
-    shift = 1 if number else 0
-    lines += ["| " + " | ".join("^" if (j, k - shift) in grouped else escape(text)
-                                for k, text in enumerate(row)) + " |" for j, row in enumerate(body)]
+    lines += ["| " + " | ".join(row) + " |" for row in out]
     if totals is not None:
         lines.append("| " + " | ".join(totals) + " |")
     return Markup("\n".join(lines))
@@ -309,18 +326,15 @@ def _header(heads: list[str], groups: list[str]) -> list[str]:
     return ["| " + " | ".join(top) + " |", "| " + " | ".join(low) + " |"]
 
 
-def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], stated: Any,
-            label: str, number: bool) -> list[str]:
-    """The totals row: exact sums of the summed columns, checked against the stated totals."""
-    cells: list[str] = []
+def _sums(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], summed: list[bool],
+          label: str) -> list[Decimal | None]:
+    """Exact sums of the summed columns over these rows ("—" adds nothing); None where not summed."""
+    sums: list[Decimal | None] = []
     for k, column in enumerate(cols):
-        # By default a column is added up when it holds a figure: a text value among figures
-        # (a typo) is then an error, never a total left blank.
-        summed = column.sum if column.sum is not None else any(_is_number(row[k]) for row in values)
-        if not summed:
-            cells.append("")
+        if not summed[k]:
+            sums.append(None)
             continue
-        figures: list[Decimal] = []
+        result = Decimal(0)
         for i, row in zip(order, values, strict=True):
             value = row[k]
             if isinstance(value, str) and value.strip() == DASH:
@@ -329,14 +343,41 @@ def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[C
                 raise _fail(f"{data.name(i)}, column {column.head!r}: {value!r} is not a figure, so the"
                             f" {label} cannot add it up", hint=f'write a figure, "{DASH}", or give the column'
                                                                ' "sum": false')
-            figures.append(_decimal(value))
-        result = sum(figures, Decimal(0))
+            result += _decimal(value)
+        sums.append(result)
+    return sums
+
+
+def _worded(sums: list[Decimal | None], cols: list[Column], label: str) -> list[str]:
+    return ["" if total is None else escape(_word(total, column, f"{label}, column {column.head!r}"))
+            for total, column in zip(sums, cols, strict=True)]
+
+
+def _subtotal(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], summed: list[bool],
+              label: str, at: int | None, number: bool) -> list[str]:
+    """A group's sums; its label in the first column after the group's that is not summed."""
+    cells = _worded(_sums(data, order, values, cols, summed, label), cols, label)
+    place = next((k for k in range(len(cols)) if at is not None and k > at and not summed[k]), None)
+    if place is None:
+        raise _fail(f"the {label} rows need a column after the group_by column that is not summed,"
+                    " for their label", hint="put a text column (the names) right after the group's")
+    cells[place] = escape(label)
+    cells[at] = "^"  # type: ignore[index]
+    return [*([""] if number else []), *cells]
+
+
+def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[Column], summed: list[bool],
+            stated: Any, label: str, number: bool) -> list[str]:
+    """The totals row: exact sums of the summed columns, checked against the stated totals."""
+    sums = _sums(data, order, values, cols, summed, label)
+    for column, result in zip(cols, sums, strict=True):
         claimed = _stated(stated, column)
-        if claimed is not _MISSING and (not _is_number(claimed) or _decimal(claimed) != result):
+        if result is not None and claimed is not _MISSING and (
+                not _is_number(claimed) or _decimal(claimed) != result):
             raise _fail(f"the {label} of column {column.head!r} is {FILTERS['num'](result)} (the sum of"
-                        f" {len(figures)} rows) but the data states {column.key}: {claimed!r}",
+                        f" {len(order)} rows) but the data states {column.key}: {claimed!r}",
                         key=column.key, hint="correct the figure of a row or the stated total")
-        cells.append(escape(_word(result, column, f"{label}, column {column.head!r}")))
+    cells = _worded(sums, cols, label)
     # The label stands in the 序号 column, merged with the first column when that is not summed;
     # without 序号, in the first column, which must then not be summed.
     if number:

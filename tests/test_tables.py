@@ -695,3 +695,27 @@ def test_group_by_brings_a_groups_rows_together_and_merges_its_cell(kw, order, m
 def test_group_by_must_name_a_column() -> None:
     with pytest.raises(TemplateError, match="group_by 'x' must be the key of one of the columns"):
         table(VILLAGES, columns=VILLAGE_COLUMNS, group_by="x")
+
+
+def test_subtotals_per_group_and_the_total_over_the_rows_only() -> None:
+    t = _table(VILLAGES, columns=VILLAGE_COLUMNS, number=True, total="合计", group_by="c", subtotal="小计")
+    assert _cells(t)[1:] == [
+        ["1", "甲县", "一村", "1"], ["2", "", "三村", "3"], ["", "", "小计", "4"],
+        ["3", "乙县", "二村", "2"], ["4", "", "四村", "4"], ["", "", "小计", "6"],
+        ["5", "丙县", "五村", "5"], ["", "", "小计", "5"], ["合计", "", "", "15"]]
+    grid = next(i.grid for i in plan(parse(str(table(
+        VILLAGES, columns=VILLAGE_COLUMNS, group_by="c", subtotal="小计")))).items if i.grid is not None)
+    assert grid.spans[1, 0] == (3, 1)  # 甲县 over its two rows and their 小计
+    exact = [{"c": "甲", "n": "一", "v": 0.1}, {"c": "甲", "n": "二", "v": 0.2}]
+    last = _cells(_table(exact, columns=VILLAGE_COLUMNS, group_by="c", subtotal="小计"))[-1]
+    assert last == ["", "小计", "0.3"]
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"subtotal": "小计"}, "subtotal needs group_by"),
+    ({"subtotal": "小计", "group_by": "n"}, "need a column after the group_by column that is not summed"),
+    ({"subtotal": "小\n计", "group_by": "c"}, "subtotal must be text on one line"),
+])
+def test_bad_subtotals_are_named(kw, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TemplateError, match=message):
+        table(VILLAGES, columns=VILLAGE_COLUMNS, **kw)
