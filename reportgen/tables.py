@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import FilterError, Place, TemplateError
-from .filters import FILTERS, _is_undefined
+from .filters import FILTERS, _is_undefined, _undefined_detail
 from .markup import escape
 
 #: What the data writes for "not applicable": printed as is, counted as nothing.
@@ -43,7 +43,17 @@ class Column:
     width: float | None = None
 
 
+def _defined(value: Any, what: str) -> Any:
+    """A value that is there: an undefined name says which (``'distrcts' is not in the data``)."""
+    if _is_undefined(value):
+        detail = _undefined_detail(value).lstrip(": ")
+        raise _fail(f"{what}: {detail or 'the value is undefined'}",
+                    hint="check the name against the data (a missing or misspelt key)")
+    return value
+
+
 def _text(value: Any, what: str) -> str:
+    _defined(value, what)
     if not isinstance(value, str) or "\n" in value or "\r" in value:
         raise _fail(f"{what} must be text on one line, got {value!r}")
     return value
@@ -114,6 +124,7 @@ class _Rows:
     """The rows with the place of each (``districts[2]``) and a label for messages (乙县)."""
 
     def __init__(self, rows: Any, columns: list[Column]) -> None:
+        _defined(rows, "the rows")
         if isinstance(rows, str | bytes) or not isinstance(rows, list | tuple):
             raise _fail(f"the rows must be a list of mappings from the data, got {type(rows).__name__}",
                         hint="e.g. table(districts, columns=[…]) with districts a list in the data")
@@ -237,6 +248,10 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     """
     from markupsafe import Markup
 
+    for name, value in (("columns", columns), ("title", title), ("number", number), ("total", total),
+                        ("stated", stated), ("sort", sort), ("widths", widths), ("group_by", group_by),
+                        ("subtotal", subtotal)):
+        _defined(value, name)
     if not isinstance(columns, list | tuple) or not columns:
         raise _fail("columns must list at least one column",
                     hint='columns=[{"key": "name", "head": "县区"}, …]')

@@ -721,3 +721,16 @@ def test_subtotals_per_group_and_the_total_over_the_rows_only() -> None:
 def test_bad_subtotals_are_named(kw, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TemplateError, match=message):
         table(VILLAGES, columns=VILLAGE_COLUMNS, **kw)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (("table(rows,", "table(rowz,"), "table: the rows: 'rowz' is not in the data"),
+    (('"key": "name"', '"key": name'), "table: columns[0].key: 'name' is not in the data"),
+    (("stated=data", "stated=dat"), "table: stated: 'dat' is not in the data"),
+    (('total="合计"', "total=label"), "table: total: 'label' is not in the data"),
+])
+def test_a_misspelt_name_in_the_call_is_named(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+    root = _project(tmp_path, TEMPLATE.replace(*edit), "n: 2\nrows:\n  - {name: 甲区, n: 2}\n")
+    code, stdout, stderr = _render(root)
+    assert_clean_failure(code, stdout, stderr)
+    assert message in stderr and "t.md.j2:6" in stderr
