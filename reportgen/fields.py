@@ -95,6 +95,17 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
                     "a 报告 must not carry 请示事项; send a separate 请示, or end with 特此报告",
                     severity="warning")
                 break
+    if doc.title_lines:
+        from .layout import cells
+
+        shape = gongwen.title_shape([cells(line) for line in doc.title_lines])
+        if shape is not None:
+            words = {"rectangle": "a rectangle (all lines alike)", "hourglass": "an hourglass",
+                     "inverted": "上长下短 (the first line the longest)"}[shape]
+            add(f"the title's lines as given make {words}: " + " / ".join(doc.title_lines),
+                "GB/T 9704 7.3.1 asks for 梯形 (上短下长) or 菱形: move words between the lines, "
+                "or give the title as one line and let reportgen split it", *doc.title_lines,
+                severity="warning")
     if doc.kind in KINDS and doc.title and not doc.title.endswith(doc.kind):
         add(f"the title does not end with its 文种 {doc.kind!r}: {doc.title!r}",
             f"a title names the 文种 last, e.g. 关于……的{doc.kind}", doc.title, severity="warning")

@@ -333,7 +333,8 @@ def _front(old: str, new: str) -> str:
     ("cc: [市委组织部, 市财政局]", "cc: 3.5", ("cc: must be one name",)),
     # Lists, mappings and booleans where text is expected.
     ("to: 各县区委网信办", "to: true", ("doc.md.j2:6 to: must be text, got true/false",)),
-    ("title: 关于做好某某工作的通知", "title: [甲, 乙]", ("doc.md.j2:5 title: must be text, got a list",)),
+    ("title: 关于做好某某工作的通知", "title: [甲, {a: b}]",
+     ("doc.md.j2:5 title[1]: must be text, got a mapping",)),
     ("signature: 某某市网信办", "signature: {a: b}", ("signature: must be text, got a mapping",)),
     ("organ_mark: 某某市网信办", "organ_mark: false",
      ("doc.md.j2:3 organ_mark: must be text, got true/false",)),
