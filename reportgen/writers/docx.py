@@ -267,14 +267,28 @@ def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-d
     _insert_ordered(ppr, ind, PPR_SEQ)
     _insert_ordered(ppr, _el("w:jc", val="right" if odd else "left"), PPR_SEQ)
     p.add_run("— ")
-    fld = _el("w:fldSimple", instr=" PAGE ")
-    r = _el("w:r")
-    t = _el("w:t")
-    t.text = "1"
-    r.append(t)
-    fld.append(r)
-    p._p.append(fld)
+    for run in page_field():
+        p._p.append(run)
     p.add_run(" —")
+
+
+def page_field() -> list:  # type: ignore[type-arg]
+    """The PAGE field in its complex form (begin, instruction, separate, result, end), as every
+    Word and WPS file writes it: a reader that does not evaluate fields shows the cached "1"
+    rather than nothing or the word PAGE, and no reader has to support w:fldSimple."""
+    runs = []
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = _el("w:r")
+        if kind:
+            r.append(_el("w:fldChar", fldCharType=kind))
+        else:
+            t = _el("w:instrText" if text == " PAGE " else "w:t")
+            t.text = text
+            if text != text.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            r.append(t)
+        runs.append(r)
+    return runs
 
 
 def _clear_footer(footer) -> None:  # type: ignore[no-untyped-def]
