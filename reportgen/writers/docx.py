@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import spec
 from ..errors import OutputError, Place
-from ..layout import Item, Plan, Seg
+from ..layout import NO_LINE_END, NO_LINE_START, Item, Plan, Seg, can_break, units
 from ..model import Document
 from ..spec import Fonts, Style
 from .base import base_docx
@@ -246,15 +246,75 @@ def _run(p, text: str = ""):  # type: ignore[no-untyped-def]
 _TAB_OR_BREAK = re.compile("[\t\r\n]")
 
 
+WORD_JOINER = "\u2060"
+_DOUBLED = ("……", "——")
+
+
+def joiner_offsets(text: str) -> list[int]:
+    """Offsets in ``text`` before which a WORD JOINER (U+2060) makes the layout's line-breaking
+    rules explicit for Word and WPS.
+
+    The settings' kinsoku lists (base.kinsoku_lists) carry the layout's single-character rules.
+    What they cannot say, the layout's rules about pairs, goes into the text: a joiner where
+    :func:`reportgen.layout.can_break` keeps two units together for another reason than those
+    lists ("，|2020", "2020|（", "a|“", "——|——"), and between the two halves of …… and ——,
+    which the layout never splits and Word's rules would (Word breaks on both sides of a CJK
+    character and at a CJK/Latin boundary). A joiner takes no room (layout.char_cells)."""
+    offsets: list[int] = []
+    pos = 0
+    previous: str | None = None
+    for unit in units(text):
+        if (previous is not None and not (previous[-1].isspace() or unit[0].isspace())
+                and not can_break(previous, unit)
+                and unit[0] not in NO_LINE_START and previous[-1] not in NO_LINE_END):
+            offsets.append(pos)
+        if unit in _DOUBLED:
+            offsets.append(pos + 1)
+        pos += len(unit)
+        previous = unit
+    return offsets
+
+
+def _joined(texts: list[str]) -> list[str]:
+    """``texts`` (the segments of one paragraph) with word joiners where :func:`joiner_offsets`
+    puts them in the whole paragraph; a joiner between two segments goes to the second."""
+    offsets = joiner_offsets("".join(texts))
+    if not offsets:
+        return texts
+    out: list[str] = []
+    start = 0
+    marks = iter(offsets)
+    mark = next(marks, None)
+    for text in texts:
+        end = start + len(text)
+        pieces: list[str] = []
+        cut = start
+        while mark is not None and mark < end:
+            pieces.append(text[cut - start:mark - start])
+            cut = mark
+            mark = next(marks, None)
+        pieces.append(text[cut - start:])
+        out.append(WORD_JOINER.join(pieces))
+        start = end
+    return out
+
+
 def _add_segs(p, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def]
-    """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期)."""
-    for seg in item.segs:
+    """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期).
+
+    A paragraph of more than one line gets word joiners (:func:`joiner_offsets`); one that fits
+    a line needs none, so 文号, dates and signatures keep their text as typed."""
+    texts = [("\t" if seg.tab_before else "") + seg.text for seg in item.segs]
+    if len(item.lines) > 1:
+        texts = _joined(texts)
+    for seg, text in zip(item.segs, texts, strict=True):
         if seg.tab_before:
+            text = text[1:]
             run = _run(p)
             run.append(_el("w:tab"))
             run.insert(0, _run_props(seg, plan))
-        if seg.text:
-            run = _run(p, seg.text)
+        if text:
+            run = _run(p, text)
             run.insert(0, _run_props(seg, plan))
 
 
