@@ -257,7 +257,8 @@ def test_colophon_table_properties_word_2007_accepts() -> None:
                             .read("word/document.xml"))
     tbl = root.find(".//w:tbl", NS)
     names = [el.tag.split("}")[1] for el in tbl.find("w:tblPr", NS)]
-    assert names == ["tblW", "tblBorders", "tblLayout", "tblCellMar"]  # no tblLook (Word 2010 attributes)
+    # In schema order, and no tblLook (its firstRow… attributes are Word 2010's).
+    assert names == ["tblpPr", "tblOverlap", "tblW", "tblBorders", "tblLayout", "tblCellMar"]
     for tr in tbl.iter(f"{W}tr"):
         assert tr.find("w:trPr/w:trHeight", NS).get(f"{W}hRule") == "exact"
 
@@ -406,3 +407,70 @@ def test_without_the_lists_and_joiners_words_rules_would_differ(matrix, report_f
                   f"pairs differ with Word's own lists, {lists_only}/680 with the layout's lists and no "
                   "joiners")
     assert by_default > lists_only > 0
+
+
+# --- 5. the 版记 floats at the bottom of the type area; LibreOffice gets the padded form -------------
+
+def _colophon_doc(paragraphs: int):  # type: ignore[no-untyped-def]
+    body = "\n\n".join(["这是一段正文，用来把版记推到下一页。" * 3] * paragraphs)
+    document = parse(COLOPHON_DOC.format(body=body))
+    return document, plan(document)
+
+
+def _c14n(data: bytes, name: str) -> bytes:
+    return etree.tostring(_part(data, name), method="c14n")
+
+
+# 1 paragraph: the 版记 on a new even page; 9: on the last page; 12: fewer blank lines; 19: a blank
+# page before the 版记 page.
+LENGTHS = [1, 9, 12, 19]
+
+
+@pytest.mark.parametrize("paragraphs", LENGTHS)
+def test_colophon_floats_at_the_bottom_of_the_type_area_without_padding(paragraphs: int) -> None:
+    document, laid = _colophon_doc(paragraphs)
+    data = write_docx(laid, document)
+    root = _part(data, "word/document.xml")
+    body = root.find("w:body", NS)
+    tbl = body.find("w:tbl", NS)
+    float_pr = tbl.find("w:tblPr/w:tblpPr", NS)
+    attrs = {k.split("}")[1]: v for k, v in float_pr.attrib.items()}
+    assert (attrs["vertAnchor"], attrs["tblpYSpec"], attrs["horzAnchor"]) == ("margin", "bottom", "margin")
+    assert _val(tbl, "w:tblPr/w:tblOverlap") == "never"
+    before = tbl.getprevious()
+    text = "".join(t.text or "" for t in before.iter(f"{W}t"))
+    # Right after the text, or after the paragraph that opens the 版记's page: no blank lines.
+    assert text or before.find("w:pPr/w:pageBreakBefore", NS) is not None
+    variables = _part(data, "word/settings.xml").find("w:docVars", NS)
+    colophon = laid.colophon
+    pad = colophon.pad_lines - (1 if colophon.page_break_before else 0)
+    assert variables[0].get(f"{W}val") == str(max(pad, 0))
+
+
+@pytest.mark.parametrize("paragraphs", LENGTHS)
+def test_libreoffice_copy_is_the_padded_form(paragraphs: int) -> None:
+    """The staged copy holds the same body as the padded writer output: the PDF tests measure that
+    form (its last rule on the type area's bottom edge, tests/test_render_pdf.py)."""
+    document, laid = _colophon_doc(paragraphs)
+    staged = stage_docx(write_docx(laid, document))
+    padded = stage_docx(write_docx(laid, document, anchored=False))
+    for name in ("word/document.xml", "word/settings.xml"):
+        assert _c14n(staged, name) == _c14n(padded, name)
+    root = _part(staged, "word/document.xml")
+    assert root.find(".//w:tblpPr", NS) is None
+    blanks = 0
+    node = root.find(".//w:tbl", NS).getprevious()
+    while (node is not None and not "".join(node.itertext())
+           and node.find("w:pPr/w:pageBreakBefore", NS) is None):
+        blanks += 1
+        node = node.getprevious()
+    colophon = laid.colophon
+    assert blanks == max(colophon.pad_lines - (1 if colophon.page_break_before else 0), 0)
+
+
+def test_a_docx_without_the_variable_is_staged_unchanged_in_its_tables() -> None:
+    document, laid = _colophon_doc(9)
+    padded = write_docx(laid, document, anchored=False)
+    assert _part(padded, "word/settings.xml").find("w:docVars", NS) is None
+    assert _c14n(stage_docx(padded), "word/document.xml").count(b"w:tbl>") == \
+        _c14n(padded, "word/document.xml").count(b"w:tbl>")

@@ -401,7 +401,25 @@ def _skeleton(style: Style, blank_page_section: bool) -> _Skeleton:
     return _Skeleton(parts, document, section_break, sect_pr, d.core_properties._element, block_width)
 
 
-def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no-untyped-def]
+# The 版记 table floats at the bottom of the type area in the .docx Word and WPS open: however many
+# lines Word makes of the text before it, its last rule stays on the type area's bottom edge
+# [7.4.1]. LibreOffice (7.4) lays such a table out inline at the top of the page, so the copy it
+# converts (writers/pdf.stage_docx) gets the padded form instead: this many blank lines before an
+# inline table, which the settings part records as a document variable.
+COLOPHON_PAD_VARIABLE = "reportgenColophonPad"
+COLOPHON_FLOAT = {"leftFromText": "0", "rightFromText": "0", "topFromText": "0", "bottomFromText": "0",
+                  "vertAnchor": "margin", "horzAnchor": "margin", "tblpXSpec": "center",
+                  "tblpYSpec": "bottom"}
+
+
+def blank_line():  # type: ignore[no-untyped-def]
+    """An empty paragraph one grid line high, as the layout's blank lines are written."""
+    return _item(Item("blank"), Plan([], None, 0, spec.DEFAULT_STYLE))
+
+
+def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # type: ignore[no-untyped-def]
+    """Append the 版记; returns the blank lines that pad it to the bottom of the page (written
+    before it unless ``anchored``, when the table floats at the bottom instead)."""
     from docx.oxml.table import CT_Tbl
 
     colophon = plan.colophon
@@ -415,12 +433,17 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
         pad = colophon.pad_lines - 1
     else:
         pad = colophon.pad_lines
-    for _ in range(max(pad, 0)):
-        body.append(_item(Item("blank"), plan))
+    pad = max(pad, 0)
+    if not anchored:
+        for _ in range(pad):
+            body.append(blank_line())
     tbl = CT_Tbl.new_tbl(len(colophon.rows), 1, skeleton.block_width)
     body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
+    if anchored:
+        _insert_ordered(tblpr, _el("w:tblpPr", **COLOPHON_FLOAT), seq)
+        _insert_ordered(tblpr, _el("w:tblOverlap", val="never"), seq)
     # python-docx's w:tblLook carries Word 2010 attributes the 2007 schema does not know, and
     # the table has no style for it to select parts of.
     for look in tblpr.findall(_w("w:tblLook")):
@@ -464,13 +487,15 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     run = _run(tail)
     rpr = run.get_or_add_rPr()
     _insert_ordered(rpr, _el("w:sz", val="2"), RPR_SEQ)
+    return pad
 
 
-def write_docx(plan: Plan, doc: Document) -> bytes:
+def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     """Render a plan to reproducible .docx bytes.
 
     The package around the body (styles, footers, sections) comes from a skeleton made once
     per style; each document adds only its body and core properties, and is zipped once.
+    ``anchored=False`` writes the 版记 in the padded form LibreOffice is given (COLOPHON_PAD_VARIABLE).
     """
     from docx.opc.coreprops import CoreProperties
     from docx.opc.oxml import serialize_part_xml
@@ -485,8 +510,9 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
         # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
         body.append(_item(item, plan, spec.LINE_PITCH - room if room else None))
         room = red_rule_room(plan.style) if item.red_rule else 0
+    pad = None
     if colophon is not None:
-        _colophon(body, plan, skeleton)
+        pad = _colophon(body, plan, skeleton, anchored)
     body.append(copy.deepcopy(skeleton.sect_pr))
     undated = undated_stamp()  # checked for every document, dated or not: one outcome per setting
     when = doc.date or undated
@@ -504,7 +530,16 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     parts = dict(skeleton.parts)
     parts["word/document.xml"] = serialize_part_xml(document)
     parts["docProps/core.xml"] = serialize_part_xml(core_xml)
+    if pad is not None and anchored:
+        parts["word/settings.xml"] = _with_pad_variable(parts["word/settings.xml"], pad)
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
+
+
+def _with_pad_variable(settings: bytes, pad: int) -> bytes:
+    """The settings part with the 版记's padding as a document variable (w:docVars follows w:compat)."""
+    var = f'<w:docVars><w:docVar w:name="{COLOPHON_PAD_VARIABLE}" w:val="{pad}"/></w:docVars>'
+    assert settings.count(b"</w:compat>") == 1
+    return settings.replace(b"</w:compat>", b"</w:compat>" + var.encode())
 
 
 CORE_PROPERTY_LIMIT = 255
