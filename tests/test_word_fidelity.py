@@ -474,3 +474,59 @@ def test_a_docx_without_the_variable_is_staged_unchanged_in_its_tables() -> None
     assert _part(padded, "word/settings.xml").find("w:docVars", NS) is None
     assert _c14n(stage_docx(padded), "word/document.xml").count(b"w:tbl>") == \
         _c14n(padded, "word/document.xml").count(b"w:tbl>")
+
+
+# --- the calibration page ------------------------------------------------------------------------
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "examples" / "calibration"
+
+
+@pytest.fixture(scope="module")
+def calibration_plan():  # type: ignore[no-untyped-def]
+    from reportgen.project import load_project, make_style, render_document
+
+    project = load_project(CALIBRATION)
+    (d,) = project.documents
+    return render_document(d.name, d.template, project.data + d.data,
+                           make_style(d.style, project.style, d.place), project.root).plan
+
+
+def test_calibration_numbers_every_line_and_column(calibration_plan) -> None:  # type: ignore[no-untyped-def]
+    laid = calibration_plan
+    assert laid.pages == 2
+    body = [item for item in laid.items if item.role == "body"]
+    numbered = [item for item in body if item.text.startswith("第")]
+    assert [item.positions for item in numbered] == [[(1, n)] for n in range(3, 23)]
+    for item in numbered:
+        assert item.text.startswith(f"第{item.positions[0][1]:02d}行") and item.text.endswith("８")
+    ruler = next(item for item in body if item.text.startswith("３４５"))
+    assert [len(line) for line in ruler.lines] == [26, 28]
+    half = next(item for item in body if item.text.startswith("3344"))
+    assert half.lines == [half.text]
+    cases = [item for item in body if item.text.startswith("例")]
+    assert [2 + len(item.lines[0]) for item in cases] == [26, 26, 28, 27, 26]  # where line 1 ends
+    colophon = laid.colophon
+    assert (colophon.page, colophon.blank_page_before) == (2, False)  # numbered pages 1 and 2
+
+
+@pytest.mark.render
+def test_calibration_pdf_shows_what_the_layout_predicts(tmp_path: Path, report_figure) -> None:  # type: ignore[no-untyped-def]
+    import pdfplumber
+    from conftest import build_pdfs
+    from pdfmeasure import compare_breaks, horizontal_rules, page_number_problems, to_mm
+
+    from reportgen.project import load_project, make_style, render_document
+
+    out = build_pdfs(CALIBRATION, tmp_path / "out")
+    project = load_project(CALIBRATION)
+    (d,) = project.documents
+    laid = render_document(d.name, d.template, project.data + d.data,
+                           make_style(d.style, project.style, d.place), project.root).plan
+    with pdfplumber.open(out / "calibration.pdf") as pdf:
+        found = compare_breaks(laid, pdf, spec.LINE_PITCH / 20)
+        assert [p for p in found if not p.same] == []
+        report_figure(f"calibration page, layout vs LibreOffice: {len(found)}/{len(found)} paragraphs alike")
+        assert [problem for page in pdf.pages for problem in page_number_problems(page)] == []
+        last_rule = horizontal_rules(pdf.pages[1])[-1]
+        assert to_mm(last_rule["y"]) == pytest.approx(262, abs=2)  # the type area's bottom edge
+    assert (out / "calibration.docx").is_file()
