@@ -530,3 +530,19 @@ def test_calibration_pdf_shows_what_the_layout_predicts(tmp_path: Path, report_f
         last_rule = horizontal_rules(pdf.pages[1])[-1]
         assert to_mm(last_rule["y"]) == pytest.approx(262, abs=2)  # the type area's bottom edge
     assert (out / "calibration.docx").is_file()
+
+
+@pytest.mark.parametrize("style", [
+    Style(fonts=Fonts(fangsong="方正仿宋_GBK", latin="Times New Roman"),
+          font_fallbacks=FontFallbacks(fangsong="FangSong", xiaobiaosong="华文中宋", latin="Arial")),
+    Style(fonts=Fonts(fangsong="仿宋", kaiti="仿宋", songti='宋"体&<')),
+], ids=["fallbacks", "shared-names"])
+def test_house_style_output_is_schema_valid(style: Style, tmp_path: Path) -> None:
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    document, _laid = _colophon_doc(9)
+    path = tmp_path / "doc.docx"
+    path.write_bytes(write_docx(plan(document, style), document))
+    for fmt in (FileFormat.OFFICE_2007, FileFormat.OFFICE_2016):
+        result = OpenXmlValidator(file_format=fmt, max_errors=100).validate(str(path))
+        assert [str(e) for e in result.errors] == [], fmt
