@@ -21,6 +21,7 @@ from reportgen import spec
 from reportgen.layout import NO_LINE_END, NO_LINE_START, plan
 from reportgen.markup import parse
 from reportgen.spec import FontFallbacks, Fonts, Style
+from reportgen.writers import base
 from reportgen.writers.docx import WORD_JOINER, joiner_offsets, write_docx
 from reportgen.writers.pdf import stage_docx
 
@@ -319,10 +320,11 @@ def test_joiners_across_runs_of_different_formatting() -> None:
 # - U+2060 WORD JOINER forbids a break on both sides (Unicode UAX #14, class WJ).
 # - No punctuation hangs into the margin (w:overflowPunct="0", 17.3.1.21); when a full line has no
 #   break opportunity, the line breaks where it is full.
-# Word's own zh-CN lists (Options → Typography, Chinese (Simplified)), used when a file has none.
-WORD_DEFAULT_NO_START = ("!%),.:;?]}¢°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄"
+# Word's own zh-CN lists (Options → Typography, Chinese (Simplified)), used when a file has none; as
+# Word writes them into settings.xml (a Word-saved flat-XML document in a public repository).
+WORD_DEFAULT_NO_START = ("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄"
                          "﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠")
-WORD_DEFAULT_NO_END = "$(£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
+WORD_DEFAULT_NO_END = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
 
 
 def _east_asian(ch: str) -> bool:
@@ -546,3 +548,29 @@ def test_house_style_output_is_schema_valid(style: Style, tmp_path: Path) -> Non
     for fmt in (FileFormat.OFFICE_2007, FileFormat.OFFICE_2016):
         result = OpenXmlValidator(file_format=fmt, max_errors=100).validate(str(path))
         assert [str(e) for e in result.errors] == [], fmt
+
+
+@pytest.mark.parametrize("project", ["baoji-2020", "kitchen-sink", "calibration"])
+def test_example_paragraphs_break_alike_under_words_rules(project: str, report_figure) -> None:  # type: ignore[no-untyped-def]
+    """Beyond the pair matrix: every body and heading paragraph of the examples, as written into the .docx."""
+    from reportgen.project import load_project, make_style, render_document
+
+    loaded = load_project(CALIBRATION.parent / project)
+    start, end = base.kinsoku_lists()
+    total, differ = 0, []
+    for d in loaded.documents:
+        rendered = render_document(d.name, d.template, loaded.data + d.data,
+                                   make_style(d.style, loaded.style, d.place), loaded.root)
+        laid = rendered.plan
+        written = iter(_body_texts(write_docx(laid, rendered.document)))
+        for item in laid.items:
+            indents = (item.first_line, item.left, item.right)
+            if not item.role.startswith(("body", "heading")) or indents != (2, 0, 0):
+                continue
+            text = next(t for t in written if t.replace(WORD_JOINER, "") == item.text)
+            total += 1
+            if word_lines(text, start, end) != item.lines:
+                differ.append((d.name, item.lines, word_lines(text, start, end)))
+    report_figure(f"line breaks, layout vs Word's documented rules ({project}): "
+                  f"{total - len(differ)}/{total} body and heading paragraphs alike")
+    assert total and differ == []
