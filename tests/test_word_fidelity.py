@@ -574,3 +574,52 @@ def test_example_paragraphs_break_alike_under_words_rules(project: str, report_f
     report_figure(f"line breaks, layout vs Word's documented rules ({project}): "
                   f"{total - len(differ)}/{total} body and heading paragraphs alike")
     assert total and differ == []
+
+
+# 公文 text: CJK, full-width punctuation, ……, ——, numbers, Latin words, %, ‰, ℃, ·, curly quotes.
+ALPHABET = (["字"] * 10 + list("，。、；：？！）》”“（《〔〕‘’·‰℃年")
+            + ["……", "——", "2020", "12", "App", "a", "%", "1.5", "GDP"])
+
+
+def test_random_paragraphs_break_alike_under_words_rules(report_figure) -> None:  # type: ignore[no-untyped-def]
+    """3000 paragraphs drawn from the characters of 公文 text, as the writer puts them into the .docx."""
+    import random
+
+    from reportgen.layout import break_lines
+    from reportgen.writers.docx import _joined
+
+    rng = random.Random(9704)
+    start, end = base.kinsoku_lists()
+    differ = []
+    for _ in range(3000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(20, 90)))
+        (written,) = _joined([text])
+        if word_lines(written, start, end) != break_lines(text, spec.CHARS_PER_LINE, first_indent=2):
+            differ.append(text)
+    report_figure(f"line breaks, layout vs Word's documented rules: {3000 - len(differ)}/3000 random "
+                  "paragraphs alike")
+    assert differ == []
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("fill", [24, 25])
+def test_percent_keeps_the_number_or_word_after_it_like_libreoffice(tmp_path: Path, fill: int) -> None:
+    """"%2020", "%GDP": LibreOffice keeps them on one line, and Word (one run of Latin text) too."""
+    import shutil
+
+    import pdfplumber
+    from pdfmeasure import compare_breaks
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    cases = [FILL[:fill] + "%" + word + "尾" * 8 + "。" for word in ("2020", "GDP", "12", "a")]
+    document = parse("---\nkind: 通知\ntitle: 断行\n---\n" + "\n\n".join(cases) + "\n")
+    laid = plan(document)
+    path = tmp_path / "percent.docx"
+    path.write_bytes(write_docx(laid, document))
+    (pdf_path,) = convert([path], tmp_path)
+    with pdfplumber.open(pdf_path) as pdf:
+        found = [p for p in compare_breaks(laid, pdf, spec.LINE_PITCH / 20) if p.role == "body"]
+    assert len(found) == 4 and all(p.same for p in found), [(p.predicted, p.rendered) for p in found]
