@@ -26,6 +26,14 @@ and ``ParaIsCharacterDistance`` off in the defaults, every paragraph style and e
 and exports it to PDF. The rendered lines then fall where :mod:`reportgen.layout` predicts them
 (tests/test_render_pdf.py measures it).
 
+Two things the .docx carries for Word and WPS are taken out of the staged copy, because
+LibreOffice 7.4 reads them otherwise: the word joiners of writers/docx.joiner_offsets (LibreOffice
+keeps those places together by itself, and splits "——|——" when a joiner is there), and the 版记
+floating at the bottom of the type area (LibreOffice puts a floating table at the top of the
+page): the copy gets the inline 版记 after the blank lines the layout counted, recorded in the
+settings part. Only these differ; the staged copy is byte for byte what the writer makes with
+``anchored=False`` apart from the half-width feature (tests/test_word_fidelity.py).
+
 One soffice process converts every file of a build. It starts with a fresh temporary profile
 whose Standard Basic library holds the macro and runs it (``macro:///Standard.Convert.Main``;
 Basic needs nothing beyond LibreOffice itself, unlike Python-UNO, which Debian packages
