@@ -31,8 +31,8 @@ LibreOffice 7.4 reads them otherwise: the word joiners of writers/docx.joiner_of
 keeps those places together by itself, and splits "——|——" when a joiner is there), and the 版记
 floating at the bottom of the type area (LibreOffice puts a floating table at the top of the
 page): the copy gets the inline 版记 after the blank lines the layout counted, recorded in the
-settings part. Only these differ; the staged copy is byte for byte what the writer makes with
-``anchored=False`` apart from the half-width feature (tests/test_word_fidelity.py).
+settings part. The staged document and settings are then the XML the writer makes with
+``anchored=False`` (tests/test_word_fidelity.py compares them canonicalised).
 
 One soffice process converts every file of a build. It starts with a fresh temporary profile
 whose Standard Basic library holds the macro and runs it (``macro:///Standard.Convert.Main``;
