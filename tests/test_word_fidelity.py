@@ -623,3 +623,24 @@ def test_percent_keeps_the_number_or_word_after_it_like_libreoffice(tmp_path: Pa
     with pdfplumber.open(pdf_path) as pdf:
         found = [p for p in compare_breaks(laid, pdf, spec.LINE_PITCH / 20) if p.role == "body"]
     assert len(found) == 4 and all(p.same for p in found), [(p.predicted, p.rendered) for p in found]
+
+
+def test_checker_finds_nothing_in_text_with_joiners(tmp_path: Path) -> None:
+    """Joiners sit in body text and headings; reportgen check reads the document as before."""
+    import random
+
+    from reportgen.check import check_file
+
+    rng = random.Random(15834)
+    paras = ["".join(rng.choice(ALPHABET[:-4]) for _ in range(rng.randint(40, 90))) + "。" for _ in range(12)]
+    paras += ["根据要求，2020年全市“App”备案率达到100%，GDP增长5%。" * 3, "# 总体情况，2020年App（GDP）",
+              "有关工作……——取得进展（2020年）。" * 3]
+    head = COLOPHON_DOC.replace("kind: 通知\n",
+                                "kind: 通知\norgan_mark: 某某市网信办\nnumber: 某网信〔2021〕3号\n")
+    document = parse(head.replace("date:", "to: 各县区网信办\ndate:").format(body="\n\n".join(paras)))
+    data = write_docx(plan(document), document)
+    assert sum(t.count(WORD_JOINER) for t in _body_texts(data)) > 50
+    path = tmp_path / "joined.docx"
+    path.write_bytes(data)
+    report = check_file(path)
+    assert [(f.rule, f.severity) for f in report.findings] == []
