@@ -637,7 +637,8 @@ def test_checker_finds_nothing_in_text_with_joiners(tmp_path: Path) -> None:
               "有关工作……——取得进展（2020年）。" * 3]
     head = COLOPHON_DOC.replace("kind: 通知\n",
                                 "kind: 通知\norgan_mark: 某某市网信办\nnumber: 某网信〔2021〕3号\n")
-    document = parse(head.replace("date:", "to: 各县区网信办\ndate:").format(body="\n\n".join(paras)))
+    head = head.replace("signature:", "to: 各县区网信办\nsignature:")
+    document = parse(head.format(body="\n\n".join(paras)))
     data = write_docx(plan(document), document)
     assert sum(t.count(WORD_JOINER) for t in _body_texts(data)) > 50
     path = tmp_path / "joined.docx"
