@@ -18,7 +18,19 @@ from typing import Any
 
 from .. import spec
 from ..errors import OutputError, Place
-from ..layout import NO_LINE_END, NO_LINE_START, Item, Plan, Seg, can_break, units
+from ..layout import (
+    GLUE_AFTER,
+    GLUE_BEFORE,
+    NO_LINE_END,
+    NO_LINE_START,
+    QUOTES_CLOSE,
+    QUOTES_OPEN,
+    Item,
+    Plan,
+    Seg,
+    can_break,
+    units,
+)
 from ..model import Document
 from ..spec import Fonts, Style
 from .base import base_docx
@@ -248,6 +260,11 @@ _TAB_OR_BREAK = re.compile("[\t\r\n]")
 
 WORD_JOINER = "\u2060"
 _DOUBLED = ("……", "——")
+# The characters of layout.can_break's rules beyond the kinsoku lists (GLUE_AFTER, GLUE_BEFORE,
+# the curly quotes, …… and ——): a boundary without one of them on its side needs no joiner.
+_GLUE_LAST = frozenset(GLUE_AFTER | QUOTES_CLOSE | {"—"})
+_GLUE_FIRST = frozenset(GLUE_BEFORE | QUOTES_OPEN | {"…", "—"})
+_GLUE_CHARS = re.compile("[" + re.escape("".join(sorted(_GLUE_LAST | _GLUE_FIRST))) + "]")
 
 
 def joiner_offsets(text: str) -> list[int]:
@@ -261,12 +278,14 @@ def joiner_offsets(text: str) -> list[int]:
     which the layout never splits and Word's rules would (Word breaks on both sides of a CJK
     character and at a CJK/Latin boundary). A joiner takes no room (layout.char_cells)."""
     offsets: list[int] = []
+    if not _GLUE_CHARS.search(text):
+        return offsets  # the layout's pair rules all involve one of these characters
     pos = 0
-    previous: str | None = None
+    previous = " "
     for unit in units(text):
-        if (previous is not None and not (previous[-1].isspace() or unit[0].isspace())
-                and not can_break(previous, unit)
-                and unit[0] not in NO_LINE_START and previous[-1] not in NO_LINE_END):
+        last, first = previous[-1], unit[0]
+        if ((last in _GLUE_LAST or first in _GLUE_FIRST) and not (last.isspace() or first.isspace())
+                and first not in NO_LINE_START and last not in NO_LINE_END and not can_break(previous, unit)):
             offsets.append(pos)
         if unit in _DOUBLED:
             offsets.append(pos + 1)
