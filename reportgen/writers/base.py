@@ -4,7 +4,9 @@ python-docx's own template carries a 350 KB styles part (most of the save time) 
 ``ja-JP`` East Asian theme language that sends CJK text to Japanese fallback fonts.
 This package has only what the writer uses: GB/T 9704 page defaults, a Normal style
 on the 579-twip grid with widow control, hanging punctuation and autospace off, and a
-Footer style.
+Footer style; and what Word and WPS need to lay it out as the layout does: a font table whose
+entries let them substitute a missing GB font by a like one (FONT_DATA, FALLBACKS), the layout's
+kinsoku lists and Word's compatibility block in the settings, a minimal theme.
 """
 
 from __future__ import annotations
