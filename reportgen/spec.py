@@ -226,6 +226,10 @@ class Style:
     title_size: float = TITLE_SIZE  # pt: titles and attachment titles (2号)
     page: Page = field(default_factory=Page)
     font_fallbacks: FontFallbacks = field(default_factory=FontFallbacks)
+    # U+2060 WORD JOINER where the layout keeps units together beyond the kinsoku lists, so that
+    # Word and WPS break lines where the layout does (writers/docx.joiner_offsets); false leaves the
+    # text as typed, should an office's Word or WPS show the joiner.
+    word_joiners: bool = True
 
     def __post_init__(self) -> None:
         """Every setting within its range (:data:`STYLE_RANGES`), whether it came from

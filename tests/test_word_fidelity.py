@@ -303,6 +303,35 @@ def test_joiners_only_in_paragraphs_of_more_than_one_line_and_not_in_the_libreof
     assert [t.replace(WORD_JOINER, "") for t in texts] == [t for t in _body_texts(stage_docx(data))]
 
 
+def _joiner_project(tmp_path: Path, style: str) -> Path:
+    root = tmp_path / "project"
+    root.mkdir(parents=True)
+    long = "根据文件要求，2020年全市网信系统" + "认真开展工作" * 6 + "，App备案达到100%。"
+    (root / "doc.md.j2").write_text(NOTICE.format(body=long), encoding="utf-8")
+    (root / "reportgen.yaml").write_text(f"{style}documents:\n  - name: doc\n    template: doc.md.j2\n",
+                                         encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("style", "joiners"), [("", True), ("style:\n  word_joiners: true\n", True),
+                                                ("style:\n  word_joiners: false\n", False)])
+def test_house_style_can_leave_the_joiners_out(tmp_path: Path, style: str, joiners: bool) -> None:
+    out = tmp_path / "out"
+    code, _stdout, stderr = run_cli("build", str(_joiner_project(tmp_path, style)), "-o", str(out))
+    assert code == 0, stderr
+    assert any(WORD_JOINER in t for t in _body_texts((out / "doc.docx").read_bytes())) is joiners
+
+
+@pytest.mark.parametrize("value", ["0", "yes-please", "[true]"])
+def test_word_joiners_must_be_true_or_false(tmp_path: Path, value: str) -> None:
+    project = _joiner_project(tmp_path, f"style:\n  word_joiners: {value}\n")
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", str(project), "-o", str(out))
+    assert_clean_failure(code, stdout, stderr)
+    assert "word_joiners must be true or false" in stderr and "reportgen.yaml:2" in stderr
+    assert not out.exists() or not list(out.glob("*.docx"))
+
+
 def test_joiners_across_runs_of_different_formatting() -> None:
     long = ("工作有三个特点：" + "措施实" * 8 + "，**2020**年全面完成（**一**）任务"
             + "认真开展工作" * 4 + "。")

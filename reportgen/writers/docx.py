@@ -324,7 +324,7 @@ def _add_segs(p, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def
     A paragraph of more than one line gets word joiners (:func:`joiner_offsets`); one that fits
     a line needs none, so 文号, dates and signatures keep their text as typed."""
     texts = [("\t" if seg.tab_before else "") + seg.text for seg in item.segs]
-    if len(item.lines) > 1:
+    if len(item.lines) > 1 and plan.style.word_joiners:
         texts = _joined(texts)
     for seg, text in zip(item.segs, texts, strict=True):
         if seg.tab_before:
