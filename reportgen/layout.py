@@ -39,8 +39,9 @@ NO_LINE_END = set("（《「『【〔〖〈“‘([{")
 # Closing marks that a following digit or Latin word stays with, and opening marks that
 # stay with a preceding one: LibreOffice does not break "，2020", "》App" or "2020（"
 # (measured, tests/test_linebreak_rules.py), and curly quotes keep to any half-width
-# neighbour ("1%“", "”a").
-GLUE_AFTER = set("，。、）》」』】〕〗〉”’")
+# neighbour ("1%“", "”a"). A "%" keeps a digit or Latin word after it ("5%2020", "%GDP"),
+# as LibreOffice does and as Word keeps a run of Latin text (measured, tests/test_word_fidelity.py).
+GLUE_AFTER = set("，。、）》」』】〕〗〉”’%")
 GLUE_BEFORE = set("（《「『【〔〖〈“‘")
 QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
