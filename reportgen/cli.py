@@ -44,6 +44,14 @@ class _Commands(click.Group):
         except ReportgenError as exc:
             _echo_problems(exc.problems)
             sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a fault of ours: a message, never a traceback
+            what = f"{type(exc).__name__}: {exc}"[:500]
+            click.echo(f"错误 error: 内部错误 internal error: {what}", err=True)
+            click.echo("    → this is a fault of reportgen, not of your files: please report it with the "
+                       "command and its files", err=True)
+            sys.exit(EXIT_ERROR)
 
 
 def _progress(total: int) -> ProgressBar[int] | None:

@@ -404,6 +404,11 @@ def _problems_of(error: Any, facts: Facts, contract: Contract) -> list[Problem]:
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         words = " or ".join(_TYPE_WORDS.get(n, n) for n in names)
         message = f"expected {words}, got {_show(value)}"
+        figure = value.replace("_", "").replace(":", "") if isinstance(value, str) else ""
+        if not hint and names[0] in ("integer", "number") and figure.isascii() and figure.isdigit():
+            # 017, 1:20, 1_000 are read as text, never as octal, sexagesimal or grouped figures.
+            hint = (f"write the figure as a plain number without a leading zero, _ or :, "
+                    f"e.g. {int(figure)}; as written it is text")
         hint = hint or _TYPE_HINTS.get(names[0])
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]

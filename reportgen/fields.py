@@ -15,11 +15,10 @@ from . import gongwen
 from .data import Facts, leaves
 from .errors import Place, Problem
 from .gongwen import SECRECY_LEVELS, URGENCY_LEVELS
-from .model import Document, iter_blocks
+from .model import Document, Paragraph, iter_blocks
 
-# 文种 of 《党政机关公文处理工作条例》 art. 8.
-KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示",
-         "批复", "议案", "函", "纪要")
+# 文种 of 《党政机关公文处理工作条例》 art. 8, whose titles end with their name.
+KINDS = tuple(name for name, kind in gongwen.KINDS.items() if kind.group == "文种")
 # A 报告 must not carry a request for instructions (请示事项).
 ASKS_FOR_INSTRUCTIONS = re.compile(r"请(?:予)?(?:批示|批复|审批|指示|批准)|妥否")
 
@@ -54,6 +53,7 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
     def add(message: str, hint: str, *candidates: Any, severity: str = "error") -> None:
         problems.append(Problem(message, trace(facts, src, *candidates), hint, severity))
 
+    problems.extend(_kind(doc, facts))
     if doc.doc_number:
         problems.extend(_doc_number(doc, facts))
     if doc.secrecy:
@@ -95,6 +95,17 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
                     "a 报告 must not carry 请示事项; send a separate 请示, or end with 特此报告",
                     severity="warning")
                 break
+    if doc.title_lines:
+        from .layout import cells
+
+        shape = gongwen.title_shape([cells(line) for line in doc.title_lines])
+        if shape is not None:
+            words = {"rectangle": "a rectangle (all lines alike)", "hourglass": "an hourglass",
+                     "inverted": "上长下短 (the first line the longest)"}[shape]
+            add(f"the title's lines as given make {words}: " + " / ".join(doc.title_lines),
+                "GB/T 9704 7.3.1 asks for 梯形 (上短下长) or 菱形: move words between the lines, "
+                "or give the title as one line and let reportgen split it", *doc.title_lines,
+                severity="warning")
     if doc.kind in KINDS and doc.title and not doc.title.endswith(doc.kind):
         add(f"the title does not end with its 文种 {doc.kind!r}: {doc.title!r}",
             f"a title names the 文种 last, e.g. 关于……的{doc.kind}", doc.title, severity="warning")
@@ -142,6 +153,39 @@ def _doc_number(doc: Document, facts: Facts | None) -> list[Problem]:
             f"发文字号 {number!r}: the year {year} differs from the 成文日期 {doc.date}",
             trace(facts, doc.source, number, parsed.code),
             "the year in 〔〕 is the year the document is dated"))
+    return problems
+
+
+def _kind(doc: Document, facts: Facts | None) -> list[Problem]:
+    """The kind is a known one, and the document has what that kind requires."""
+    if not doc.kind:
+        return []
+    kind = gongwen.KINDS.get(doc.kind)
+    where = trace(facts, doc.source, doc.kind)
+    if kind is None:
+        guess = gongwen.kind_suggestion(doc.kind)
+        known = "、".join(gongwen.KINDS)
+        return [Problem(f"kind {doc.kind!r} is not a kind of document reportgen knows", where,
+                        (f"did you mean {guess}? " if guess else "") + f"the kinds: {known}")]
+    problems: list[Problem] = []
+    if kind.title and not doc.title.strip():
+        problems.append(Problem(f"a {kind.name} needs a title (标题)", where,
+                                f"give title: in the front matter, e.g. 关于……的{kind.name}"))
+    if kind.to and not (doc.to or "").strip(" ：:"):
+        problems.append(Problem(f"a {kind.name} needs its 主送机关", where,
+                                "give to: in the front matter, e.g. to: 省委网信办"))
+    if kind.one_to and doc.to and len(gongwen.organs(doc.to)) > 1:
+        problems.append(Problem(f"a {kind.name} is sent to one organ, not {len(gongwen.organs(doc.to))}: "
+                                f"{doc.to!r}", trace(facts, doc.source, doc.to, doc.to.rstrip("：:")),
+                                "a 请示 has one 主送机关 (一文一事); send copies with cc: (抄送)"))
+    if kind.request:
+        paragraphs = [block.text for block in doc.blocks
+                      if isinstance(block, Paragraph) and block.text.strip()]
+        if paragraphs and not gongwen.REQUEST.search(paragraphs[-1]):
+            problems.append(Problem(f"a {kind.name} ends with its request; the last paragraph asks for "
+                                    f"nothing: “{paragraphs[-1][-20:]}”", Place(doc.source),
+                                    "end with the request, e.g. 妥否，请批示。 or 以上请示，请予审批。",
+                                    "warning"))
     return problems
 
 

@@ -24,6 +24,56 @@ URGENCY_OTHER = ("特提", "平急")
 _PERIOD = re.compile(r"^(\d+年|\d+个月|长期|\d{4}年\d{1,2}月\d{1,2}日|解密条件.*)$")
 
 
+class Kind(NamedTuple):
+    """A kind of document and what it must have.
+
+    ``group`` is 文种 for the fifteen kinds of 《党政机关公文处理工作条例》 art. 8 (and 令, the
+    short form of 命令), or 文章 for the articles an office writes without a 版头 (总结, 综述 …).
+    """
+
+    name: str
+    group: str
+    title: bool = True  # a title is required (a 命令 has none; a 纪要's mark stands for it)
+    to: bool = False  # a 主送 is required
+    one_to: bool = False  # exactly one 主送 (请示: 一文一事, one superior organ; 条例 art. 15)
+    request: bool = False  # the text ends with a request (请示: 妥否，请批示)
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("决议", "文种"), Kind("决定", "文种"), Kind("命令", "文种", title=False),
+    Kind("令", "文种", title=False), Kind("公报", "文种"), Kind("公告", "文种"), Kind("通告", "文种"),
+    Kind("意见", "文种"), Kind("通知", "文种"), Kind("通报", "文种"), Kind("报告", "文种", to=True),
+    Kind("请示", "文种", to=True, one_to=True, request=True), Kind("批复", "文种", to=True),
+    Kind("议案", "文种", to=True), Kind("函", "文种", to=True), Kind("纪要", "文种", title=False),
+    Kind("总结", "文章"), Kind("综述", "文章"), Kind("讲话", "文章"), Kind("信息", "文章"),
+    Kind("调研报告", "文章"), Kind("方案", "文章"), Kind("要点", "文章"), Kind("规划", "文章"),
+)}
+# What people write for a kind, with the kind they mean.
+KIND_ALIASES = {"会议纪要": "纪要", "工作总结": "总结", "年度总结": "总结", "讲话稿": "讲话",
+                "工作要点": "要点", "实施方案": "方案", "工作方案": "方案", "函件": "函", "批示": "批复"}
+# The closing request of a 请示 (条例 art. 15: 请示 asks; its last words say what it asks for).
+REQUEST = re.compile(r"(妥否|当否|可否|是否(?:妥当|可行))"
+                     r"|请(?:予)?(?:批示|批复|审批|审定|指示|批准|同意|研究|核准|审核|予以)")
+
+
+def kind_suggestion(word: str) -> str | None:
+    """The known kind someone who wrote ``word`` most likely meant, or None."""
+    import difflib
+
+    if word in KIND_ALIASES:
+        return KIND_ALIASES[word]
+    ending = next((name for name in sorted(KINDS, key=len, reverse=True) if word.endswith(name)), None)
+    if ending:
+        return ending
+    close = difflib.get_close_matches(word, list(KINDS), n=1, cutoff=0.3)
+    return close[0] if close else None
+
+
+def organs(to: str) -> list[str]:
+    """The organs of a 主送 line (主送机关 are separated by 、 or ，; the colon ends the line)."""
+    return [name for name in re.split(r"[、，,]", to.rstrip("：:").strip()) if name.strip()]
+
+
 def urgency_ok(word: str) -> bool:
     """Whether ``word`` is a 紧急程度 of the standard (特急 or 加急)."""
     return word in URGENCY_LEVELS

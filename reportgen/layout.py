@@ -39,8 +39,9 @@ NO_LINE_END = set("（《「『【〔〖〈“‘([{")
 # Closing marks that a following digit or Latin word stays with, and opening marks that
 # stay with a preceding one: LibreOffice does not break "，2020", "》App" or "2020（"
 # (measured, tests/test_linebreak_rules.py), and curly quotes keep to any half-width
-# neighbour ("1%“", "”a").
-GLUE_AFTER = set("，。、）》」』】〕〗〉”’")
+# neighbour ("1%“", "”a"). A "%" keeps a digit or Latin word after it ("5%2020", "%GDP"),
+# as LibreOffice does and as Word keeps a run of Latin text (measured, tests/test_word_fidelity.py).
+GLUE_AFTER = set("，。、）》」』】〕〗〉”’%")
 GLUE_BEFORE = set("（《「『【〔〖〈“‘")
 QUOTES_OPEN, QUOTES_CLOSE = set("“‘"), set("”’")
 # A number followed by one of these is kept on one line with it (2020年, 31户).
@@ -207,7 +208,10 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
 
 TITLE_CELLS = int(spec.TEXT_WIDTH / 20 / spec.TITLE_SIZE)  # 20 cells of 2号 per line
 _GOOD_BREAK_AFTER = ("关于", "的", "》", "、", "和", "及", "与", "暨", "，")
-_GOOD_BREAK_BEFORE = ("《", "的", "关于")
+_GOOD_BREAK_BEFORE = ("《", "的", "关于", "——")  # —— opens a title's second part (its subtitle)
+# A year leads the phrase it dates (2023年宝鸡市…): a break right after it parts them.
+_YEAR_END = re.compile(r"\d{4}年度?$")
+YEAR_SPLIT_PENALTY = 60.0  # worse than a break inside a phrase (10), better than inside a word (80)
 # Words common in 公文 titles that a line break must not split (no dictionary is shipped,
 # so this list stands in for word segmentation).
 TITLE_WORDS = (
@@ -248,6 +252,8 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
         penalty = 200.0 if depth > 0 else 10.0
         if before.endswith(_GOOD_BREAK_AFTER) or text[pos:].startswith(_GOOD_BREAK_BEFORE):
             penalty = 0.0 if depth == 0 else 150.0
+        elif _YEAR_END.search(before):
+            penalty = max(penalty, YEAR_SPLIT_PENALTY)
         offsets.append((pos, penalty))
     return offsets
 
@@ -351,6 +357,7 @@ class Item:
     page: int = 0  # filled by paginate (1-based)
     row: int = 0  # first grid line on that page (1-based)
     positions: list[tuple[int, int]] = field(default_factory=list)  # (page, row) of every line
+    given_lines: tuple[str, ...] = ()  # a title's lines as its author gave them
     grid: TableGrid | None = None  # a table row: its table, laid out
     row_index: int = 0  # which row of grid
 
@@ -703,7 +710,7 @@ def build_items(doc: Document, style: Style) -> list[Item]:
         items += [Item("blank"), Item("blank")]
     if doc.title:
         items.append(Item("title", [Seg(doc.title, "xiaobiaosong", style.title_size)], align="center",
-                          size=style.title_size, keep_next=True))
+                          size=style.title_size, keep_next=True, given_lines=doc.title_lines))
         items.append(Item("blank"))
     if doc.to:
         items.append(Item("to", [Seg(doc.to)], align="both"))
@@ -778,8 +785,11 @@ def _item_width(item: Item, style: Style = spec.DEFAULT_STYLE) -> float:
 
 def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
     if item.role in ("title", "attachment_title"):
-        # one paragraph, lines joined by breaks
-        item.lines = list(_split_title(item.text, int(_item_width(item, style))))
+        # one paragraph, lines joined by breaks; lines the author gave are kept (a line too long
+        # for the width is itself split, as it would wrap)
+        width = int(_item_width(item, style))
+        given = item.given_lines or (item.text,)
+        item.lines = [line for part in given for line in _split_title(part, width)]
         return
     if item.role in ("organ_mark", "blank"):
         item.lines = [item.text]

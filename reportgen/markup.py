@@ -172,6 +172,19 @@ def _as_list(value: Any, key: str, source: str, lines: dict[str, int]) -> list[s
     return [_text(item, f"{key}[{index}]", source, lines) for index, item in enumerate(value)]
 
 
+def _title_lines(value: Any, source: str, lines: dict[str, int]) -> tuple[str, ...]:
+    """A title as the author gave it: text (the layout splits it), or its lines, as a list or as
+    text with line breaks (a YAML ``|`` block). Blank lines and the white space around each
+    line are dropped: a title has no empty line."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, list):
+        parts = [_text(item, f"title[{index}]", source, lines) for index, item in enumerate(value)]
+    else:
+        parts = _text(value, "title", source, lines).split("\n")
+    return tuple(part.strip() for part in parts if part.strip())
+
+
 def _as_date(value: Any, key: str, source: str, lines: dict[str, int]) -> dt.date | None:
     """A real date between 1980 and 2107 (YAML's date, or text YYYY-MM-DD)."""
     if value is None:
@@ -209,6 +222,7 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         value = meta.get(key)
         return None if value is None or value == "" else _text(value, key, source, lines)
 
+    title_lines = _title_lines(meta.get("title"), source, lines)
     to = text("to")
     if to and not to.endswith(("：", ":")):
         to += "："
@@ -223,7 +237,8 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         organ_mark=text("organ_mark"),
         doc_number=text("number"),
         signers=_as_list(meta.get("signers"), "signers", source, lines),
-        title=text("title") or "",
+        title="".join(title_lines),
+        title_lines=title_lines if len(title_lines) > 1 else (),
         to=to,
         attachment_note=_as_list(meta.get("attachments"), "attachments", source, lines),
         signature=text("signature"),

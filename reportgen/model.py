@@ -122,6 +122,7 @@ class Document:
     doc_number: str | None = None  # 发文字号
     signers: list[str] = field(default_factory=list)  # 签发人
     title: str = ""
+    title_lines: tuple[str, ...] = ()  # the title's lines as the author gave them; () = split by layout
     to: str | None = None  # 主送机关, with its colon
     blocks: list[Block] = field(default_factory=list)
     attachment_note: list[str] = field(default_factory=list)  # 附件说明 names

@@ -112,6 +112,21 @@ class Fonts:
     latin: str | None = None  # a Latin font for digits and letters (house style), None = same as CJK
 
 
+@dataclass(frozen=True)
+class FontFallbacks:
+    """The font Word or WPS should use for each kind when the house font is not installed: the
+    ``altName`` of the font's entry in word/fontTable.xml. None: the built-in choice
+    (writers/base.py FALLBACKS: 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体, 方正小标宋简体 → 宋体 …),
+    each a font every Chinese Windows has."""
+
+    fangsong: str | None = None
+    heiti: str | None = None
+    kaiti: str | None = None
+    xiaobiaosong: str | None = None
+    songti: str | None = None
+    latin: str | None = None
+
+
 MM_KEYS = ("top", "bottom", "left", "right")
 
 
@@ -213,12 +228,19 @@ class Style:
     # 4号 (14) is the usual smaller choice. Either way every table line takes one grid line.
     table_size: float = BODY_SIZE
     page: Page = field(default_factory=Page)
+    font_fallbacks: FontFallbacks = field(default_factory=FontFallbacks)
+    # U+2060 WORD JOINER where the layout keeps units together beyond the kinsoku lists, so that
+    # Word and WPS break lines where the layout does (writers/docx.joiner_offsets); false leaves the
+    # text as typed, should an office's Word or WPS show the joiner.
+    word_joiners: bool = True
 
     def __post_init__(self) -> None:
         """Every setting within its range (:data:`STYLE_RANGES`), whether it came from
         reportgen.yaml or a reference .docx: the writer puts them into the XML as they are."""
         for name, value in (("red", self.red), ("organ_mark_suffix", self.organ_mark_suffix),
-                            *((f"fonts.{f.name}", getattr(self.fonts, f.name)) for f in fields(Fonts))):
+                            *((f"fonts.{f.name}", getattr(self.fonts, f.name)) for f in fields(Fonts)),
+                            *((f"font_fallbacks.{f.name}", getattr(self.font_fallbacks, f.name))
+                              for f in fields(FontFallbacks))):
             if value is not None:
                 _check_text(name, value)
         for name in RANGES:
@@ -261,18 +283,8 @@ class Style:
         values: dict[str, Any] = {}
         names = {f.name for f in fields(self)}
         for key, value in overrides.items():
-            if key == "fonts":
-                if not isinstance(value, dict):
-                    raise SettingError("fonts", "fonts must be a mapping: {fangsong: 方正仿宋_GBK, …}")
-                font_names = {f.name for f in fields(Fonts)}
-                unknown = set(value) - font_names
-                if unknown:
-                    raise KeyError(f"fonts.{sorted(unknown)[0]}")
-                for name, font in value.items():
-                    named = isinstance(font, str) and bool(font.strip())
-                    if not named and not (name == "latin" and font is None):
-                        raise SettingError(f"fonts.{name}", f"fonts.{name} must be a font name, got {font!r}")
-                values["fonts"] = replace(self.fonts, **value)
+            if key in ("fonts", "font_fallbacks"):
+                values[key] = _font_mapping(key, value, getattr(self, key))
             elif key == "page":
                 if not isinstance(value, dict):
                     raise SettingError("page", "page must be a mapping of margins in mm: {top: 37, left: 28}")
@@ -284,6 +296,22 @@ class Style:
             else:
                 raise KeyError(key)
         return replace(self, **values)
+
+
+def _font_mapping(key: str, value: Any, base: Any) -> Any:
+    """``base`` (a Fonts or FontFallbacks) with the font names of a ``fonts:`` or ``font_fallbacks:``
+    mapping; a latin font and any fallback may be null (the built-in choice)."""
+    example = "{fangsong: 方正仿宋_GBK, …}" if key == "fonts" else "{xiaobiaosong: 华文中宋, …}"
+    if not isinstance(value, dict):
+        raise SettingError(key, f"{key} must be a mapping: {example}")
+    unknown = set(value) - {f.name for f in fields(type(base))}
+    if unknown:
+        raise KeyError(f"{key}.{sorted(unknown, key=str)[0]}")
+    for name, font in value.items():
+        named = isinstance(font, str) and bool(font.strip())
+        if not named and not (font is None and (key == "font_fallbacks" or name == "latin")):
+            raise SettingError(f"{key}.{name}", f"{key}.{name} must be a font name, got {font!r}")
+    return replace(base, **value)
 
 
 class SettingError(ValueError):
@@ -308,8 +336,9 @@ RANGES: dict[str, tuple[float, float, str]] = {
     **{f"page.{key}": (0, 100, "millimetres") for key in MM_KEYS},
 }
 # Text settings: a font name Windows can install has at most 31 characters (LF_FACESIZE).
-TEXT_LIMITS: dict[str, int] = {"organ_mark_suffix": 20, "red": 6, **{f"fonts.{f}": 31 for f in (
-    "fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")}}
+TEXT_LIMITS: dict[str, int] = {"organ_mark_suffix": 20, "red": 6, **{
+    f"{group}.{f}": 31 for f in ("fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")
+    for group in ("fonts", "font_fallbacks")}}
 
 
 def _check_range(key: str, value: Any) -> None:

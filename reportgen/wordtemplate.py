@@ -89,6 +89,63 @@ class WordTemplate:
     parts: dict[str, bytes]  # every member of the package, as read
     templates: list[PartTemplate]
     problems: list[Problem]  # syntax problems found while preparing
+    styles: dict[str, OwnStyle] = field(default_factory=dict)  # body role → the template's own style
+
+
+@dataclass(frozen=True)
+class OwnStyle:
+    """A paragraph style of the template and what it sets itself: those properties come from
+    the style, the rest keeps GB/T 9704's direct formatting."""
+
+    style_id: str
+    paragraph: dict[str, frozenset[str]]  # its w:pPr children: tag → the attributes it sets
+    run: dict[str, frozenset[str]]  # its w:rPr children, likewise
+
+
+# Names Word and WPS write in styles.xml for the styles a body block may take (Word writes its
+# built-in names in English whatever the language of its menus; WPS may write the Chinese).
+_STYLE_NAMES = {
+    "heading1": ("heading 1", "标题 1"), "heading2": ("heading 2", "标题 2"),
+    "heading3": ("heading 3", "标题 3"), "heading4": ("heading 4", "标题 4"),
+    "body": ("body text", "正文文本", "normal", "正文"),
+}
+
+
+def _own_styles(styles_xml: bytes | None) -> dict[str, OwnStyle]:
+    """The template's paragraph styles that the office set up for Chinese text, by body role.
+
+    A style counts when it names an East Asian font itself (``w:rFonts w:eastAsia``, no theme
+    font over it): Word's and python-docx's stock heading styles name theme fonts, and an
+    office's 红头 template that defines 标题 1 as 黑体 三号 names 黑体. A heading style with its
+    own list numbering is left out, since the body's headings carry their numbers as text.
+    """
+    if not styles_xml:
+        return {}
+    from .ooxml import parse_xml
+
+    try:
+        root = parse_xml(styles_xml)
+    except Exception:  # an unreadable styles part: the GB/T defaults serve
+        return {}
+    found: dict[str, tuple[int, OwnStyle]] = {}  # role → (rank of its name among the role's names, style)
+    for style in root.iter(f"{_W}style"):
+        name_el = style.find(f"{_W}name")
+        style_id = style.get(f"{_W}styleId")
+        if style.get(f"{_W}type") != "paragraph" or name_el is None or not style_id:
+            continue
+        name = (name_el.get(f"{_W}val") or "").strip().lower()
+        fonts = style.find(f"{_W}rPr/{_W}rFonts")
+        own_font = (fonts is not None and fonts.get(f"{_W}eastAsia")
+                    and not fonts.get(f"{_W}eastAsiaTheme"))  # a theme font wins over a named one
+        if not own_font or style.find(f"{_W}pPr/{_W}numPr") is not None:
+            continue
+        for role, names in _STYLE_NAMES.items():
+            # The first of the role's names wins (Body Text before Normal).
+            if name in names and (role not in found or names.index(name) < found[role][0]):
+                sets = [{child.tag: frozenset(child.attrib) for child in style.findall(f"{_W}{tag}/*")}
+                        for tag in ("pPr", "rPr")]
+                found[role] = (names.index(name), OwnStyle(style_id, *sets))
+    return {role: style for role, (_rank, style) in found.items()}
 
 
 # --- reading the template ---------------------------------------------------------------
@@ -390,7 +447,7 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
             problems.append(Problem(f"tag syntax: {exc.message}", _place_of_name(shown, para, ""),
                                     "an {% if %} or {% for %} needs its {% endif %} / {% endfor %}, "
                                     "in the same form ({%p %} with {%p %}, {%tr %} with {%tr %})"))
-    return WordTemplate(parts, templates, problems)
+    return WordTemplate(parts, templates, problems, _own_styles(parts.get("word/styles.xml")))
 
 
 # --- the environment ----------------------------------------------------------------------
@@ -503,6 +560,7 @@ class _Rendering:
     values: dict[str, Any]
     base: Path | None
     extra: dict[str, Any]
+    styles: dict[str, OwnStyle] = field(default_factory=dict)  # WordTemplate.styles
 
 
 _rendering: contextvars.ContextVar[_Rendering | None] = contextvars.ContextVar("wordtemplate_rendering",
@@ -513,8 +571,10 @@ BODY_ROLES = ("heading1", "heading2", "heading3", "heading4", "body", "table")
 def body_paragraphs(value: Any) -> Any:
     """The ``body`` filter: 公文 markup (a value, or the name of a ``.md.j2`` template rendered
     with the same data) → Word paragraphs, headings numbered 一、（一）1.（1）, **bold** runs,
-    tables as lines, in the GB/T 9704 body formatting. Written ``{{p … | body }}``: the
-    paragraph of the tag is replaced by them."""
+    tables as lines. Written ``{{p … | body }}``: the paragraph of the tag is replaced by them.
+    A paragraph takes the template's own style for its role where the office set one up
+    (标题 1–4, 正文; :func:`_own_styles`) for what that style sets, and the GB/T 9704 body
+    formatting for the rest."""
     from lxml import etree
     from markupsafe import Markup
 
@@ -531,8 +591,51 @@ def body_paragraphs(value: Any) -> Any:
 
         text, source = render(text, current.values, current.base, current.extra)
     laid = plan(parse(text, source), spec.DEFAULT_STYLE)
-    return Markup("".join(etree.tostring(_item(item, laid), encoding="unicode")
-                          for item in laid.items if item.role in BODY_ROLES))
+    styles = current.styles if current is not None else {}
+    out = []
+    for item in laid.items:
+        if item.role not in BODY_ROLES:
+            continue
+        p = _item(item, laid)
+        if item.role in styles:
+            _restyle(p, styles[item.role])
+        out.append(etree.tostring(p, encoding="unicode"))
+    return Markup("".join(out))
+
+
+def _restyle(p: Any, style: OwnStyle) -> None:
+    """Let the template's style format a paragraph: the style is named, and our direct
+    formatting gives way wherever the style sets the same property itself; bold stays (it is
+    the text's, not the style's)."""
+    from lxml import etree
+
+    ppr = p.find(f"{_W}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{_W}pPr")
+        p.insert(0, ppr)
+    for child in ppr.findall(f"{_W}pStyle"):
+        ppr.remove(child)
+    _give_way(ppr, style.paragraph)
+    etree.SubElement(ppr, f"{_W}pStyle").set(f"{_W}val", style.style_id)
+    ppr.insert(0, ppr[-1])  # pStyle comes first in w:pPr
+    for rpr in p.iter(f"{_W}rPr"):
+        if rpr.getparent() is not ppr:
+            _give_way(rpr, {tag: attrs for tag, attrs in style.run.items()
+                            if tag not in (f"{_W}b", f"{_W}bCs")})
+
+
+def _give_way(props: Any, style_sets: dict[str, frozenset[str]]) -> None:
+    """Drop from direct properties what the style sets: an attribute it sets (w:spacing's
+    before/after, w:rFonts' eastAsia), or the whole element when it sets one without
+    attributes (w:keepNext) or nothing of ours is left."""
+    for child in list(props):
+        if child.tag not in style_sets:
+            continue
+        attributes = style_sets[child.tag]
+        for name in attributes:
+            child.attrib.pop(name, None)
+        if not attributes or (not child.attrib and len(child) == 0):
+            props.remove(child)
 
 
 @lru_cache(maxsize=1)
@@ -729,7 +832,7 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     problems = list(prepared.problems)
     rendered: dict[str, str] = {}
     # A .md.j2 named by the body filter is looked for beside the Word template.
-    token = _rendering.set(_Rendering(dict(values), path.parent, dict(extra or {})))
+    token = _rendering.set(_Rendering(dict(values), path.parent, dict(extra or {}), prepared.styles))
     patcher = DocxTemplate(io.BytesIO(data))
     try:
         for part in prepared.templates:

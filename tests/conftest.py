@@ -28,7 +28,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def body_texts(path: Path) -> list[str]:
-    """Text of every paragraph in body order, table cell paragraphs included, empty ones dropped."""
+    """Text of every paragraph in body order as printed, table cell paragraphs in, empty ones dropped."""
     from docx import Document
 
     doc = Document(str(path))
@@ -39,6 +39,7 @@ def body_texts(path: Path) -> list[str]:
             text = "".join(
                 (node.text or "") if node.tag == f"{W}t" else "\n"
                 for node in p.iter() if node.tag in (f"{W}t", f"{W}br"))
+        text = text.replace("\u2060", "")  # word joiners (writers/docx.joiner_offsets) print as nothing
         if text.strip():
             texts.append(text)
     return texts

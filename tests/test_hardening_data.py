@@ -82,9 +82,13 @@ def test_a_leading_zero_figure_prints_as_written(tmp_path: Path) -> None:
     assert "编号017。首批1:20年。共0x26户，yes。" in out
 
 
-def test_a_leading_zero_where_a_whole_number_is_required_is_an_error(tmp_path: Path) -> None:
-    stderr = cli_failure(tmp_path, "document:\n  number: 017\n")
-    assert "data.yaml:2:3 document.number: expected an integer" in stderr and "'017'" in stderr
+@pytest.mark.parametrize(("typed", "advice"),
+                         [("017", "e.g. 17"), ("1_000", "e.g. 1000"), ("0038", "e.g. 38")])
+def test_a_leading_zero_where_a_whole_number_is_required_is_an_error(tmp_path: Path, typed: str,
+                                                                     advice: str) -> None:
+    stderr = cli_failure(tmp_path, f"document:\n  number: {typed}\n")
+    assert "data.yaml:2:3 document.number: expected an integer" in stderr and f"'{typed}'" in stderr
+    assert "without a leading zero" in stderr and advice in stderr
 
 
 def test_yes_no_keys_and_values_stay_text() -> None:

@@ -673,3 +673,20 @@ def test_output_pattern_runs_under_the_template_limits(tmp_path: Path) -> None:
     assert_clean_failure(code, stdout, stderr)
     assert "output name" in stderr and "operations" in stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("command", [["preview", "report"], ["validate", "report"], ["render", "report"]])
+def test_an_unexpected_error_in_any_command_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         command: list[str]) -> None:
+    """Outside build too, a fault of reportgen's own is one line and exit 1, never a traceback."""
+    import reportgen.project
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a fault")
+
+    monkeypatch.setattr(reportgen.project, "render_document", broken)
+    args = [*command, str(DATA)] + (["-o", str(tmp_path / "x.docx")] if command[0] == "render" else [])
+    code, stdout, stderr = run_cli(*args)
+    assert_clean_failure(code, stdout, stderr)
+    assert "内部错误 internal error" in stderr and "ZeroDivisionError: a fault" in stderr
+    assert not (tmp_path / "x.docx").exists()

@@ -850,3 +850,76 @@ def test_a_hostile_word_template_is_refused_with_its_name(tmp_path: Path, data_f
     needle = {"bomb": "more than", "doctype": "DOCTYPE", "encrypted": "encrypted",
               "device": "not a regular file"}
     assert needle[damage] in stderr, stderr
+
+
+def _with_styles(template: Path, edit: dict[str, str]) -> None:
+    """Give styles of the template (by w:name) the East Asian font an office would set; a value
+    "numbered" also gives the style its own list numbering."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(template) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    root = etree.fromstring(parts["word/styles.xml"])
+    for style in root.iter(f"{W}style"):
+        name = style.find(f"{W}name").get(f"{W}val").lower()  # Word writes "heading 1"
+        if name not in edit:
+            continue
+        rpr = style.find(f"{W}rPr")
+        if rpr is None:
+            rpr = etree.SubElement(style, f"{W}rPr")
+        fonts = rpr.find(f"{W}rFonts")
+        if fonts is None:
+            fonts = etree.SubElement(rpr, f"{W}rFonts")
+            rpr.insert(0, fonts)
+        fonts.set(f"{W}eastAsia", edit[name].split()[0])
+        fonts.attrib.pop(f"{W}eastAsiaTheme", None)  # as Word does when a font is chosen
+        if edit[name].endswith("numbered"):
+            ppr = style.find(f"{W}pPr")
+            if ppr is None:
+                ppr = etree.SubElement(style, f"{W}pPr")
+                style.find(f"{W}name").addnext(ppr)
+            etree.SubElement(ppr, f"{W}numPr")
+    parts["word/styles.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_body_block_takes_the_templates_own_styles(tmp_path: Path, data_file: Path) -> None:
+    """Styles the office set up for Chinese text (an East Asian font of their own) format the
+    body block; a role without one, and a heading style with its own numbering, keep GB/T 9704's."""
+    (tmp_path / "body.md.j2").write_text(BODY_MARKUP, encoding="utf-8")
+    template = make_docx(tmp_path / "模板.docx", para(split(['{{p "body.md.j2" ', "| body }}"])))
+    _with_styles(template, {"heading 1": "黑体", "normal": "仿宋_GB2312", "heading 2": "楷体 numbered"})
+    out = tmp_path / "o.docx"
+    code, _stdout, stderr = run_cli("render", str(template), str(data_file), "-o", str(out))
+    assert code == 0, stderr
+    root = part_xml(out.read_bytes())
+    by_text = {"".join(p.itertext()): p for p in root.iter(f"{W}p")}
+    heading = by_text["一、高度重视，精心部署"]
+    assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Heading1"
+    assert heading.find(f"{W}pPr")[0].tag == f"{W}pStyle"  # first, as the schema orders it
+    fonts = heading.find(f".//{W}r/{W}rPr/{W}rFonts")
+    assert fonts.get(f"{W}eastAsia") is None  # the style names the East Asian font: it decides
+    assert fonts.get(f"{W}ascii") == "黑体"  # it names no Latin font: GB/T's stays
+    spacing = heading.find(f"{W}pPr/{W}spacing")  # it sets space before and after, not the line
+    assert spacing.get(f"{W}before") is None and spacing.get(f"{W}line") == "579"
+    body = by_text["全市有互联网企业31户，一是加强领导。"]
+    assert body.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Normal"
+    assert run_with(root, "一是").find(f"{W}rPr/{W}b") is not None  # bold is the text's own
+    numbered = by_text["（一）认真开展调研。调研内容。"]  # Heading 2 numbers itself: not taken
+    assert numbered.find(f"{W}pPr/{W}pStyle") is None
+    assert numbered.find(f".//{W}rFonts").get(f"{W}eastAsia") == "楷体_GB2312"
+
+
+def test_stock_heading_styles_are_not_taken(tmp_path: Path) -> None:
+    """python-docx's and Word's stock headings (theme fonts, blue) never replace GB/T's."""
+    from reportgen.wordtemplate import _own_styles
+
+    template = make_docx(tmp_path / "t.docx", plain("x"))
+    import zipfile
+
+    with zipfile.ZipFile(template) as zf:
+        assert _own_styles(zf.read("word/styles.xml")) == {}

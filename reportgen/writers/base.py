@@ -4,18 +4,28 @@ python-docx's own template carries a 350 KB styles part (most of the save time) 
 ``ja-JP`` East Asian theme language that sends CJK text to Japanese fallback fonts.
 This package has only what the writer uses: GB/T 9704 page defaults, a Normal style
 on the 579-twip grid with widow control, hanging punctuation and autospace off, and a
-Footer style.
+Footer style; and what Word and WPS need to lay it out as the layout does: a font table whose
+entries let them substitute a missing GB font by a like one (FONT_DATA, FALLBACKS), the layout's
+kinsoku lists and Word's compatibility block in the settings, a minimal theme.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
-from xml.sax.saxutils import quoteattr
 
 from .. import spec
 from ..spec import Style
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value with its quotes. (xml.sax.saxutils has one, but importing it
+    imports urllib, http and email: a fifth of a cold build's start.)"""
+    escaped = (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+               .replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+    return f'"{escaped}"'
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -54,14 +64,47 @@ CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>reportgen</Application></Properties>"""
 
-SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+WORD_URI = "http://schemas.microsoft.com/office/word"
+# The compatibility block as Word 2013–365 writes it for a new document (compatibilityMode 15 and
+# the four settings it adds; seen verbatim in the corpus' Word files), with the two legacy flags
+# Word and WPS zh-CN files carry that can matter here: doNotExpandShiftReturn (a justified line
+# ending in w:br is not stretched, 17.15.3.5) and useFELayout (East Asian layout rules).
+COMPAT = ("<w:compat><w:doNotExpandShiftReturn/><w:useFELayout/>" + "".join(
+    f'<w:compatSetting w:name="{name}" w:uri="{WORD_URI}" w:val="{val}"/>' for name, val in (
+        ("compatibilityMode", "15"), ("overrideTableStyleFontSizeAndJustification", "1"),
+        ("enableOpenTypeFeatures", "1"), ("doNotFlipMirrorIndents", "1"),
+        ("differentiateMultirowTableHeaders", "1"))) + "</w:compat>")
+
+
+def kinsoku_lists() -> tuple[str, str]:
+    """(no line start, no line end): reportgen.layout's own 禁则 lists, in code-point order.
+
+    Written as w:noLineBreaksBefore/After (17.15.1.58, 17.15.1.59), they replace Word's built-in
+    zh-CN lists, which differ from the layout's (Word's keeps "…" and "·" off a line start and
+    "·" off a line end, and lacks "‰℃"…)."""
+    from ..layout import NO_LINE_END, NO_LINE_START
+
+    return "".join(sorted(NO_LINE_START)), "".join(sorted(NO_LINE_END))
+
+
+def settings_xml() -> str:
+    """Document settings, children in CT_Settings order: even/odd footers; no kerning of CJK
+    punctuation (Word kerns it when w:kern is on and this is absent, 17.15.1.60; LibreOffice does
+    not, and the layout assumes full-width marks); no compression of punctuation; the kinsoku
+    lists; compatibility; the East Asian theme language."""
+    start, end = kinsoku_lists()
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W_NS}">
 <w:defaultTabStop w:val="420"/>
 <w:evenAndOddHeaders/>
+<w:noPunctuationKerning/>
 <w:characterSpacingControl w:val="doNotCompress"/>
-<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
+<w:noLineBreaksAfter w:lang="zh-CN" w:val={quoteattr(end)}/>
+<w:noLineBreaksBefore w:lang="zh-CN" w:val={quoteattr(start)}/>
+{COMPAT}
 <w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
 </w:settings>"""
+
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -132,11 +175,87 @@ def styles_xml(style: Style) -> str:
 </w:styles>"""
 
 
+@dataclass(frozen=True)
+class FontData:
+    """What word/fontTable.xml says about a font so that Word can pick a look-alike when the font
+    is missing (ECMA-376 Part 1 17.8.3; Part 3, font substitution): the charset, the family and
+    pitch, and for fonts whose data is known the PANOSE number and the Unicode/code-page signature."""
+
+    charset: str  # 86 = GB2312, 00 = ANSI
+    family: str  # roman, swiss, modern, script, decorative, auto
+    pitch: str  # fixed, variable, default
+    panose: str | None = None
+    sig: tuple[str, str, str, str, str, str] | None = None  # usb0..usb3, csb0, csb1
+
+
+# Values as Word 2016 itself stored them for these fonts in the fontTable.xml of Word-authored
+# 公文 templates (the project's corpus, /work/shared/corpus: billysince_gg_1.docx for 仿宋_GB2312,
+# 仿宋, 黑体, 宋体, 方正小标宋简体 and Times New Roman; billysince_hyjy_1.docx for 楷体_GB2312;
+# billysince_cz_1.docx for 楷体). The GB fonts are not installed here, so fc-query cannot read
+# them; the Noto CJK stand-ins LibreOffice uses have other PANOSE numbers.
+_GB_SIG = ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")
+_WIN_CJK_SIG = ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")
+FONT_DATA: dict[str, FontData] = {
+    "仿宋_GB2312": FontData("86", "modern", "fixed", "02010609030101010101", _GB_SIG),
+    "楷体_GB2312": FontData("86", "modern", "fixed", "02010609030101010101", _GB_SIG),
+    "方正小标宋简体": FontData("86", "script", "fixed", "03000509000000000000", _GB_SIG),
+    "仿宋": FontData("86", "modern", "fixed", "02010609060101010101", _WIN_CJK_SIG),
+    "楷体": FontData("86", "modern", "fixed", "02010609060101010101", _WIN_CJK_SIG),
+    "黑体": FontData("86", "modern", "fixed", "02010609060101010101", _WIN_CJK_SIG),
+    "宋体": FontData("86", "auto", "variable", "02010600030101010101",
+                   ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    "Times New Roman": FontData("00", "roman", "variable", "02020603050405020304",
+                                ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+}
+# A font of a kind whose data is not known: what the kind's usual font has, without PANOSE
+# and signature (a wrong PANOSE would lead Word's matching astray).
+KIND_DATA: dict[str, FontData] = {
+    "fangsong": FontData("86", "modern", "fixed"),
+    "kaiti": FontData("86", "modern", "fixed"),
+    "heiti": FontData("86", "modern", "fixed"),
+    "xiaobiaosong": FontData("86", "script", "fixed"),
+    "songti": FontData("86", "auto", "variable"),
+    "latin": FontData("00", "auto", "variable"),
+}
+# altName: a font every Chinese Windows (7 to 11) installs, with the same metrics class, for
+# Word to use when the named one is missing (without it Word picks 宋体 or 微软雅黑, whose digits
+# are wider). Word stores 黑体 and 宋体 with their English names as altName; a house style names
+# its own choice per kind (Style.font_fallbacks), e.g. 华文中宋 for 小标宋 where Chinese Office is
+# installed.
+FALLBACKS: dict[str, str] = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体",
+                             "黑体": "SimHei", "宋体": "SimSun"}
+KIND_FALLBACKS: dict[str, str | None] = {"fangsong": "仿宋", "kaiti": "楷体", "heiti": "黑体",
+                                         "xiaobiaosong": "宋体", "songti": "宋体", "latin": None}
+FONT_KINDS = ("fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")
+
+
+def font_entry(name: str, kind: str, fallback: str | None = None) -> str:
+    """One w:font of the font table, children in schema order (altName, panose1, charset,
+    family, pitch, sig). ``fallback`` overrides the built-in altName."""
+    data = FONT_DATA.get(name) or KIND_DATA[kind]
+    alt = fallback or FALLBACKS.get(name) or KIND_FALLBACKS[kind]
+    parts = [f"<w:font w:name={quoteattr(name)}>"]
+    if alt and alt != name:
+        parts.append(f"<w:altName w:val={quoteattr(alt)}/>")
+    if data.panose:
+        parts.append(f'<w:panose1 w:val="{data.panose}"/>')
+    parts.append(f'<w:charset w:val="{data.charset}"/><w:family w:val="{data.family}"/>'
+                 f'<w:pitch w:val="{data.pitch}"/>')
+    if data.sig:
+        names = ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1")
+        parts.append("<w:sig " + " ".join(f'w:{k}="{v}"' for k, v in zip(names, data.sig, strict=True)) + "/>")
+    parts.append("</w:font>")
+    return "".join(parts)
+
+
 def font_table_xml(style: Style) -> str:
-    f = style.fonts
-    names = [f.fangsong, f.heiti, f.kaiti, f.xiaobiaosong, f.songti] + ([f.latin] if f.latin else [])
-    fonts = "".join(f'<w:font w:name={quoteattr(n)}><w:charset w:val="86"/></w:font>'
-                    for n in dict.fromkeys(names))
+    """Every font the writer names, once (the first kind that uses a name decides its entry)."""
+    entries: dict[str, str] = {}
+    for kind in FONT_KINDS:
+        name = getattr(style.fonts, kind)
+        if name and name not in entries:
+            entries[name] = font_entry(name, kind, getattr(style.font_fallbacks, kind))
+    fonts = "".join(entries.values())
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{W_NS}">{fonts}</w:fonts>'
 
 
@@ -151,7 +270,7 @@ def base_docx(style: Style) -> bytes:
         "word/_rels/document.xml.rels": DOCUMENT_RELS,
         "word/document.xml": document_xml(style),
         "word/styles.xml": styles_xml(style),
-        "word/settings.xml": SETTINGS,
+        "word/settings.xml": settings_xml(),
         "word/fontTable.xml": font_table_xml(style),
         "word/theme/theme1.xml": theme_xml(style),
     }

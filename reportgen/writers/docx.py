@@ -18,7 +18,21 @@ from typing import Any
 
 from .. import spec
 from ..errors import OutputError, Place
-from ..layout import CELL_INSET, Item, Plan, Seg, TableGrid
+from ..layout import (
+    CELL_INSET,
+    GLUE_AFTER,
+    GLUE_BEFORE,
+    NO_LINE_END,
+    NO_LINE_START,
+    QUOTES_CLOSE,
+    QUOTES_OPEN,
+    Item,
+    Plan,
+    Seg,
+    TableGrid,
+    can_break,
+    units,
+)
 from ..model import Document
 from ..spec import Fonts, Style
 from .base import base_docx
@@ -246,15 +260,82 @@ def _run(p, text: str = ""):  # type: ignore[no-untyped-def]
 _TAB_OR_BREAK = re.compile("[\t\r\n]")
 
 
+WORD_JOINER = "\u2060"
+_DOUBLED = ("……", "——")
+# The characters of layout.can_break's rules beyond the kinsoku lists (GLUE_AFTER, GLUE_BEFORE,
+# the curly quotes, …… and ——): a boundary without one of them on its side needs no joiner.
+_GLUE_LAST = frozenset(GLUE_AFTER | QUOTES_CLOSE | {"—"})
+_GLUE_FIRST = frozenset(GLUE_BEFORE | QUOTES_OPEN | {"…", "—"})
+_GLUE_CHARS = re.compile("[" + re.escape("".join(sorted(_GLUE_LAST | _GLUE_FIRST))) + "]")
+
+
+def joiner_offsets(text: str) -> list[int]:
+    """Offsets in ``text`` before which a WORD JOINER (U+2060) makes the layout's line-breaking
+    rules explicit for Word and WPS.
+
+    The settings' kinsoku lists (base.kinsoku_lists) carry the layout's single-character rules.
+    What they cannot say, the layout's rules about pairs, goes into the text: a joiner where
+    :func:`reportgen.layout.can_break` keeps two units together for another reason than those
+    lists ("，|2020", "2020|（", "a|“", "——|——"), and between the two halves of …… and ——,
+    which the layout never splits and Word's rules would (Word breaks on both sides of a CJK
+    character and at a CJK/Latin boundary). A joiner takes no room (layout.char_cells)."""
+    offsets: list[int] = []
+    if not _GLUE_CHARS.search(text):
+        return offsets  # the layout's pair rules all involve one of these characters
+    pos = 0
+    previous = " "
+    for unit in units(text):
+        last, first = previous[-1], unit[0]
+        if ((last in _GLUE_LAST or first in _GLUE_FIRST) and not (last.isspace() or first.isspace())
+                and first not in NO_LINE_START and last not in NO_LINE_END and not can_break(previous, unit)):
+            offsets.append(pos)
+        if unit in _DOUBLED:
+            offsets.append(pos + 1)
+        pos += len(unit)
+        previous = unit
+    return offsets
+
+
+def _joined(texts: list[str]) -> list[str]:
+    """``texts`` (the segments of one paragraph) with word joiners where :func:`joiner_offsets`
+    puts them in the whole paragraph; a joiner between two segments goes to the second."""
+    offsets = joiner_offsets("".join(texts))
+    if not offsets:
+        return texts
+    out: list[str] = []
+    start = 0
+    marks = iter(offsets)
+    mark = next(marks, None)
+    for text in texts:
+        end = start + len(text)
+        pieces: list[str] = []
+        cut = start
+        while mark is not None and mark < end:
+            pieces.append(text[cut - start:mark - start])
+            cut = mark
+            mark = next(marks, None)
+        pieces.append(text[cut - start:])
+        out.append(WORD_JOINER.join(pieces))
+        start = end
+    return out
+
+
 def _add_segs(p, item: Item, plan: Plan) -> None:  # type: ignore[no-untyped-def]
-    """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期)."""
-    for seg in item.segs:
+    """One run per segment; a segment may start with a tab (文号…签发人, 印发机关…日期).
+
+    A paragraph of more than one line gets word joiners (:func:`joiner_offsets`); one that fits
+    a line needs none, so 文号, dates and signatures keep their text as typed."""
+    texts = [("\t" if seg.tab_before else "") + seg.text for seg in item.segs]
+    if len(item.lines) > 1 and plan.style.word_joiners:
+        texts = _joined(texts)
+    for seg, text in zip(item.segs, texts, strict=True):
         if seg.tab_before:
+            text = text[1:]
             run = _run(p)
             run.append(_el("w:tab"))
             run.insert(0, _run_props(seg, plan))
-        if seg.text:
-            run = _run(p, seg.text)
+        if text:
+            run = _run(p, text)
             run.insert(0, _run_props(seg, plan))
 
 
@@ -267,14 +348,28 @@ def _page_number_footer(footer, odd: bool) -> None:  # type: ignore[no-untyped-d
     _insert_ordered(ppr, ind, PPR_SEQ)
     _insert_ordered(ppr, _el("w:jc", val="right" if odd else "left"), PPR_SEQ)
     p.add_run("— ")
-    fld = _el("w:fldSimple", instr=" PAGE ")
-    r = _el("w:r")
-    t = _el("w:t")
-    t.text = "1"
-    r.append(t)
-    fld.append(r)
-    p._p.append(fld)
+    for run in page_field():
+        p._p.append(run)
     p.add_run(" —")
+
+
+def page_field() -> list:  # type: ignore[type-arg]
+    """The PAGE field in its complex form (begin, instruction, separate, result, end), as every
+    Word and WPS file writes it: a reader that does not evaluate fields shows the cached "1"
+    rather than nothing or the word PAGE, and no reader has to support w:fldSimple."""
+    runs = []
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = _el("w:r")
+        if kind:
+            r.append(_el("w:fldChar", fldCharType=kind))
+        else:
+            t = _el("w:instrText" if text == " PAGE " else "w:t")
+            t.text = text
+            if text != text.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            r.append(t)
+        runs.append(r)
+    return runs
 
 
 def _clear_footer(footer) -> None:  # type: ignore[no-untyped-def]
@@ -327,7 +422,25 @@ def _skeleton(style: Style, blank_page_section: bool) -> _Skeleton:
     return _Skeleton(parts, document, section_break, sect_pr, d.core_properties._element, block_width)
 
 
-def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no-untyped-def]
+# The 版记 table floats at the bottom of the type area in the .docx Word and WPS open: however many
+# lines Word makes of the text before it, its last rule stays on the type area's bottom edge
+# [7.4.1]. LibreOffice (7.4) lays such a table out inline at the top of the page, so the copy it
+# converts (writers/pdf.stage_docx) gets the padded form instead: this many blank lines before an
+# inline table, which the settings part records as a document variable.
+COLOPHON_PAD_VARIABLE = "reportgenColophonPad"
+COLOPHON_FLOAT = {"leftFromText": "0", "rightFromText": "0", "topFromText": "0", "bottomFromText": "0",
+                  "vertAnchor": "margin", "horzAnchor": "margin", "tblpXSpec": "center",
+                  "tblpYSpec": "bottom"}
+
+
+def blank_line():  # type: ignore[no-untyped-def]
+    """An empty paragraph one grid line high, as the layout's blank lines are written."""
+    return _item(Item("blank"), Plan([], None, 0, spec.DEFAULT_STYLE))
+
+
+def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # type: ignore[no-untyped-def]
+    """Append the 版记; returns the blank lines that pad it to the bottom of the page (written
+    before it unless ``anchored``, when the table floats at the bottom instead)."""
     from docx.oxml.table import CT_Tbl
 
     colophon = plan.colophon
@@ -341,12 +454,17 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
         pad = colophon.pad_lines - 1
     else:
         pad = colophon.pad_lines
-    for _ in range(max(pad, 0)):
-        body.append(_item(Item("blank"), plan))
+    pad = max(pad, 0)
+    if not anchored:
+        for _ in range(pad):
+            body.append(blank_line())
     tbl = CT_Tbl.new_tbl(len(colophon.rows), 1, skeleton.block_width)
     body.append(tbl)
     tblpr = tbl.tblPr
     seq = TBLPR_SEQ
+    if anchored:
+        _insert_ordered(tblpr, _el("w:tblpPr", **COLOPHON_FLOAT), seq)
+        _insert_ordered(tblpr, _el("w:tblOverlap", val="never"), seq)
     # python-docx's w:tblLook carries Word 2010 attributes the 2007 schema does not know, and
     # the table has no style for it to select parts of.
     for look in tblpr.findall(_w("w:tblLook")):
@@ -390,6 +508,7 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton) -> None:  # type: ignore[no
     run = _run(tail)
     rpr = run.get_or_add_rPr()
     _insert_ordered(rpr, _el("w:sz", val="2"), RPR_SEQ)
+    return pad
 
 
 TABLE_RULE_SZ = 4  # eighths of a point: the ½ pt rules offices print tables with
@@ -483,18 +602,23 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     if origin != (r, c):
         return tc  # a continued vertical merge: an empty paragraph
     font = "heiti" if r < grid.header_rows else "fangsong"  # the title and the column headings
-    for run_in in grid.table.rows[r][c]:
-        if run_in.text:
-            run = _run(p, run_in.text)
+    runs = grid.table.rows[r][c]
+    texts = [run.text for run in runs]
+    if len(grid.lines[r][c]) > 1 and plan.style.word_joiners:  # as in a paragraph (_add_segs)
+        texts = _joined(texts)
+    for run_in, text in zip(runs, texts, strict=True):
+        if text:
+            run = _run(p, text)
             run.insert(0, _props(_rpr(plan.style.fonts, font, size, run_in.bold, None, 100)))
     return tc
 
 
-def write_docx(plan: Plan, doc: Document) -> bytes:
+def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     """Render a plan to reproducible .docx bytes.
 
     The package around the body (styles, footers, sections) comes from a skeleton made once
     per style; each document adds only its body and core properties, and is zipped once.
+    ``anchored=False`` writes the 版记 in the padded form LibreOffice is given (COLOPHON_PAD_VARIABLE).
     """
     from docx.opc.coreprops import CoreProperties
     from docx.opc.oxml import serialize_part_xml
@@ -513,8 +637,9 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
         # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
         body.append(_item(item, plan, spec.LINE_PITCH - room if room else None))
         room = red_rule_room(plan.style) if item.red_rule else 0
+    pad = None
     if colophon is not None:
-        _colophon(body, plan, skeleton)
+        pad = _colophon(body, plan, skeleton, anchored)
     body.append(copy.deepcopy(skeleton.sect_pr))
     undated = undated_stamp()  # checked for every document, dated or not: one outcome per setting
     when = doc.date or undated
@@ -532,7 +657,16 @@ def write_docx(plan: Plan, doc: Document) -> bytes:
     parts = dict(skeleton.parts)
     parts["word/document.xml"] = serialize_part_xml(document)
     parts["docProps/core.xml"] = serialize_part_xml(core_xml)
+    if pad is not None and anchored:
+        parts["word/settings.xml"] = _with_pad_variable(parts["word/settings.xml"], pad)
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
+
+
+def _with_pad_variable(settings: bytes, pad: int) -> bytes:
+    """The settings part with the 版记's padding as a document variable (w:docVars follows w:compat)."""
+    var = f'<w:docVars><w:docVar w:name="{COLOPHON_PAD_VARIABLE}" w:val="{pad}"/></w:docVars>'
+    assert settings.count(b"</w:compat>") == 1
+    return settings.replace(b"</w:compat>", b"</w:compat>" + var.encode())
 
 
 CORE_PROPERTY_LIMIT = 255

@@ -26,6 +26,14 @@ and ``ParaIsCharacterDistance`` off in the defaults, every paragraph style and e
 and exports it to PDF. The rendered lines then fall where :mod:`reportgen.layout` predicts them
 (tests/test_render_pdf.py measures it).
 
+Two things the .docx carries for Word and WPS are taken out of the staged copy, because
+LibreOffice 7.4 reads them otherwise: the word joiners of writers/docx.joiner_offsets (LibreOffice
+keeps those places together by itself, and splits "——|——" when a joiner is there), and the 版记
+floating at the bottom of the type area (LibreOffice puts a floating table at the top of the
+page): the copy gets the inline 版记 after the blank lines the layout counted, recorded in the
+settings part. The staged document and settings are then the XML the writer makes with
+``anchored=False`` (tests/test_word_fidelity.py compares them canonicalised).
+
 One soffice process converts every file of a build. It starts with a fresh temporary profile
 whose Standard Basic library holds the macro and runs it (``macro:///Standard.Convert.Main``;
 Basic needs nothing beyond LibreOffice itself, unlike Python-UNO, which Debian packages
@@ -78,20 +86,27 @@ def find_soffice() -> str | None:
 
 
 def _rewrite_zip(data: bytes, parts: re.Pattern[str], edit) -> bytes:  # type: ignore[no-untyped-def]
-    """Copy a zip, passing the members whose names match ``parts`` through ``edit`` (bytes → bytes)."""
+    """Copy a zip, passing the members whose names match ``parts`` through ``edit`` (name, bytes → bytes)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
             if parts.fullmatch(info.filename):
-                body = edit(body)
+                body = edit(info.filename, body)
             dst.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
+WORD_JOINER = "\u2060"
+
+
 def _half_width_latin(xml: bytes) -> bytes:
-    """Ask for half-width Latin glyphs in every Latin font slot of a WordprocessingML part."""
+    """Ask for half-width Latin glyphs in every Latin font slot of a WordprocessingML part, and
+    take out the word joiners the writer puts in for Word and WPS (writers/docx.joiner_offsets).
+
+    LibreOffice already keeps those places together by its own rules, which the layout follows;
+    with a joiner in the text it splits "——|——" instead (measured, tests/test_linebreak_rules.py)."""
     from lxml import etree
 
     root = etree.fromstring(xml)
@@ -100,12 +115,68 @@ def _half_width_latin(xml: bytes) -> bytes:
             name = fonts.get(f"{{{W_NS}}}{slot}")
             if name and ":" not in name:
                 fonts.set(f"{{{W_NS}}}{slot}", f"{name}:{HALF_WIDTH_FEATURE}")
+    for t in root.iter(f"{{{W_NS}}}t"):
+        if t.text and WORD_JOINER in t.text:
+            t.text = t.text.replace(WORD_JOINER, "")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _colophon_pad(settings: bytes) -> tuple[bytes, int | None]:
+    """The settings part without the 版记's padding variable, and the padding (None: none recorded)."""
+    from lxml import etree
+
+    from .docx import COLOPHON_PAD_VARIABLE
+
+    root = etree.fromstring(settings)
+    for variables in root.findall(f"{{{W_NS}}}docVars"):
+        for var in variables.findall(f"{{{W_NS}}}docVar"):
+            if var.get(f"{{{W_NS}}}name") == COLOPHON_PAD_VARIABLE:
+                value = var.get(f"{{{W_NS}}}val") or ""
+                variables.remove(var)
+                if not len(variables):
+                    root.remove(variables)
+                pad = int(value) if value.isdigit() else None
+                return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), pad
+    return settings, None
+
+
+def _padded_colophon(document: bytes, pad: int) -> bytes:
+    """The floating 版记 table made inline again, after ``pad`` blank lines (writers/docx.COLOPHON_FLOAT)."""
+    from lxml import etree
+
+    from .docx import blank_line
+
+    root = etree.fromstring(document)
+    for float_pr in root.iter(f"{{{W_NS}}}tblpPr"):
+        if float_pr.get(f"{{{W_NS}}}tblpYSpec") != "bottom":
+            continue
+        tbl_pr = float_pr.getparent()
+        tbl_pr.remove(float_pr)
+        for overlap in tbl_pr.findall(f"{{{W_NS}}}tblOverlap"):
+            tbl_pr.remove(overlap)
+        tbl = tbl_pr.getparent()
+        for _ in range(pad):
+            tbl.addprevious(etree.fromstring(etree.tostring(blank_line())))
+        break
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def stage_docx(data: bytes) -> bytes:
-    """The .docx as handed to LibreOffice: Latin fonts with the ``hwid`` feature."""
-    return _rewrite_zip(data, re.compile(r"word/[^/]+\.xml"), _half_width_latin)
+    """The .docx as handed to LibreOffice: Latin fonts with the ``hwid`` feature, no word joiners,
+    and the 版记 padded down the page instead of floating at its bottom (LibreOffice 7.4 puts a
+    floating table at the top of the page)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        settings = zf.read("word/settings.xml") if "word/settings.xml" in zf.namelist() else b""
+    pad = _colophon_pad(settings)[1] if b"docVar" in settings else None
+
+    def edit(name: str, xml: bytes) -> bytes:
+        if pad is not None and name == "word/settings.xml":
+            xml = _colophon_pad(xml)[0]
+        if pad is not None and name == "word/document.xml":
+            xml = _padded_colophon(xml, pad)
+        return _half_width_latin(xml)
+
+    return _rewrite_zip(data, re.compile(r"word/[^/]+\.xml"), edit)
 
 
 _XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
