@@ -38,9 +38,42 @@ def doc_number_match(text: str) -> DocNumber | None:
     # What follows a tab or a wide gap is the 签发人 block, with or without its label (with
     # three or more signers the 文号 shares the last line with the last names) [7.2.6].
     number_part = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", strip_all(text))[0].strip()
+    if has_placeholder(number_part):
+        number_part = fill_placeholders(number_part)
+        if number_part[:1] in "〔[［【(（":
+            number_part = "某" + number_part  # 〔2020〕XX号: the 代字 left for later
     return parse_doc_number(number_part)
 
 
+# Template placeholders: XX发〔20XX〕XX号, XXXX年X月X日, [发文单位], 【标题】, 〔此处加盖印章〕.
+PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]]*\]|【[^】]*】|[〔（(]此处[^〕）)]*[〕）)]")
+
+
+def has_placeholder(text: str) -> bool:
+    return PLACEHOLDER.search(text) is not None
+
+
+def fill_placeholders(text: str) -> str:
+    """The text with its placeholders replaced by plausible values, so that a template's
+    XX发〔20XX〕XX号 reads as a 文号 and 20XX年XX月XX日 as a date."""
+    text = re.sub(r"20[XxＸ×]{2}", "2020", text)
+    text = re.sub(r"[XxＸ×]{4}(?=\s*年)", "2020", text)
+    text = re.sub(r"[XxＸ×]+(?=\s*[号月日次期])", "1", text)
+    text = re.sub(r"[XxＸ×]{2,}|\[[^\]]*\]|【[^】]*】", "某", text)
+    return re.sub(r"([〕\]])\s*号", r"\g<1>1号", text)
+
+
+def plain(text: str) -> str:
+    """The stripped text, its placeholders filled in."""
+    text = strip_all(text)
+    return fill_placeholders(text) if has_placeholder(text) else text
+
+
+# Chapter 10 formats: the 令号 of a 命令 and the 编号 line of a 纪要.
+ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
+MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第?\s*\d+\s*[次期号]$")
+# Where the seal goes, written in the template: 〔此处加盖红色印章〕, （盖章）.
+SEAL = re.compile(r"^[〔（(\[【]?[^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]?$")
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
 SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
@@ -60,7 +93,7 @@ ROLE_NAMES = {
     "signature": "发文机关署名",
     "date": "成文日期", "note": "附注", "attachment_label": "附件标识", "attachment_title": "附件标题",
     "cc": "抄送", "printer": "印发机关和印发日期", "colophon_other": "版记其他", "blank": "空行",
-    "unknown": "未识别",
+    "unknown": "未识别", "seal": "印章位置", "minutes_line": "纪要编号行",
 }
 ROLE_ELEMENTS = {
     "copy_number": "版头", "secrecy": "版头", "urgency": "版头", "organ_mark": "版头", "doc_number": "版头",
@@ -68,7 +101,7 @@ ROLE_ELEMENTS = {
     "heading2": "正文层级", "heading3": "正文层级", "heading4": "正文层级", "table": "正文",
     "table_row": "正文", "attachment_note": "附件说明", "signature": "署名", "date": "成文日期",
     "note": "附注", "attachment_label": "附件", "attachment_title": "附件", "cc": "版记", "printer": "版记",
-    "colophon_other": "版记", "blank": "空行", "unknown": "未识别",
+    "colophon_other": "版记", "blank": "空行", "unknown": "未识别", "seal": "署名", "minutes_line": "版头",
 }
 
 
@@ -81,12 +114,16 @@ class Role:
     marker: str = ""
     bad_marker: bool = False
     attachment: int = 0  # 0: the main document, k: the k-th attachment
+    placeholder: bool = False  # a template's placeholder (XX, [发文单位]): its wording is not judged
 
 
 @dataclass
 class Structure:
     roles: dict[int, Role] = field(default_factory=dict)
     notes: list[tuple[int | None, str]] = field(default_factory=list)  # (paragraph, why unsure)
+    # GB/T 9704 chapter 10: standard (文件格式), letter (信函格式), order (命令格式), minutes (纪要格式);
+    # not-gongwen: a form or a manual, which gets one notice instead of the rules.
+    format: str = "standard"
 
     def of(self, role: str) -> list[int]:
         return [i for i, r in self.roles.items() if r.role == role]
@@ -130,6 +167,21 @@ def red_text(p: Para) -> bool:
     return bool(runs) and all(is_red(r.color) for r in runs)
 
 
+def is_date(text: str) -> bool:
+    """A written date (2020年12月15日, 二〇二〇年…), placeholders such as 20XX年XX月XX日 included."""
+    text = re.sub(r"\s", "", text)
+    return DATE_LOOSE.match(fill_placeholders(text) if has_placeholder(text) else text) is not None
+
+
+def _han(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+# The 文种 a title ends with [GB/T 9704 does not list them; 《党政机关公文处理工作条例》 第八条 does].
+GENRES = ("通知", "通报", "报告", "请示", "批复", "函", "意见", "决定", "决议", "纪要", "公告", "通告", "命令",
+          "令", "议案", "公报", "规定", "办法", "方案", "总结", "计划", "要点", "复函", "通令")
+
+
 def _looks_like_prose(p: Para) -> bool:
     text = strip_all(p.text)
     return cells(text) > 40 or text.endswith(tuple(SENTENCE_END)) or heading_marker(text) is not None
@@ -143,8 +195,8 @@ def classify(view: DocxView) -> Structure:
     s = Structure()
     paras = view.paras
     for p in paras:
-        s.roles[p.index] = Role("blank" if p.blank else "unknown")
-    main = [p for p in paras if not p.blank and not p.in_table]
+        s.roles[p.index] = Role("blank" if p.blank else "seal" if SEAL.match(strip_all(p.text)) else "unknown")
+    main = [p for p in paras if not p.blank and not p.in_table and s.roles[p.index].role != "seal"]
     by_index = {p.index: p for p in paras}
     if not main and not any(p.in_table and not p.blank for p in paras):
         s.notes.append((None, "文档没有文字 the document has no text"))
@@ -201,7 +253,40 @@ def classify(view: DocxView) -> Structure:
         role = s.roles[p.index]
         if p.in_table and role.role == "unknown" and not p.blank:
             s.roles[p.index] = Role("table")
+        s.roles[p.index].placeholder = has_placeholder(p.text)
+    s.format = _format(view, s, by_index)
     return s
+
+
+def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
+    """Which format of GB/T 9704 the document follows: 文件格式, or chapter 10's 信函/命令/纪要
+    formats, or none (a form, a manual: text in tables, no 版头, no 文种, no date)."""
+    marks = "".join(strip_all(by_index[i].text) for i in s.of("organ_mark"))
+    marks = re.sub(r"\s", "", marks)
+    number = s.first("doc_number")
+    number_text = plain(by_index[number].text) if number is not None else ""
+    if marks.endswith("令") or ORDER_NUMBER.match(number_text):
+        return "order"
+    if marks.endswith("纪要") or (number is not None and MINUTES_NUMBER.match(number_text)
+                                 and not ORDER_NUMBER.match(number_text)):
+        return "minutes"
+    if marks and not marks.endswith("文件"):
+        title = s.first("title")
+        head = [p for p in view.paras if p.index < (title or 0)]
+        double_line = sum(1 for p in head for sh in p.shapes if sh.is_line) >= 2 or any(
+            b.visible and b.val in ("double", "thinThickSmallGap", "thickThinSmallGap")
+            for p in head for b in p.borders.values())
+        right_number = number is not None and by_index[number].align == "right"
+        if double_line or right_number:
+            return "letter"
+    text = [p for p in view.paras if not p.blank]
+    in_tables = sum(1 for p in text if p.in_table) / max(len(text), 1)
+    title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
+    anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to") \
+        or title.endswith(GENRES)
+    if in_tables > 0.6 or not anchors:
+        return "not-gongwen"
+    return "standard"
 
 
 def _break_before(p: Para, by_index: dict[int, Para]) -> bool:
@@ -256,9 +341,11 @@ def _colophon(paras: list[Para], s: Structure) -> int:
 
 
 def _head(window: list[Para], s: Structure) -> int:
-    number = next((p for p in window if doc_number_match(p.text) and cells(strip_all(p.text)) <= 60), None)
+    number = next((p for p in window if cells(strip_all(p.text)) <= 60 and not p.in_box
+                   and (doc_number_match(p.text) or ORDER_NUMBER.match(plain(p.text))
+                        or MINUTES_NUMBER.match(plain(p.text)))), None)
     before = [p for p in window if number is None or p.index < number.index]
-    marks = [p for p in before if red_text(p) and not doc_number_match(p.text)]
+    marks = [p for p in before if red_text(p) and not doc_number_match(p.text) and _han(p.text) >= 2]
     if not marks and number is not None:
         candidates = [p for p in before if p.align == "center"]
         if candidates:
@@ -271,7 +358,8 @@ def _head(window: list[Para], s: Structure) -> int:
                 marks = []
     if not marks and number is None:
         # No 文号: only a red, centred, large first line is taken for an organ mark.
-        marks = [p for p in before[:3] if red_text(p) and p.align == "center" and p.size >= spec.TITLE_SIZE]
+        marks = [p for p in before[:3] if red_text(p) and _han(p.text) >= 2
+                 and (p.align in ("center", "distribute") or p.in_box) and p.size >= spec.TITLE_SIZE - 4]
     for p in marks:
         s.roles[p.index] = Role("organ_mark")
     if number is None and not marks and not s.of("organ_mark"):
@@ -298,6 +386,12 @@ def _head(window: list[Para], s: Structure) -> int:
             if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
                 s.roles[p.index] = Role("signers")
         end = number.index
+        # A 纪要's 编号 line may be followed by one with the organ and the date [10.3].
+        after = [p for p in window if p.index > number.index]
+        if after and MINUTES_NUMBER.match(plain(number.text)) and re.search(r"\d{4}\s*年", after[0].text) \
+                and is_date(re.split(r"[\t　 ]{2,}", strip_all(after[0].text))[-1]):
+            s.roles[after[0].index] = Role("minutes_line")
+            return after[0].index
         # 签发人 lines under the 文号 (three or more signers take more lines).
         for p in window:
             if p.index <= number.index:
@@ -326,7 +420,7 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
     elif first.align == "center" or big:
         unsure = "居中或字大，但不都是 centred or large, not both"
     elif (cells(text) <= 40 and not text.endswith((*tuple(SENTENCE_END), "：", ":"))
-          and heading_marker(text) is None and not DATE_LOOSE.match(text)):
+          and heading_marker(text) is None and not is_date(text)):
         unsure = "既不居中也不是大字，按位置当作标题 neither centred nor large; taken by its place"
     else:
         s.notes.append((first.index, "没有找到标题 no title found: the first paragraph reads like body text"))
@@ -337,7 +431,7 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
     last = first.index
     for p in rest[1:]:
         if p.index != last + 1 or p.align != first.align or abs(p.size - first.size) > 0.5 \
-                or DATE_LOOSE.match(strip_all(p.text)) or first.align != "center":
+                or is_date(p.text) or first.align != "center":
             break
         s.roles[p.index] = Role("title", unsure)
         last = p.index
@@ -358,10 +452,10 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     """
     k = len(tail) - 1
     end = tail[-1].index + 1 if tail else 10**9
-    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and DATE_LOOSE.match(strip_all(tail[k - 1].text)):
+    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and is_date(tail[k - 1].text):
         s.roles[tail[k].index] = Role("note")
         k -= 1
-    if k >= 0 and DATE_LOOSE.match(re.sub(r"\s", "", tail[k].text)) and cells(strip_all(tail[k].text)) <= 20:
+    if k >= 0 and is_date(tail[k].text) and cells(strip_all(tail[k].text)) <= 20:
         s.roles[tail[k].index] = Role("date")
         end = tail[k].index
         k -= 1

@@ -25,6 +25,8 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V_NS = "urn:schemas-microsoft-com:vml"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
@@ -135,7 +137,6 @@ class Para:
     after: int
     borders: dict[str, Border]
     tabs: list[tuple[str, int]]  # (val, pos) custom tab stops
-    widow_control: bool
     snap_to_grid: bool
     page_break_before: bool
     has_page_break: bool  # a w:br type="page" inside
@@ -147,6 +148,8 @@ class Para:
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
+    in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
+    has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
 
     @property
     def size(self) -> float:
@@ -389,6 +392,37 @@ def _shape_color(value: str | None) -> str | None:
     return m.group(1).upper() if m else None
 
 
+def _has_image(p: Any) -> bool:
+    return next(p.iter(f"{{{PIC_NS}}}pic"), None) is not None or next(p.iter(f"{{{V_NS}}}imagedata"), None) \
+        is not None
+
+
+def drop_fallbacks(root: Any) -> None:
+    """Keep one reading of each ``mc:AlternateContent``: its Choice (what Word 2010+ and WPS
+    show). The Fallback repeats the same text box or shape in VML; reading both counted every
+    WPS footer and every text box twice."""
+    for fallback in list(root.iter(f"{{{MC_NS}}}Fallback")):
+        parent = fallback.getparent()
+        if parent is not None:
+            parent.remove(fallback)
+
+
+# A line of the 版记 (抄送：…, …印发): a text box holding one belongs at the end of the document.
+COLOPHON_LINE = re.compile(r"^\s*抄\s*送\s*[:：]|\d{4}\s*年.*印\s*发\s*$")
+
+
+def text_boxes(p: Any) -> list[Any]:
+    """The outermost text boxes (w:txbxContent) inside a paragraph."""
+    out = []
+    for box in p.iter(w("txbxContent")):
+        parent = box.getparent()
+        while parent is not None and parent is not p and parent.tag != w("txbxContent"):
+            parent = parent.getparent()
+        if parent is p:
+            out.append(box)
+    return out
+
+
 def _shapes(p: Any) -> list[Shape]:
     shapes: list[Shape] = []
     for drawing in p.iter(w("drawing")):
@@ -491,7 +525,6 @@ class Reader:
             num_id = _wval(num.find(w("numId")))
             if num_id and num_id != "0":
                 num_pr = (num_id, _wval(num.find(w("ilvl"))) or "0")
-        widow = _on(_last(plevels, "widowControl"))
         snap = _on(_last(plevels, "snapToGrid"))
         before = self._lines_or_twips(spacing, "before")
         after = self._lines_or_twips(spacing, "after")
@@ -510,13 +543,13 @@ class Reader:
             after=after,
             borders=borders,
             tabs=sorted((val, pos) for pos, val in tabs.items()),
-            widow_control=bool(widow),
             snap_to_grid=snap is not False,
             page_break_before=bool(_on(_last(plevels, "pageBreakBefore"))),
             has_page_break=page_break,
             num_pr=num_pr,
             mark_size=mark_size,
             shapes=_shapes(p),
+            has_image=_has_image(p),
         )
 
     @staticmethod
@@ -614,7 +647,6 @@ def _open(path: Path) -> Any:
         hint = "a .doc (Word 97–2003) or .wps file must be saved as .docx first" \
             if path.suffix.lower() in (".doc", ".wps") else "give a Word .docx file"
         raise CheckError("不是 .docx 文件 not a .docx file (not a zip package)", place=where, hint=hint)
-    from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
     resave = "open and re-save it in Word, WPS or LibreOffice"
@@ -626,7 +658,7 @@ def _open(path: Path) -> Any:
     except (zipfile.BadZipFile, OSError) as exc:
         raise CheckError(f"文件已损坏 damaged .docx: {exc}", place=where, hint=resave) from None
     try:
-        return Document(str(path))
+        return _document(path)
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as exc:
         raise CheckError(f"不是 Word 文档 not a Word document: {exc}", place=where,
                          hint="give a .docx saved by Word, WPS or LibreOffice") from None
@@ -636,6 +668,29 @@ def _open(path: Path) -> Any:
     except Exception as exc:  # lxml.etree.XMLSyntaxError and other damage inside the package
         raise CheckError(f"文件已损坏 damaged .docx: {type(exc).__name__}: {exc}", place=where,
                          hint=resave) from None
+
+
+# The main part of a document, a template and their macro-enabled kinds: the text is read alike.
+MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _document(path: Path) -> Any:
+    """python-docx's Document for .docx, .dotx, .docm and .dotm (python-docx itself takes .docx only)."""
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in MAIN_TYPES:
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    part = Package.open(str(path)).main_document_part
+    if part.content_type not in MAIN_TYPES:
+        raise ValueError(f"the main part is {part.content_type}, not a Word document")
+    return part.document
 
 
 def _vet_package(path: Path) -> None:
@@ -721,12 +776,16 @@ def _read(document: Any, path: str) -> DocxView:
     sect_elements: list[Any] = []
     section_of: list[int] = []
 
-    def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None) -> None:
+    def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None,
+            in_box: bool = False) -> None:
         para = reader.para(p, len(paras) + 1, table_style)
         if table is not None:
             para.in_table, para.table, para.row = True, table, row
         para.section = len(sect_elements)
+        para.in_box = in_box
         paras.append(para)
+        if in_box:
+            return
         sect = p.find(f"{w('pPr')}/{w('sectPr')}")
         if sect is not None:
             para.ends_section = True
@@ -735,9 +794,23 @@ def _read(document: Any, path: str) -> DocxView:
 
     tables: list[TableInfo] = []
 
+    late: list[Any] = []  # text boxes holding the 版记: printed at the foot of the last page
+
+    def boxes(p: Any) -> None:
+        """The paragraphs of the text boxes anchored in ``p``, before ``p`` itself."""
+        for box in text_boxes(p):
+            inner = list(box.iter(w("p")))
+            if any(COLOPHON_LINE.search("".join(t.text or "" for t in q.iter(w("t")))) for q in inner):
+                late.extend(inner)
+                continue
+            for q in inner:
+                if any(ch.isalnum() for t in q.iter(w("t")) for ch in (t.text or "")):
+                    add(q, in_box=True)  # not a lone ★ or a blank line of the box
+
     def walk(container: Any) -> None:
         for child in container:
             if child.tag == w("p"):
+                boxes(child)
                 add(child)
             elif child.tag == w("tbl"):
                 tbl_style = _wval(child.find(f"{w('tblPr')}/{w('tblStyle')}")) or default_table_style
@@ -754,7 +827,10 @@ def _read(document: Any, path: str) -> DocxView:
             elif child.tag in (w("ins"), w("customXml"), w("smartTag")):
                 walk(child)
 
+    drop_fallbacks(document.element)
     walk(body)
+    for q in late:
+        add(q, in_box=True)
     final = body.find(w("sectPr"))
     if final is not None:
         sect_elements.append(final)
@@ -769,7 +845,12 @@ def _read(document: Any, path: str) -> DocxView:
             return footer_cache[rid]
         fpart = part.rels[rid].target_part
         root = _part_xml(fpart)
+        drop_fallbacks(root)
+        boxed = [q for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
+        in_boxes = {id(q) for q in boxed}  # the list keeps each element's proxy (and its id) alive
         fparas = [reader.para(p, k + 1) for k, p in enumerate(root.iter(w("p")))]
+        for para, p in zip(fparas, root.iter(w("p")), strict=True):
+            para.in_box = id(p) in in_boxes
         texts = [field_text(p) for p in root.iter(w("p"))]
         info = FooterInfo(kind, fparas, "\n".join(t for t in texts if t.strip()), str(fpart.partname))
         footer_cache[rid] = info

@@ -56,8 +56,8 @@ def as_dict(report: CheckReport) -> dict[str, Any]:
         "warnings": report.warnings,
         "findings": [
             {"rule": f.rule, "severity": f.severity, "element": f.element, "paragraph": f.paragraph,
-             "text": f.text, "where": f.where, "message": f.message, "fix": f.fix, "clause": f.clause,
-             "unsure": f.unsure}
+             "text": f.text, "where": f.where, "message": f.message, "fix": f.fix, "xml": f.xml,
+             "clause": f.clause, "unsure": f.unsure}
             for f in report.findings
         ],
         "paragraphs": [

@@ -26,7 +26,30 @@ from .classify import (
     is_red,
     strip_all,
 )
-from .docxread import Border, DocxView, FontSlot, Para, SectionInfo
+from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
+
+
+# The labels of a 纪要's attendance lines [10.3.2].
+MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
+# A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
+LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
+# Latin fonts offices commonly set for digits and letters beside the Chinese font: a house
+# setting (Style.fonts.latin), not a fault, when no house style names one.
+HOUSE_LATIN = frozenset({"Times New Roman"})
+# The characters that take each rFonts slot: Chinese and full-width forms eastAsia, ASCII ascii,
+# other Latin hAnsi (so 2020年 in a run whose hAnsi font is wrong prints right).
+SLOT_CHARS = {"eastAsia": r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]", "ascii": r"[!-~]",
+              "hAnsi": r"[\u00a0-\u024f]"}
+LATIN_PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])")
+SLOT_NAMES = {"eastAsia": "中文 eastAsia", "ascii": "西文 ascii", "hAnsi": "西文 hAnsi"}
+# Elements whose height is their own: the 版头 (placed by its spacing), rule carriers, the seal.
+NOT_ON_GRID = frozenset({"copy_number", "secrecy", "urgency", "organ_mark", "doc_number", "signers", "seal",
+                         "blank"})
+# A line of at least this many times the font size is as tall as "at least" says (the font's own
+# line height is smaller): it prints like an exact line.
+ASCENT_FACTOR = 1.4
+# Twips a paragraph's spacing may be off whole grid lines, per line (Word rounds to 0.05 pt).
+GAP_TOLERANCE = 3
 
 
 @dataclass(frozen=True)
@@ -51,16 +74,14 @@ RULES: dict[str, Rule] = {
     "page.size": Rule("页面设置", "error", "5.1", f"{PAPER} (±{spec.PAGE_TOLERANCE_MM:g} mm)"),
     "page.margins": Rule("页面设置", "error", "5.2.1",
                          f"margins {MARGINS} ({TYPE_AREA}, ±{spec.PAGE_TOLERANCE_MM:g} mm)"),
-    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "文档网格 docGrid of type lines whose pitch gives "
-                          f"{spec.LINES_PER_PAGE} lines in the type area"),
-    "grid.line-spacing": Rule("行距", "error", "5.2.3", "every paragraph on the grid: exact line spacing, "
-                              f"a multiple of {spec.LINE_PITCH} twips ({PITCH_PT})"),
-    "grid.widow-control": Rule("行距", "warning", "5.2.3",
-                               "widow/orphan control off (else LibreOffice leaves 21-line pages)"),
+    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "a line grid that gives "
+                          f"{spec.LINES_PER_PAGE} lines in the type area, where the text relies on it"),
+    "grid.line-spacing": Rule("行距", "error", "5.2.3", f"{spec.LINES_PER_PAGE} lines a page as printed: "
+                              f"exact line spacing ({PITCH_PT}), paragraph spacing in whole lines"),
     "font.name": Rule("字体", "error", "5.2.2, 7", "the font kind of each element in every rFonts slot "
                       "(eastAsia, ascii, hAnsi): 小标宋 title, 黑体 一、, 楷体 （一）, 仿宋 body …"),
     "font.theme": Rule("字体", "error", "5.2.2, 7",
-                       "no theme font (asciiTheme, eastAsiaTheme …) overriding the named font"),
+                       "a theme font that the document's theme does not resolve to a font of the right kind"),
     "font.size": Rule("字号", "error", "5.2.2, 7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
     "text.color": Rule("颜色", "error", "5.2.4", "text is black except the organ mark and the red rule"),
     "copy-number.format": Rule("版头", "error", "7.2.1", "份号: 6 Arabic digits"),
@@ -133,6 +154,7 @@ class Finding:
     where: str | None = None  # a place that is not a body paragraph (section, footer)
     unsure: bool = False
     clause: str = ""
+    xml: str = ""  # the OOXML the fix means, for --format json only
 
     @property
     def place(self) -> str:
@@ -157,6 +179,7 @@ class Checker:
         self.s = structure
         self.style = style
         self.findings: list[Finding] = []
+        self.pending: dict[tuple[str, ...], list[tuple[Para | None, str | None, str, str]]] = {}
         self.paras = {p.index: p for p in view.paras}
 
     # --- helpers ---------------------------------------------------------------------
@@ -165,7 +188,7 @@ class Checker:
         return self.s.roles[p.index]
 
     def add(self, rule: str, message: str, fix: str, para: Para | None = None, *, where: str | None = None,
-            severity: str | None = None, element: str | None = None) -> None:
+            severity: str | None = None, element: str | None = None, xml: str = "") -> None:
         info = RULES[rule]
         unsure = False
         sev = severity or info.severity
@@ -176,8 +199,9 @@ class Checker:
         if para is not None and self.role(para).unsure and rule != "classify.unsure":
             unsure = True
             sev = "warning"
-        self.findings.append(Finding(rule, sev, element, message, fix, para.index if para else None,
-                                     excerpt(para.text) if para else None, where, unsure, info.clause))
+        flat = " ".join(message.split("\n"))  # a report line is one line
+        self.findings.append(Finding(rule, sev, element, flat, fix, para.index if para else None,
+                                     excerpt(para.text) if para else None, where, unsure, info.clause, xml))
 
     def each(self, *roles: str) -> Iterator[Para]:
         for index, role in self.s.roles.items():
@@ -225,6 +249,7 @@ class Checker:
         self.attachments()
         self.colophon()
         self.page_numbers()
+        self.flush()
         return self.findings
 
     # --- 页面设置 ------------------------------------------------------------------------
@@ -254,20 +279,11 @@ class Checker:
             if off:
                 self.add("page.margins", "页边距 margins: " + "，".join(off),
                          f"页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
-            lines = self._grid_lines(sec)
-            if sec.grid_type in (None, "default") or sec.grid_pitch is None:
-                self.add("grid.doc-grid", "没有文档网格 no line grid (docGrid type=lines)",
-                         f"页面设置 → 文档网格 → 只指定行网格, 每页 {spec.LINES_PER_PAGE} 行 "
-                         f"(docGrid type=lines linePitch={spec.LINE_PITCH})", where=where)
-            elif lines != spec.LINES_PER_PAGE:
-                self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page "
-                         f"(linePitch {sec.grid_pitch})",
-                         f"每页 {spec.LINES_PER_PAGE} 行: linePitch {spec.LINE_PITCH} ({PITCH_PT})",
-                         where=where)
-            elif sec.grid_type != "lines":
+            if sec.grid_type == "linesAndChars" and sec.grid_pitch:
                 self.add("grid.doc-grid", f"网格类型 grid type {sec.grid_type}: LibreOffice 7 lays a "
                          "character grid out with far fewer characters per line",
-                         "只指定行网格 type=lines", where=where, severity="warning")
+                         "页面设置 → 文档网格 → 只指定行网格", where=where, severity="warning",
+                         xml="w:docGrid w:type=lines")
 
     def _grid_lines(self, sec: SectionInfo) -> int:
         """Lines the grid's pitch gives in the standard's type area (page.* judge the area itself)."""
@@ -275,64 +291,83 @@ class Checker:
             return 0
         return int(spec.TEXT_HEIGHT // sec.grid_pitch)
 
-    @staticmethod
-    def _exact_height(p: Para) -> int | None:
-        """Twips a paragraph of exact line spacing takes on the page, its borders included."""
-        if p.in_table or p.line_rule != "exact" or not p.line:
-            return None
-        extra = sum(b.space * 20 + round(b.sz * 20 / 8) for side, b in p.borders.items()
-                    if side in ("top", "bottom") and b.visible)
-        return p.line + p.before + p.after + extra
-
     def grid(self) -> None:
-        pitch = spec.LINE_PITCH
-
-        def on_grid(height: int) -> bool:
-            return abs(height - max(round(height / pitch), 1) * pitch) <= 2
-
-        paras = self.view.paras
-        given_back: set[int] = set()
-        for index, p in enumerate(paras):
-            if p.in_table or index in given_back:
-                continue
-            if p.blank and p.line_rule == "exact" and p.line is not None and p.line <= 20:
-                continue  # a spacer of 1 pt at most (Word needs a paragraph after a closing table)
-            height = self._exact_height(p)
-            if height is not None:
-                following = self._exact_height(paras[index + 1]) if index + 1 < len(paras) else None
-                if not on_grid(height) and following is not None and on_grid(height + following):
-                    # A rule's room taken from the next line (the red rule under the 文号 and
-                    # the blank line below it): the pair ends on the grid, so does everything after.
-                    given_back.add(index + 1)
-                    continue
-                k = max(round(height / pitch), 1)
-                if abs(height - k * pitch) > 2:
-                    around = p.before + p.after
-                    extra_text = f", 段前后 before/after {around / 20:g} 磅" if around else ""
-                    self.add("grid.line-spacing",
-                             f"行高 line height {height / 20:g} 磅 pt (固定值 exact {p.line / 20:g} 磅"
-                             f"{extra_text})，不是 {pitch / 20:g} 磅的整数倍 not a multiple of the grid line",
-                             f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p)
-                continue
-            rule = {"auto": "多倍/单倍 auto", "atLeast": "最小值 at least"}.get(p.line_rule, p.line_rule)
-            amount = f" {p.line / 240:g}" if p.line_rule == "auto" and p.line else ""
-            if p.line_rule == "atLeast" and p.line:
-                amount = f" {p.line / 20:g} 磅"
-            sec = self.section(p)
-            snapped = (p.line_rule == "auto" and p.snap_to_grid
-                       and sec.grid_type in ("lines", "linesAndChars")
-                       and self._grid_lines(sec) == spec.LINES_PER_PAGE and (p.line or 240) <= 240
-                       and p.before + p.after == 0)
-            self.add("grid.line-spacing",
-                     f"行距 line spacing {rule}{amount}，不是固定值 not exact"
-                     + ("（靠网格对齐，其他软件可能不同 snaps to the grid in Word only）" if snapped else ""),
-                     f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p,
-                     severity="warning" if snapped else None)
+        """Lines per page as they print: one finding per cause (a line spacing, a paragraph gap),
+        named at its first paragraph with the count, since the cause is nearly always a style."""
+        causes: dict[tuple[str, ...], list[Para]] = {}
+        grid_fault: set[int] = set()
         for p in self.view.paras:
-            if not p.in_table and p.widow_control and not p.blank:
-                self.add("grid.widow-control", "孤行控制开启 widow/orphan control on",
-                         "段落 → 换行和分页 → 取消“孤行控制” (w:widowControl w:val=0)", p)
+            role = self.role(p).role
+            if p.blank or p.in_table or p.in_box or p.has_image or role in NOT_ON_GRID:
+                continue
+            cause = self._spacing_cause(p, role)
+            if cause is None:
+                continue
+            if cause[0] == "grid":
+                grid_fault.add(p.section)
+                continue
+            causes.setdefault(cause, []).append(p)
+        for sec in self.view.sections:
+            if sec.index in grid_fault:
+                lines = self._grid_lines(sec)
+                self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page, "
+                         f"应为 {spec.LINES_PER_PAGE} 行",
+                         f"页面设置 → 文档网格 → 只指定行网格，每页 {spec.LINES_PER_PAGE} 行",
+                         where=f"第{sec.index + 1}节 section {sec.index + 1}",
+                         xml=f"w:docGrid w:type=lines w:linePitch={spec.LINE_PITCH}")
+        pitch = spec.LINE_PITCH
+        menu = f"段落 → 缩进和间距 → 行距 固定值 {pitch / 20:g} 磅"
+        for cause, paras in causes.items():
+            first = paras[0]
+            styles = {p.style for p in paras}
+            where = f"（样式 style “{first.style}”）" if len(styles) == 1 and first.style else ""
+            count = f"{len(paras)} 段 paragraphs{where}"
+            kind = cause[0]
+            if kind == "gap":
+                self.add("grid.line-spacing", f"{count}: 段前 {first.before / 20:g} 磅、段后 "
+                         f"{first.after / 20:g} 磅，行不再对齐 {spec.LINES_PER_PAGE} 行的网格 "
+                         "spacing before/after that is not whole lines",
+                         "段落 → 缩进和间距 → 段前、段后 0（空行用整行）", first,
+                         xml="w:spacing w:before=0 w:after=0")
+            elif kind == "exact":
+                lines = spec.TEXT_HEIGHT // first.line if first.line else 0
+                self.add("grid.line-spacing", f"{count}: 行距 固定值 {first.line / 20:g} 磅，每页 {lines} 行 "
+                         f"lines per page，应为 {spec.LINES_PER_PAGE} 行", menu, first,
+                         xml=f"w:spacing w:line={pitch} w:lineRule=exact")
+            elif kind == "snap":
+                self.add("grid.line-spacing", f"{count}: 行距 单倍，靠文档网格对齐 snaps to the grid：Word 中每页 "
+                         f"{spec.LINES_PER_PAGE} 行，其他软件可能不同 other programs may differ", menu, first,
+                         severity="warning", xml=f"w:spacing w:line={pitch} w:lineRule=exact")
+            else:
+                shown = {"auto": f"多倍/单倍 {int(cause[1]) / 240:g}", "atLeast": f"最小值 {int(cause[1]) / 20:g} 磅"}
+                self.add("grid.line-spacing", f"{count}: 行距 {shown[kind]}，行高随字体而变 the line height "
+                         f"follows the font, 每页不是 {spec.LINES_PER_PAGE} 行", menu, first,
+                         xml=f"w:spacing w:line={pitch} w:lineRule=exact")
 
+    def _spacing_cause(self, p: Para, role: str) -> tuple[str, ...] | None:
+        """Why a paragraph's lines do not print at 22 a page, None when they do."""
+        pitch = spec.LINE_PITCH
+        sec = self.section(p)
+        whole = role not in ("title", "attachment_title")  # a title may stand apart by its own spacing
+        if p.line_rule == "exact" and p.line:
+            if whole and spec.TEXT_HEIGHT // p.line != spec.LINES_PER_PAGE:
+                return ("exact", str(p.line))
+        elif p.line_rule == "atLeast" and p.line and p.line >= p.size * 20 * ASCENT_FACTOR:
+            if whole and spec.TEXT_HEIGHT // p.line != spec.LINES_PER_PAGE:
+                return ("atLeast", str(p.line))
+        else:
+            snaps = p.line_rule == "auto" and p.snap_to_grid and (p.line or 240) <= 240 \
+                and sec.grid_type in ("lines", "linesAndChars") and sec.grid_pitch
+            if not snaps:
+                return (p.line_rule if p.line_rule == "atLeast" else "auto", str(p.line or 240))
+            if self._grid_lines(sec) != spec.LINES_PER_PAGE:
+                return ("grid",)
+            return ("snap",) if p.before + p.after == 0 else ("gap",)
+        gap = p.before + p.after
+        k = round(gap / pitch)
+        if whole and abs(gap - k * pitch) > GAP_TOLERANCE * max(k, 1):
+            return ("gap", str(p.before), str(p.after))
+        return None
     # --- fonts, sizes, colours ------------------------------------------------------------
 
     def zones(self, p: Para, role: Role) -> list[tuple[int, int, str | None]]:
@@ -349,6 +384,14 @@ class Checker:
             colon = re.search(r"签发人\s*[:：]?", text[label:])
             names = label + (colon.end() if colon else 3)
             return [(0, names, "fangsong"), (names, len(text), "kaiti")]
+        if role.role == "body" and self.s.format == "minutes":
+            label = MINUTES_LABEL.match(text)
+            if label:  # 出席：… 请假：… 列席：… [10.3]: the label in 黑体
+                return [(0, label.end(), "heiti"), (label.end(), len(text), "fangsong")]
+        if role.role == "body":
+            lead = LEAD_PHRASE.match(text)
+            if lead:  # 一是…。 in 黑体 or 楷体: a common house emphasis, the rest 仿宋
+                return [(0, lead.end(), None), (lead.end(), len(text), "fangsong")]
         if role.role == "doc_number" and "\t" in text.strip():
             names = text.index("\t", len(text) - len(text.lstrip()))  # the last signers after a tab
             return [(0, names, "fangsong"), (names, len(text), "kaiti")]
@@ -357,8 +400,8 @@ class Checker:
     def fonts(self) -> None:
         for p in self.view.paras:
             role = self.role(p)
-            if role.role not in spec.ELEMENT_FORMATS or p.blank:
-                continue
+            if role.role not in spec.ELEMENT_FORMATS or p.blank or role.unsure:
+                continue  # an element the checker is unsure of: said once, its format not judged
             self._fonts_of(p, role.role, self.zones(p, role))
             self._colour_of(p, role.role)
 
@@ -377,47 +420,75 @@ class Checker:
             for start, end, kind in zones:
                 if kind is None or last < start or first >= end:
                     continue
-                self._check_slots(run.fonts, kind, p, para, where, element, severity, reported)
+                self._check_slots(run, kind, p, para, where, element, severity, reported)
             if size is not None and abs(run.size - size) > spec.SIZE_TOLERANCE_PT:
                 key = ("font.size", str(run.size))
                 if key not in reported:
                     reported.add(key)
-                    self.add("font.size",
-                             f"字号 size {run.size:g} 磅 pt，应为 {_size_name(size)} {size:g} 磅",
-                             f"字号改为 {_size_name(size)} ({size:g} pt)", para, where=where, element=element)
+                    self.defer("font.size", f"字号 size {run.size:g} 磅 pt，应为 {_size_name(size)} {size:g} 磅",
+                               f"字体 → 字号 {_size_name(size)}", para, where, element, None,
+                               f"w:sz w:val={round(size * 2)}")
 
-    def _check_slots(self, fonts: dict[str, FontSlot], kind: str, p: Para, para: Para | None,
+    def defer(self, rule: str, message: str, fix: str, para: Para | None, where: str | None, element: str,
+              severity: str | None, xml: str, chars: str = "") -> None:
+        """Hold a font or size finding: the same fault of the same element is one cause (a style),
+        reported once at its first place with the number of places (see :meth:`flush`)."""
+        unsure = para is not None and bool(self.role(para).unsure)
+        key = (rule, message, fix, element, severity or "", str(unsure))
+        self.pending.setdefault(key, []).append((para, where, chars, xml))
+
+    def flush(self) -> None:
+        for (rule, message, fix, element, severity, _unsure), places in self.pending.items():
+            para, where, chars, xml = places[0]
+            count = len({(p.index if p else None, w) for p, w, _c, _x in places})
+            more = f"（共 {count} 处 in {count} places）" if count > 1 else ""
+            self.add(rule, f"{chars} {message}{more}".strip(), fix, para, where=where, element=element,
+                     severity=severity or None, xml=xml)
+        self.pending.clear()
+
+    def _check_slots(self, run: RunInfo, kind: str, p: Para, para: Para | None,
                      where: str | None, element: str, severity: str | None,
                      reported: set[tuple[str, str]]) -> None:
+        """The fonts of the slots the run's characters use: eastAsia for Chinese, ascii and hAnsi
+        only when it has Latin letters or digits (an unused slot does not print)."""
         wanted = spec.FONT_KIND_NAMES[kind]
         configured = getattr(self.style.fonts, kind)
         latin = self.style.fonts.latin
-        themes = []
+        latin_text = LATIN_PLACEHOLDER.sub("", run.text)  # XX stands for Chinese words yet to come
+        slots = [slot for slot, chars in SLOT_CHARS.items()
+                 if re.search(chars, run.text if slot == "eastAsia" else latin_text)]
+        unresolved = []
         wrong = []
-        for slot in ("eastAsia", "ascii", "hAnsi"):
-            font = fonts[slot]
+        for slot in slots:
+            font = run.fonts[slot]
+            name = font.name
             if font.theme:
-                resolved = self.view.theme_fonts.get(font.theme)
-                themes.append(f"{slot}={font.theme}" + (f"（{resolved}）" if resolved else ""))
-                continue
-            got_kind = font_kind(font.name, self.style)
-            ok = got_kind == kind or (slot != "eastAsia" and latin is not None and font.name == latin)
+                name = self.view.theme_fonts.get(font.theme) or None
+                if name is None:
+                    unresolved.append(f"{slot}={font.theme}")
+                    continue
+            ok = font_kind(name, self.style) == kind or (
+                slot != "eastAsia" and (name == latin or (latin is None and name in HOUSE_LATIN)))
             if not ok:
-                wrong.append(f"{slot}={font.name or '未指定 unset'}")
-        if themes:
-            message = f"主题字体 theme font {', '.join(themes)} 覆盖字体名 overrides the font name"
-            if ("font.theme", message) not in reported:
-                reported.add(("font.theme", message))
-                self.add("font.theme", message,
-                         f"去掉 rFonts 的 *Theme 属性，各栏直接写 {configured} "
-                         "(remove asciiTheme/eastAsiaTheme/hAnsiTheme)",
-                         para, where=where, element=element, severity=severity)
+                theme = f"（主题字体 theme {font.theme}）" if font.theme else ""
+                wrong.append(f"{SLOT_NAMES[slot]} {name or '未指定 unset'}{theme}")
+        chars = f"「{excerpt(run.text, 8)}」"
+        if unresolved:
+            key = ", ".join(unresolved)
+            if ("font.theme", key) not in reported:
+                reported.add(("font.theme", key))
+                self.defer("font.theme", f"主题字体无法解析 theme font not found: {key}",
+                           f"字体 → 中文字体、西文字体 都选 {configured}", para, where, element, severity,
+                           "w:rFonts without asciiTheme/eastAsiaTheme/hAnsiTheme", chars)
         if wrong:
-            message = f"字体 font {', '.join(wrong)}，应为 {wanted} expected"
-            if ("font.name", message) not in reported:
-                reported.add(("font.name", message))
-                self.add("font.name", message, f"字体改为 {configured}（eastAsia, ascii, hAnsi 各栏）",
-                         para, where=where, element=element, severity=severity)
+            key = ", ".join(sorted(set(wrong)))
+            if ("font.name", key) not in reported:
+                reported.add(("font.name", key))
+                fix_slots = "中文字体" if all(w.startswith("中文") for w in wrong) else (
+                    "西文字体" if not any(w.startswith("中文") for w in wrong) else "中文字体、西文字体")
+                self.defer("font.name", f"字体 font {key}，应为 {wanted} expected",
+                           f"字体 → {fix_slots} 选 {configured}", para, where, element, severity,
+                           "w:rFonts w:eastAsia w:ascii w:hAnsi", chars)
 
     def _colour_of(self, p: Para, role: str) -> None:
         if role == "organ_mark":
