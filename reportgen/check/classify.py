@@ -46,7 +46,7 @@ def doc_number_match(text: str) -> DocNumber | None:
 
 
 # Template placeholders: XX发〔20XX〕XX号, XXXX年X月X日, [发文单位], 【标题】, 〔此处加盖印章〕.
-PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]]*\]|【[^】]*】|[〔（(]此处[^〕）)]*[〕）)]")
+PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]\d]*\]|【[^】\d]*】|[〔（(]此处[^〕）)]*[〕）)]")
 
 
 def has_placeholder(text: str) -> bool:
@@ -59,7 +59,7 @@ def fill_placeholders(text: str) -> str:
     text = re.sub(r"20[XxＸ×]{2}", "2020", text)
     text = re.sub(r"[XxＸ×]{4}(?=\s*年)", "2020", text)
     text = re.sub(r"[XxＸ×]+(?=\s*[号月日次期])", "1", text)
-    text = re.sub(r"[XxＸ×]{2,}|\[[^\]]*\]|【[^】]*】", "某", text)
+    text = re.sub(r"[XxＸ×]{2,}|\[[^\]\d]*\]|【[^】\d]*】", "某", text)
     return re.sub(r"([〕\]])\s*号", r"\g<1>1号", text)
 
 
@@ -417,6 +417,8 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
         unsure = None
     elif has_head and (first.align == "center" or big):
         unsure = None  # the first line under the 版头 is the title; its format is for the rules to judge
+    elif has_head and has_placeholder(text):
+        return first.index - 1  # a template's [此处输入正文内容] under the 版头: no title line
     elif first.align == "center" or big:
         unsure = "居中或字大，但不都是 centred or large, not both"
     elif (cells(text) <= 40 and not text.endswith((*tuple(SENTENCE_END), "：", ":"))
@@ -461,6 +463,8 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
         k -= 1
         signatures: list[Para] = []
         above = tail[k + 1].index - 1
+        while s.roles.get(above) is not None and s.roles[above].role == "seal":
+            above -= 1  # 〔此处加盖印章〕 between the signature and the date
         while k >= 0 and len(signatures) < 4 and tail[k].index == above:
             p = tail[k]
             above -= 1

@@ -7,7 +7,6 @@ its rule, the element, the place (paragraph number and first characters) and the
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from .classify import (
     CC,
     NOTE_ITEM,
     ROLE_ELEMENTS,
+    ROLE_NAMES,
     Role,
     Structure,
     doc_number_match,
@@ -28,11 +28,12 @@ from .classify import (
 )
 from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
 
-
 # The labels of a 纪要's attendance lines [10.3.2].
 MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
 # A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
 LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
+# A run of emphasis inside a paragraph (一是…, 二是…) in 黑体 or 楷体: a house style.
+EMPHASIS = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。]{0,40}[。：:，]?\s*$")
 # Latin fonts offices commonly set for digits and letters beside the Chinese font: a house
 # setting (Style.fonts.latin), not a fault, when no house style names one.
 HOUSE_LATIN = frozenset({"Times New Roman"})
@@ -139,6 +140,10 @@ RULES: dict[str, Rule] = {
     "page-number.position": Rule("页码", "error", "7.5",
                                  "odd pages right, even pages left, 一字 from the edge of the type area"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
+    "classify.not-measured": Rule("识别", "notice", "",
+                                  "elements in text boxes: found and their fonts checked, their place not measured"),
+    "classify.not-gongwen": Rule("识别", "notice", "",
+                                 "a document that is no 公文 (a form, a manual) gets this notice, not the rules"),
 }
 
 
@@ -180,6 +185,7 @@ class Checker:
         self.style = style
         self.findings: list[Finding] = []
         self.pending: dict[tuple[str, ...], list[tuple[Para | None, str | None, str, str]]] = {}
+        self.unmeasured: list[str] = []  # elements found but drawn where their place is not measured
         self.paras = {p.index: p for p in view.paras}
 
     # --- helpers ---------------------------------------------------------------------
@@ -233,10 +239,17 @@ class Checker:
     # --- running all --------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
+        if self.s.format == "not-gongwen":
+            self.add("classify.not-gongwen", "不像公文 not a 公文: 没有版头、文种、主送机关或成文日期"
+                     f"{self._table_share()}，未按 GB/T 9704 检查 the rules were not applied",
+                     "如是公文，按 GB/T 9704 排出版头、标题、主送机关和成文日期后再检查", where="全文 document")
+            return self.findings
         for index, why in self.s.notes:
             para = self.paras.get(index) if index is not None else None
             self.add("classify.unsure", why, "检查这一段的格式，或忽略本提示 check this paragraph's format",
                      para, where=None if para else "全文 document")
+        self.unmeasured = sorted({f"{ROLE_NAMES[r.role]}（文本框 text box）" for i, r in self.s.roles.items()
+                                  if self.paras[i].in_box and r.role not in ("blank", "unknown")})
         self.page_setup()
         self.grid()
         self.fonts()
@@ -250,6 +263,10 @@ class Checker:
         self.colophon()
         self.page_numbers()
         self.flush()
+        if self.unmeasured:
+            self.add("classify.not-measured", f"{'、'.join(self.unmeasured)}：位置未检查 their place on the page "
+                     "was not measured", "在打印预览中核对位置 check the place in print preview",
+                     where="全文 document")
         return self.findings
 
     # --- 页面设置 ------------------------------------------------------------------------
@@ -285,6 +302,11 @@ class Checker:
                          "页面设置 → 文档网格 → 只指定行网格", where=where, severity="warning",
                          xml="w:docGrid w:type=lines")
 
+    def _table_share(self) -> str:
+        text = [p for p in self.view.paras if not p.blank]
+        share = sum(1 for p in text if p.in_table) / max(len(text), 1)
+        return f"，{share:.0%} 的文字在表格中 of the text is in tables" if share > 0.5 else ""
+
     def _grid_lines(self, sec: SectionInfo) -> int:
         """Lines the grid's pitch gives in the standard's type area (page.* judge the area itself)."""
         if not sec.grid_pitch:
@@ -318,7 +340,8 @@ class Checker:
         pitch = spec.LINE_PITCH
         menu = f"段落 → 缩进和间距 → 行距 固定值 {pitch / 20:g} 磅"
         for cause, paras in causes.items():
-            first = paras[0]
+            # Named at its first paragraph whose element is sure (a doubt would weaken the finding).
+            first = next((p for p in paras if not self.role(p).unsure), paras[0])
             styles = {p.style for p in paras}
             where = f"（样式 style “{first.style}”）" if len(styles) == 1 and first.style else ""
             count = f"{len(paras)} 段 paragraphs{where}"
@@ -329,18 +352,20 @@ class Checker:
                          "spacing before/after that is not whole lines",
                          "段落 → 缩进和间距 → 段前、段后 0（空行用整行）", first,
                          xml="w:spacing w:before=0 w:after=0")
-            elif kind == "exact":
+            elif kind in ("exact", "atLeast"):
                 lines = spec.TEXT_HEIGHT // first.line if first.line else 0
-                self.add("grid.line-spacing", f"{count}: 行距 固定值 {first.line / 20:g} 磅，每页 {lines} 行 "
+                how = "固定值" if kind == "exact" else "最小值"
+                self.add("grid.line-spacing", f"{count}: 行距 {how} {first.line / 20:g} 磅，每页 {lines} 行 "
                          f"lines per page，应为 {spec.LINES_PER_PAGE} 行", menu, first,
                          xml=f"w:spacing w:line={pitch} w:lineRule=exact")
             elif kind == "snap":
                 self.add("grid.line-spacing", f"{count}: 行距 单倍，靠文档网格对齐 snaps to the grid：Word 中每页 "
                          f"{spec.LINES_PER_PAGE} 行，其他软件可能不同 other programs may differ", menu, first,
                          severity="warning", xml=f"w:spacing w:line={pitch} w:lineRule=exact")
-            else:
-                shown = {"auto": f"多倍/单倍 {int(cause[1]) / 240:g}", "atLeast": f"最小值 {int(cause[1]) / 20:g} 磅"}
-                self.add("grid.line-spacing", f"{count}: 行距 {shown[kind]}，行高随字体而变 the line height "
+            elif kind == "auto":
+                shown = "、".join(sorted({f"最小值 {p.line / 20:g} 磅" if p.line_rule == "atLeast" and p.line
+                                          else f"多倍 {(p.line or 240) / 240:g}" for p in paras}))
+                self.add("grid.line-spacing", f"{count}: 行距 {shown}，行高随字体而变 the line height "
                          f"follows the font, 每页不是 {spec.LINES_PER_PAGE} 行", menu, first,
                          xml=f"w:spacing w:line={pitch} w:lineRule=exact")
 
@@ -359,7 +384,7 @@ class Checker:
             snaps = p.line_rule == "auto" and p.snap_to_grid and (p.line or 240) <= 240 \
                 and sec.grid_type in ("lines", "linesAndChars") and sec.grid_pitch
             if not snaps:
-                return (p.line_rule if p.line_rule == "atLeast" else "auto", str(p.line or 240))
+                return ("auto",)  # whatever the amount: the line height follows the font
             if self._grid_lines(sec) != spec.LINES_PER_PAGE:
                 return ("grid",)
             return ("snap",) if p.before + p.after == 0 else ("gap",)
@@ -373,6 +398,8 @@ class Checker:
     def zones(self, p: Para, role: Role) -> list[tuple[int, int, str | None]]:
         """(start, end, font kind) spans of the paragraph's text; None: any font."""
         text = p.text
+        if role.role in ("doc_number", "minutes_line") and self.s.format == "minutes":
+            return [(0, len(text), None)]  # the 纪要's 编号 line: GB/T 9704 names no font [10.3]
         kind, _size = spec.ELEMENT_FORMATS.get(role.role, (None, None))
         if role.role.startswith("heading") and role.level in (1, 2):
             head_kind = spec.HEADING_FONTS[role.level - 1]
@@ -417,8 +444,9 @@ class Checker:
             if not visible:
                 continue
             first, last = run.start + visible[0], run.start + visible[-1]
+            emphasis = role == "body" and EMPHASIS.match(run.text) is not None
             for start, end, kind in zones:
-                if kind is None or last < start or first >= end:
+                if kind is None or last < start or first >= end or emphasis:
                     continue
                 self._check_slots(run, kind, p, para, where, element, severity, reported)
             if size is not None and abs(run.size - size) > spec.SIZE_TOLERANCE_PT:
@@ -541,6 +569,8 @@ class Checker:
         if numbers and re.search(r"(报告|请示)[。.]?$", title) and not has_signers:
             self.add("signers.missing", "上行文（报告、请示）没有签发人 an upward document without 签发人",
                      "在发文字号同一行居右空一字标注“签发人：”和姓名（楷体）", numbers[0])
+        if self.s.format != "standard":
+            return  # 信函: a double line; 命令, 纪要: no red rule [10]
         if numbers:
             self._signers(numbers[0], signers)
             self._red_rule(numbers[0], signers)
@@ -549,8 +579,21 @@ class Checker:
 
     def _doc_number(self, p: Para) -> None:
         number = doc_number_match(p.text)
-        if number is None:
+        if number is None or self.s.format in ("order", "minutes"):
+            return  # a 令号 or a 纪要's 编号 [10.2, 10.3]
+        if self.role(p).placeholder:
+            number = type(number)(number.code, number.open, number.year, number.close, number.num, ())
+        if self.s.format == "letter":  # 信函格式: 文号 顶格居版心右边缘, under the double line [10.1]
+            gap = self.right_gap(p)
+            if abs(gap) > spec.POSITION_TOLERANCE:
+                self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 ends at "
+                         f"the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)
+            self._number_faults(p, number)
             return
+        self._number_faults(p, number)
+        self._number_position(p)
+
+    def _number_faults(self, p: Para, number: gongwen.DocNumber) -> None:
         fix = f"写成 {number.fixed}" if "year" not in number.faults else "写成 代字〔2020〕38号 的形式"
         for fault in number.faults:
             if fault == "brackets":
@@ -567,6 +610,8 @@ class Checker:
                 self.add("doc-number.nian", "年份后有“年” 年 after the year", fix, p)
             elif fault == "spaces":
                 self.add("doc-number.spaces", "发文字号中有空格 spaces inside", fix, p)
+
+    def _number_position(self, p: Para) -> None:
         cell = p.cell
         indent = (p.left + p.first_line) / cell
         one = spec.UPWARD_NUMBER_INDENT
@@ -627,10 +672,15 @@ class Checker:
         stop = title if title is not None else last + 4
         found: tuple[Para, Border] | None = None
         shape_found = None
-        for k in range(anchor.index, stop):
+        for k in range(1, stop):
             p = self.paras.get(k)
             if p is None:
                 break
+            lines = [sh for sh in p.shapes if sh.is_line]
+            if lines and shape_found is None:
+                shape_found = (p, lines[0])  # a drawn line anchored anywhere in the 版头
+            if k < anchor.index:
+                continue
             bdr = None
             if k >= last and "bottom" in p.borders and p.borders["bottom"].visible:
                 bdr = p.borders["bottom"]
@@ -639,16 +689,12 @@ class Checker:
             if bdr is not None:
                 found = (p, bdr)
                 break
-            lines = [sh for sh in p.shapes if sh.is_line]
-            if lines and shape_found is None:
-                shape_found = (p, lines[0])
         if found is None and shape_found is not None:
             p, shape = shape_found
             if not is_red(shape.color):
                 self.add("red-rule.color", f"分隔线颜色 rule colour {shape.color or '?'}，应为红色 red",
                          f"线条颜色改为红色 {spec.RED}", p)
-            why = "红色分隔线是图形 the red rule is a drawn shape: its width and place were not measured"
-            self.add("classify.unsure", why, "用段落下框线更稳妥 a bottom border is more robust", p)
+            self.unmeasured.append("红色分隔线（图形 drawn shape）")
             return
         if found is None:
             self.add("red-rule.missing", "发文字号下没有红色分隔线 no red rule under the 文号",
@@ -721,7 +767,14 @@ class Checker:
             first = p.first_line / p.cell
             left = p.left / p.cell
             tol = spec.INDENT_TOLERANCE
-            if abs(first + left - spec.BODY_INDENT) > tol or abs(left) > tol:
+            starts_right = abs(first + left - spec.BODY_INDENT) <= tol
+            # A left indent prints like a first-line indent on a one-line paragraph, and a 纪要's
+            # 出席： lines hang their names under the first one [10.3].
+            one_line = "\n" not in strip_all(p.text) and cells(strip_all(p.text)) <= self.line_cells(p) - first - left
+            hanging = self.s.format == "minutes" and MINUTES_LABEL.match(p.text) is not None
+            if p.in_box or (starts_right and (abs(left) <= tol or one_line or hanging)):
+                continue
+            if not starts_right or abs(left) > tol:
                 self.add("body.indent", "首行应缩进二字 first line indented 2 字 "
                          f"(now first line {first:.1f}, left {left:.1f} 字)",
                          f"首行缩进 {spec.BODY_INDENT:g} 字符，左缩进 0", p)
@@ -797,9 +850,11 @@ class Checker:
         for p in self.each("date"):
             self._date_format(p, strip_all(p.text), "成文日期")
         dates = list(self.each("date"))
-        if not dates:
-            return
+        if not dates or self.s.format == "order":
+            return  # a 命令 is signed with the 签名章 [10.2]
         date = dates[0]
+        if self.role(date).placeholder:
+            return  # 20XX年XX月XX日: the width of the date to come is not known
         names = [self.paras[i] for i in self.s.of("signature") if i < date.index]
         date_gap = self.right_gap(date)
         date_w = cells(strip_all(date.text))
@@ -812,6 +867,8 @@ class Checker:
                          f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字", date)
             return
         name = names[-1]
+        if self.role(name).placeholder:
+            return  # XXXX / [发文单位]: the width of the name to come is not known
         name_gap = self.right_gap(name)
         name_w = cells(strip_all(name.text))
         centred = abs((name_gap + name_w / 2) - (date_gap + date_w / 2)) <= tol
@@ -900,6 +957,8 @@ class Checker:
                      "先排抄送，再排印发机关和印发日期", rows[0])
 
     def _colophon_indent(self, p: Para, cc: bool) -> None:
+        if p.in_box:
+            return  # placed by its text box
         one = spec.COLOPHON_INDENT
         tol = spec.INDENT_TOLERANCE
         lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
@@ -928,6 +987,8 @@ class Checker:
             self.add("colophon.printer", "没有印发机关 no printing organ before the date",
                      "印发机关左空一字，印发日期右空一字", p)
         self._colophon_indent(p, cc=False)
+        if p.in_box:
+            return
         gap = self._tab_gap(p)  # a right tab stop, else the line's own right edge (spaces, alignment)
         if gap is None or abs(gap - spec.COLOPHON_INDENT) > spec.POSITION_TOLERANCE:
             now = "没有右对齐制表位 no right tab stop" if gap is None else f"右空 {gap:.1f} 字"
@@ -935,6 +996,11 @@ class Checker:
                      f"右对齐制表位 at {spec.COLOPHON_INDENT:g} 字 from the right edge", p)
 
     def _colophon_rules(self, rows: list[Para]) -> None:
+        if self.s.format == "letter":
+            return  # 信函格式: no 版记 rules [10.1]
+        if any(p.in_box for p in rows):
+            self.unmeasured.append("版记分隔线（文本框 text box）")
+            return
         lines = self._rule_lines(rows)
         if lines is None:
             return
@@ -972,10 +1038,7 @@ class Checker:
                          f"版记表格宽 {mm(width):.1f} mm，应与版心等宽 as wide as the type area",
                          f"表格宽度 = 版心宽度 {_mm(spec.TEXT_WIDTH)}", real[0])
             return table.lines
-        lines: list[Border | None] = [real[0].borders.get("top")]
-        for a, b in itertools.pairwise(real):
-            lines.append(a.borders.get("bottom") or b.borders.get("top") or a.borders.get("between"))
-        lines.append(real[-1].borders.get("bottom"))
+        lines = self._border_rules(real)
         with contextlib.suppress(Exception):
             if any(sh.is_line for p in self.view.paras[max(real[0].index - 3, 0) :] for sh in p.shapes) \
                     and all(b is None for b in lines):
@@ -984,6 +1047,33 @@ class Checker:
                 return None
         return lines
 
+
+    def _border_rules(self, real: list[Para]) -> list[Border | None]:
+        """The rules above, between and below the rows, from paragraph borders — the rows' own or
+        those of thin blank paragraphs around and between them (a common way to draw them)."""
+        first, last = real[0].index, real[-1].index
+        lo, hi = first, last
+        while lo - 1 in self.paras and self.paras[lo - 1].blank and first - lo < 3:
+            lo -= 1
+        while hi + 1 in self.paras and self.paras[hi + 1].blank and hi - last < 3:
+            hi += 1
+        rows = {p.index for p in real}
+        regions: list[Border | None] = [None] * (len(real) + 1)
+        done = 0  # rows whose text lies above the current point
+        for k in range(lo, hi + 1):
+            p = self.paras[k]
+            top, bottom = p.borders.get("top"), p.borders.get("bottom")
+            if k in rows:
+                if top is not None and top.visible and regions[done] is None:
+                    regions[done] = top
+                done += 1
+                if bottom is None and k + 1 in rows:
+                    bottom = p.borders.get("between")
+            elif top is not None and top.visible and regions[done] is None:
+                regions[done] = top
+            if bottom is not None and bottom.visible and regions[done] is None:
+                regions[done] = bottom
+        return regions
 
     # --- 页码 -----------------------------------------------------------------------
 
@@ -994,8 +1084,9 @@ class Checker:
             where = f"第{sec.index + 1}节 section {sec.index + 1}"
             members = [p for p in self.view.paras if p.section == sec.index]
             only_colophon = sec.index > 0 and all(p.blank or p.index in colophon_indices for p in members)
-            kinds = ["default"] + (["even"] if self.view.even_and_odd else []) + (["first"] if sec.title_page
-                                                                                  else [])
+            # 信函格式: the first page carries no page number [10.1].
+            first = sec.title_page and not (self.s.format == "letter" and sec.index == 0)
+            kinds = ["default"] + (["even"] if self.view.even_and_odd else []) + (["first"] if first else [])
             for kind in kinds:
                 footer = sec.footers.get(kind)
                 label = {"default": "奇数页 odd pages" if self.view.even_and_odd else "各页 every page",
