@@ -178,6 +178,9 @@ def _han(text: str) -> int:
 
 
 # The 文种 a title ends with [GB/T 9704 does not list them; 《党政机关公文处理工作条例》 第八条 does].
+# The fifteen kinds of 公文 (条例 第八条) bar 纪要 and 命令, which have formats of their own.
+FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
+                 "函")
 GENRES = ("通知", "通报", "报告", "请示", "批复", "函", "意见", "决定", "决议", "纪要", "公告", "通告", "命令",
           "令", "议案", "公报", "规定", "办法", "方案", "总结", "计划", "要点", "复函", "通令")
 
@@ -457,7 +460,11 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     if k >= 1 and NOTE.match(strip_all(tail[k].text)) and is_date(tail[k - 1].text):
         s.roles[tail[k].index] = Role("note")
         k -= 1
-    if k >= 0 and is_date(tail[k].text) and cells(strip_all(tail[k].text)) <= 20:
+    if k >= 0 and "\n" in strip_all(tail[k].text) and is_date(strip_all(tail[k].text).split("\n")[-1]):
+        s.roles[tail[k].index] = Role("date")  # 署名⏎成文日期 in one paragraph, lines broken by hand
+        end = tail[k].index
+        k -= 1
+    elif k >= 0 and is_date(tail[k].text) and cells(strip_all(tail[k].text)) <= 20:
         s.roles[tail[k].index] = Role("date")
         end = tail[k].index
         k -= 1
@@ -518,7 +525,7 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
             flush()
             s.roles[p.index] = Role("table", attachment=attachment)
             continue
-        text = strip_all(p.text)
+        text = strip_all(p.number_label + p.text)  # Word's list numbering, read as typed
         marker = heading_marker(text)
         if marker is not None:
             flush()
@@ -527,7 +534,7 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
                                     bad_marker=bad, attachment=attachment)
             continue
         s.roles[p.index] = Role("body", attachment=attachment)
-        if p.num_pr is not None:
+        if p.num_pr is not None and not p.number_label:
             s.notes.append((p.index, "自动编号 automatic numbering: the number is not in the text, so its "
                                      "form and order were not checked"))
         if p.align == "left" and p.first_line + p.left < 0.5 * p.cell and re.search(r"\S[\t　]+\S", text):

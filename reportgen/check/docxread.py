@@ -30,6 +30,7 @@ PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 
 SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "eastAsia": "eastAsiaTheme", "cs": "cstheme"}
@@ -148,6 +149,7 @@ class Para:
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
+    number_label: str = ""  # the number Word's list numbering shows before the text (一、, （二）, 3.)
     in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
 
@@ -874,10 +876,79 @@ def _read(document: Any, path: str) -> DocxView:
         members = [p.index for p in paras if p.section == sec.index]
         if members:
             sec.first_para, sec.last_para = members[0], members[-1]
+    numbering_part = _related(part, RT_NUMBERING)
+    number_labels(paras, _numbering(_part_xml(numbering_part) if numbering_part is not None else None))
     theme_part = _related(part, RT_THEME)
     lang = settings.find(w("themeFontLang")) if settings is not None else None
     theme = _theme_fonts(theme_part, _wval(lang, "eastAsia")) if theme_part is not None else {}
     return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens % 10]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(("chinese", "ideograph", "taiwanese", "japanese")):
+        return _chinese(n) if n < 100 else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    return str(n)
+
+
+def _numbering(root: Any | None) -> dict[str, tuple[str, dict[int, tuple[int, str, str]]]]:
+    """numId → (abstractNumId, {ilvl: (start, numFmt, lvlText)}) from numbering.xml."""
+    if root is None:
+        return {}
+    abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+    for el in root.findall(w("abstractNum")):
+        levels: dict[int, tuple[int, str, str]] = {}
+        for lvl in el.findall(w("lvl")):
+            ilvl = _int(lvl.get(w("ilvl")))
+            if ilvl is None:
+                continue
+            levels[ilvl] = (_int(_wval(lvl.find(w("start")))) or 1, _wval(lvl.find(w("numFmt"))) or "decimal",
+                            _wval(lvl.find(w("lvlText"))) or "")
+        abstract[el.get(w("abstractNumId")) or ""] = levels
+    out = {}
+    for num in root.findall(w("num")):
+        abs_id = _wval(num.find(w("abstractNumId"))) or ""
+        out[num.get(w("numId")) or ""] = (abs_id, abstract.get(abs_id, {}))
+    return out
+
+
+def number_labels(paras: list[Para], numbering: dict[str, tuple[str, dict[int, tuple[int, str, str]]]]) -> None:
+    """Give each auto-numbered paragraph the label Word shows (一、 （二） 3.), counting as Word
+    does: per list, a deeper level restarting under each new item of the level above."""
+    counters: dict[str, dict[int, int]] = {}
+    for p in paras:
+        if p.num_pr is None or p.num_pr[0] not in numbering:
+            continue
+        abs_id, levels = numbering[p.num_pr[0]]
+        ilvl = _int(p.num_pr[1]) or 0
+        if ilvl not in levels:
+            continue
+        count = counters.setdefault(abs_id, {})
+        count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in count if k > ilvl]:
+            del count[deeper]
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none"):
+            continue
+
+        def level_value(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            value = count.get(k, levels.get(k, (1, "decimal", ""))[0])
+            return _format_number(value, levels.get(k, (1, "decimal", ""))[1])
+
+        p.number_label = re.sub(r"%(\d)", level_value, text)
 
 
 def _border(el: Any) -> Border | None:

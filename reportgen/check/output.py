@@ -12,7 +12,7 @@ MAX_PLACES = 6
 
 
 def _label(severity: str) -> str:
-    return "错误 error" if severity == "error" else "警告 warning"
+    return {"error": "错误 error", "warning": "警告 warning"}.get(severity, "提示 notice")
 
 
 def human(report: CheckReport, roles: bool = False) -> str:

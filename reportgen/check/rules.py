@@ -16,6 +16,7 @@ from ..layout import break_lines, cells
 from ..spec import Style
 from .classify import (
     CC,
+    FORMAL_GENRES,
     NOTE_ITEM,
     ROLE_ELEMENTS,
     ROLE_NAMES,
@@ -127,6 +128,11 @@ RULES: dict[str, Rule] = {
                                "署名 centred over the date (unsealed: 右空二字)"),
     "attachment.label": Rule("附件", "error", "7.3.7",
                              "附件 / 附件2 flush left on the attachment's first line"),
+    "signature.missing": Rule("署名", "error", "7.3.5", "a 署名 above the 成文日期"),
+    "date.missing": Rule("成文日期", "error", "7.3.5", "a 成文日期 at the end of the main text"),
+    "to.missing": Rule("主送机关", "error", "7.3.2", "a 请示 or 报告 names its 主送机关"),
+    "attachment-note.missing": Rule("附件说明", "error", "7.3.4",
+                                    "text that refers to an attachment (见附件) has a 附件说明"),
     "colophon.cc": Rule("版记", "error", "7.4.2", "抄送： with a full-width colon, organs separated by ，"),
     "colophon.cc-stop": Rule("版记", "warning", "7.4.2", "a full stop after the last 抄送 organ"),
     "colophon.printer": Rule("版记", "error", "7.4.3", "印发机关 left, 印发日期 + 印发 right, 右空一字"),
@@ -258,13 +264,14 @@ class Checker:
         self.to()
         self.body()
         self.attachment_note()
+        self.missing()
         self.signature()
         self.attachments()
         self.colophon()
         self.page_numbers()
         self.flush()
         if self.unmeasured:
-            self.add("classify.not-measured", f"{'、'.join(self.unmeasured)}：位置未检查 their place on the page "
+            self.add("classify.not-measured", f"{'、'.join(dict.fromkeys(self.unmeasured))}：位置未检查 their place on the page "
                      "was not measured", "在打印预览中核对位置 check the place in print preview",
                      where="全文 document")
         return self.findings
@@ -844,6 +851,31 @@ class Checker:
                 self.add("attachment-note.indent", f"序号未与第一项对齐 the number is not under the first "
                          f"(at {pos:.1f}, first at {number_starts[0]:.1f} 字)", "各项序号上下对齐", p)
 
+    # --- required elements ---------------------------------------------------------------
+
+    def missing(self) -> None:
+        """Elements the format requires that were not found (one finding each, for the document)."""
+        where = "全文 document"
+        fmt = self.s.format
+        dates = list(self.each("date"))
+        title = "".join(strip_all(self.paras[i].text) for i in self.s.of("title"))
+        formal = fmt == "letter" or (fmt == "standard" and bool(
+            self.s.of("organ_mark") or self.s.of("doc_number") or title.endswith(FORMAL_GENRES)))
+        if formal and not dates:
+            self.add("date.missing", "没有找到成文日期 no 成文日期 found at the end of the text",
+                     "在正文（或附件说明）之下写成文日期，如 2020年12月15日，右空四字", where=where)
+        elif formal and not self.s.of("signature") and "\n" not in dates[0].text:
+            self.add("signature.missing", "成文日期之上没有发文机关署名 no 署名 above the date",
+                     "在成文日期之上写发文机关署名（全称或规范化简称）", dates[0])
+        if re.search(r"(请示|报告)$", title) and not self.s.of("to") and fmt != "not-gongwen":
+            self.add("to.missing", "请示、报告没有主送机关 a 请示 or 报告 without its 主送机关",
+                     "在标题下空一行顶格写主送机关，后加全角冒号", where=where)
+        refers = next((p for p in self.each("body", "heading1", "heading2", "heading3", "heading4")
+                       if re.search(r"(见|详见|参见)附件|[（(]附件\d*[）)]", p.text)), None)
+        if refers is not None and not self.s.of("attachment_note") and not self.s.of("attachment_label"):
+            self.add("attachment-note.missing", "正文提到附件，但没有附件说明 the text refers to an attachment "
+                     "but there is no 附件说明", "在正文下空一行左空二字写“附件：名称”", refers)
+
     # --- 署名、成文日期 ----------------------------------------------------------------
 
     def signature(self) -> None:
@@ -853,8 +885,8 @@ class Checker:
         if not dates or self.s.format == "order":
             return  # a 命令 is signed with the 签名章 [10.2]
         date = dates[0]
-        if self.role(date).placeholder:
-            return  # 20XX年XX月XX日: the width of the date to come is not known
+        if self.role(date).placeholder or "\n" in strip_all(date.text):
+            return  # 20XX年XX月XX日, or the signature and date in one paragraph: not measured
         names = [self.paras[i] for i in self.s.of("signature") if i < date.index]
         date_gap = self.right_gap(date)
         date_w = cells(strip_all(date.text))
@@ -1121,6 +1153,9 @@ class Checker:
         for q in footer.paras:
             if q.text.strip():
                 self._fonts_of(q, "page_number", [(0, len(q.text), "songti")], where=place)
+        if p.in_box:  # WPS puts "outside" page numbers in a text box of the footer
+            self.unmeasured.append("页码（文本框 text box）")
+            return
         odd = kind in ("default", "first")
         one = spec.PAGE_NUMBER_INDENT
         lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
