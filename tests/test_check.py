@@ -463,8 +463,9 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      "signature.position", "署名", "宝鸡市人民政府#2"),
     ("no 主送", "short", lambda d: _replace_text(_find(d, "省委网信办："), "省委网信办：", ""),
      "to.missing", "主送机关", "全文"),
-    ("no 署名", "short", lambda d: _replace_text(_find(d, "中共宝鸡市委网络安全"), "中共宝鸡市委网络安全和信息化委员会办公室",
-                                                ""),
+    ("no 署名", "short",
+     lambda d: _replace_text(_find(d, "中共宝鸡市委网络安全"), "中共宝鸡市委网络安全和信息化委员会办公室",
+                             ""),
      "signature.missing", "署名", "2021年1月8日"),
     ("见附件 without 附件说明", "short",
      lambda d: _replace_text(_find(d, "现将2021年"), "报告如下。", "报告如下（详见附件）。"),
@@ -673,7 +674,8 @@ def test_python_docx_default_document(tmp_path: Path) -> None:
     assert {"page.size", "page.margins", "grid.line-spacing", "font.name", "font.size",
             "body.indent", "heading.sequence", "date.format", "page-number.missing",
             "classify.unsure"} <= rules
-    assert "grid.doc-grid" not in rules and len([f for f in report.findings if f.rule == "grid.line-spacing"]) == 1
+    assert "grid.doc-grid" not in rules
+    assert len([f for f in report.findings if f.rule == "grid.line-spacing"]) == 1
     # The theme's minor font resolves to a named font, judged as that font.
     theme = next(f for f in report.findings if f.rule == "font.name" and f.paragraph == 2)
     assert "主题字体 theme minorEastAsia" in theme.message and theme.severity == "error"

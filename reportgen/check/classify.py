@@ -46,7 +46,8 @@ def doc_number_match(text: str) -> DocNumber | None:
 
 
 # Template placeholders: XX发〔20XX〕XX号, XXXX年X月X日, [发文单位], 【标题】, 〔此处加盖印章〕.
-PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]\d]*\]|【[^】\d]*】|[〔（(]此处[^〕）)]*[〕）)]")
+PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]\d]*\]|【[^】\d]*】"
+                         r"|[〔（(]此处[^〕）)]*[〕）)]")
 
 
 def has_placeholder(text: str) -> bool:
@@ -179,10 +180,9 @@ def _han(text: str) -> int:
 
 # The 文种 a title ends with [GB/T 9704 does not list them; 《党政机关公文处理工作条例》 第八条 does].
 # The fifteen kinds of 公文 (条例 第八条) bar 纪要 and 命令, which have formats of their own.
-FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
-                 "函")
-GENRES = ("通知", "通报", "报告", "请示", "批复", "函", "意见", "决定", "决议", "纪要", "公告", "通告", "命令",
-          "令", "议案", "公报", "规定", "办法", "方案", "总结", "计划", "要点", "复函", "通令")
+FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+                 "议案", "函")
+GENRES = (*FORMAL_GENRES, "纪要", "命令", "令", "规定", "办法", "方案", "总结", "计划", "要点", "通令")
 
 
 def _looks_like_prose(p: Para) -> bool:
@@ -198,7 +198,8 @@ def classify(view: DocxView) -> Structure:
     s = Structure()
     paras = view.paras
     for p in paras:
-        s.roles[p.index] = Role("blank" if p.blank else "seal" if SEAL.match(strip_all(p.text)) else "unknown")
+        seal = SEAL.match(strip_all(p.text)) is not None
+        s.roles[p.index] = Role("blank" if p.blank else "seal" if seal else "unknown")
     main = [p for p in paras if not p.blank and not p.in_table and s.roles[p.index].role != "seal"]
     by_index = {p.index: p for p in paras}
     if not main and not any(p.in_table and not p.blank for p in paras):

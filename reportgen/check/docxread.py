@@ -924,7 +924,10 @@ def _numbering(root: Any | None) -> dict[str, tuple[str, dict[int, tuple[int, st
     return out
 
 
-def number_labels(paras: list[Para], numbering: dict[str, tuple[str, dict[int, tuple[int, str, str]]]]) -> None:
+Levels = dict[int, tuple[int, str, str]]  # ilvl → (start, numFmt, lvlText)
+
+
+def number_labels(paras: list[Para], numbering: dict[str, tuple[str, Levels]]) -> None:
     """Give each auto-numbered paragraph the label Word shows (一、 （二） 3.), counting as Word
     does: per list, a deeper level restarting under each new item of the level above."""
     counters: dict[str, dict[int, int]] = {}
@@ -939,16 +942,20 @@ def number_labels(paras: list[Para], numbering: dict[str, tuple[str, dict[int, t
         count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
         for deeper in [k for k in count if k > ilvl]:
             del count[deeper]
-        start, fmt, text = levels[ilvl]
-        if fmt in ("bullet", "none"):
-            continue
+        _start, fmt, text = levels[ilvl]
+        if fmt not in ("bullet", "none"):
+            p.number_label = _label_text(text, count, levels)
 
-        def level_value(m: re.Match[str]) -> str:
-            k = int(m.group(1)) - 1
-            value = count.get(k, levels.get(k, (1, "decimal", ""))[0])
-            return _format_number(value, levels.get(k, (1, "decimal", ""))[1])
 
-        p.number_label = re.sub(r"%(\d)", level_value, text)
+def _label_text(text: str, count: dict[int, int], levels: Levels) -> str:
+    """lvlText with each %k replaced by level k's counter in its own number format."""
+
+    def value(m: re.Match[str]) -> str:
+        k = int(m.group(1)) - 1
+        start, fmt, _text = levels.get(k, (1, "decimal", ""))
+        return _format_number(count.get(k, start), fmt)
+
+    return re.sub(r"%(\d)", value, text)
 
 
 def _border(el: Any) -> Border | None:

@@ -147,9 +147,9 @@ RULES: dict[str, Rule] = {
                                  "odd pages right, even pages left, 一字 from the edge of the type area"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
     "classify.not-measured": Rule("识别", "notice", "",
-                                  "elements in text boxes: found and their fonts checked, their place not measured"),
+                                  "elements in text boxes: fonts checked, place not measured"),
     "classify.not-gongwen": Rule("识别", "notice", "",
-                                 "a document that is no 公文 (a form, a manual) gets this notice, not the rules"),
+                                 "a document that is no 公文 (a form, a manual): this notice, not the rules"),
 }
 
 
@@ -248,7 +248,8 @@ class Checker:
         if self.s.format == "not-gongwen":
             self.add("classify.not-gongwen", "不像公文 not a 公文: 没有版头、文种、主送机关或成文日期"
                      f"{self._table_share()}，未按 GB/T 9704 检查 the rules were not applied",
-                     "如是公文，按 GB/T 9704 排出版头、标题、主送机关和成文日期后再检查", where="全文 document")
+                     "如是公文，按 GB/T 9704 排出版头、标题、主送机关和成文日期后再检查",
+                     where="全文 document")
             return self.findings
         for index, why in self.s.notes:
             para = self.paras.get(index) if index is not None else None
@@ -271,9 +272,9 @@ class Checker:
         self.page_numbers()
         self.flush()
         if self.unmeasured:
-            self.add("classify.not-measured", f"{'、'.join(dict.fromkeys(self.unmeasured))}：位置未检查 their place on the page "
-                     "was not measured", "在打印预览中核对位置 check the place in print preview",
-                     where="全文 document")
+            shown = "、".join(dict.fromkeys(self.unmeasured))
+            self.add("classify.not-measured", f"{shown}：位置未检查 their place on the page was not measured",
+                     "在打印预览中核对位置 check the place in print preview", where="全文 document")
         return self.findings
 
     # --- 页面设置 ------------------------------------------------------------------------
@@ -366,9 +367,9 @@ class Checker:
                          f"lines per page，应为 {spec.LINES_PER_PAGE} 行", menu, first,
                          xml=f"w:spacing w:line={pitch} w:lineRule=exact")
             elif kind == "snap":
-                self.add("grid.line-spacing", f"{count}: 行距 单倍，靠文档网格对齐 snaps to the grid：Word 中每页 "
-                         f"{spec.LINES_PER_PAGE} 行，其他软件可能不同 other programs may differ", menu, first,
-                         severity="warning", xml=f"w:spacing w:line={pitch} w:lineRule=exact")
+                self.add("grid.line-spacing", f"{count}: 行距 单倍，靠文档网格对齐 snaps to the grid："
+                         f"Word 中每页 {spec.LINES_PER_PAGE} 行，其他软件可能不同 other programs may differ",
+                         menu, first, severity="warning", xml=f"w:spacing w:line={pitch} w:lineRule=exact")
             elif kind == "auto":
                 shown = "、".join(sorted({f"最小值 {p.line / 20:g} 磅" if p.line_rule == "atLeast" and p.line
                                           else f"多倍 {(p.line or 240) / 240:g}" for p in paras}))
@@ -460,7 +461,8 @@ class Checker:
                 key = ("font.size", str(run.size))
                 if key not in reported:
                     reported.add(key)
-                    self.defer("font.size", f"字号 size {run.size:g} 磅 pt，应为 {_size_name(size)} {size:g} 磅",
+                    wanted = f"{_size_name(size)} {size:g} 磅"
+                    self.defer("font.size", f"字号 size {run.size:g} 磅 pt，应为 {wanted}",
                                f"字体 → 字号 {_size_name(size)}", para, where, element, None,
                                f"w:sz w:val={round(size * 2)}")
 
@@ -593,8 +595,8 @@ class Checker:
         if self.s.format == "letter":  # 信函格式: 文号 顶格居版心右边缘, under the double line [10.1]
             gap = self.right_gap(p)
             if abs(gap) > spec.POSITION_TOLERANCE:
-                self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 ends at "
-                         f"the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)
+                self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 "
+                         f"ends at the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)
             self._number_faults(p, number)
             return
         self._number_faults(p, number)
@@ -777,7 +779,8 @@ class Checker:
             starts_right = abs(first + left - spec.BODY_INDENT) <= tol
             # A left indent prints like a first-line indent on a one-line paragraph, and a 纪要's
             # 出席： lines hang their names under the first one [10.3].
-            one_line = "\n" not in strip_all(p.text) and cells(strip_all(p.text)) <= self.line_cells(p) - first - left
+            text = strip_all(p.text)
+            one_line = "\n" not in text and cells(text) <= self.line_cells(p) - first - left
             hanging = self.s.format == "minutes" and MINUTES_LABEL.match(p.text) is not None
             if p.in_box or (starts_right and (abs(left) <= tol or one_line or hanging)):
                 continue
@@ -873,8 +876,8 @@ class Checker:
         refers = next((p for p in self.each("body", "heading1", "heading2", "heading3", "heading4")
                        if re.search(r"(见|详见|参见)附件|[（(]附件\d*[）)]", p.text)), None)
         if refers is not None and not self.s.of("attachment_note") and not self.s.of("attachment_label"):
-            self.add("attachment-note.missing", "正文提到附件，但没有附件说明 the text refers to an attachment "
-                     "but there is no 附件说明", "在正文下空一行左空二字写“附件：名称”", refers)
+            self.add("attachment-note.missing", "正文提到附件，但没有附件说明 the text refers to an "
+                     "attachment but there is no 附件说明", "在正文下空一行左空二字写“附件：名称”", refers)
 
     # --- 署名、成文日期 ----------------------------------------------------------------
 
