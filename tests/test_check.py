@@ -551,7 +551,7 @@ def test_fonts_are_resolved_through_the_styles(ours: dict[str, Path], tmp_path: 
     new = _keys(wrong) - _keys(ours["full"])
     assert list(new) == [("font.name", "正文", _number(wrong, "恳请予以支持"), None)]
     finding = next(f for f in check_file(wrong).findings if f.rule == "font.name")
-    assert "eastAsia 宋体" in finding.message
+    assert "字体 font 宋体，应为 仿宋" in finding.message
 
 
 def test_an_uncertain_element_gives_warnings_not_errors(ours: dict[str, Path], tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def plain(text: str) -> str:
 
 # Chapter 10 formats: the 令号 of a 命令 and the 编号 line of a 纪要.
 ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
-MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第?\s*\d+\s*[次期号]$")
+MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第\s*\d+\s*[次期]$")
 # Where the seal goes, written in the template: 〔此处加盖红色印章〕, （盖章）.
 SEAL = re.compile(r"^[〔（(\[【]?[^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]?$")
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
@@ -80,6 +80,11 @@ SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
 CC = re.compile(r"^抄\s*送\s*[:：]")
 PRINTER = re.compile(r"印\s*发\s*$")
+# The labels of a 纪要's attendance lines [10.3].
+MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
+# A template's date or signature to come: [日期], 【成文日期】, [发文单位], 〔发文机关〕.
+DATE_SLOT = re.compile(r"^[\[【〔（(]\s*(成文|发文)?日期\s*[\]】〕）)]$")
+NAME_SLOT = re.compile(r"^[\[【〔（(][^\]】〕）)]{0,8}(单位|机关|部门|署名)[\]】〕）)]$")
 ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*\S")
 NOTE_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
 ATTACHMENT_LABEL = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*[:：]?$")
@@ -171,6 +176,8 @@ def red_text(p: Para) -> bool:
 def is_date(text: str) -> bool:
     """A written date (2020年12月15日, 二〇二〇年…), placeholders such as 20XX年XX月XX日 included."""
     text = re.sub(r"\s", "", text)
+    if DATE_SLOT.match(text):
+        return True
     return DATE_LOOSE.match(fill_placeholders(text) if has_placeholder(text) else text) is not None
 
 
@@ -233,8 +240,13 @@ def classify(view: DocxView) -> Structure:
     tail = [p for p in main if body_start_index < p.index < colophon_start]
     labels = [p for p in tail if ATTACHMENT_LABEL.match(strip_all(p.text)) and _break_before(p, by_index)]
     attachments_start = labels[0].index if labels else colophon_start
-    body_end = _signature_block(
-        [p for p in tail if p.index < attachments_start], s)
+    main_tail = [p for p in tail if p.index < attachments_start]
+    attendance: list[Para] = []  # a 纪要's 出席：/请假：/列席： lines, under the body [10.3]
+    while main_tail and MINUTES_LABEL.match(main_tail[-1].text):
+        attendance.insert(0, main_tail.pop())
+    body_end = _signature_block(main_tail, s)
+    for p in attendance:
+        s.roles[p.index] = Role("body")
     # --- body ---------------------------------------------------------------------------
     _body([p for p in paras if body_start_index < p.index < body_end and not p.blank], s, 0)
     for p in paras:
@@ -392,7 +404,9 @@ def _head(window: list[Para], s: Structure) -> int:
         end = number.index
         # A 纪要's 编号 line may be followed by one with the organ and the date [10.3].
         after = [p for p in window if p.index > number.index]
-        if after and MINUTES_NUMBER.match(plain(number.text)) and re.search(r"\d{4}\s*年", after[0].text) \
+        minutes = MINUTES_NUMBER.match(plain(number.text)) or re.sub(r"\s", "", "".join(
+            p.text for p in marks)).endswith("纪要")
+        if after and minutes and re.search(r"\d{4}\s*年", after[0].text) \
                 and is_date(re.split(r"[\t　 ]{2,}", strip_all(after[0].text))[-1]):
             s.roles[after[0].index] = Role("minutes_line")
             return after[0].index
@@ -478,7 +492,8 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
             above -= 1
             text = strip_all(p.text)
             start = p.left + max(p.first_line, 0)
-            right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n")
+            right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n") \
+                or NAME_SLOT.match(text) is not None
             if (cells(text) <= 24 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
                     and heading_marker(text) is None and right_side and not ATTACHMENT_NOTE.match(text)):
                 signatures.append(p)

@@ -17,6 +17,7 @@ from ..spec import Style
 from .classify import (
     CC,
     FORMAL_GENRES,
+    MINUTES_LABEL,
     NOTE_ITEM,
     ROLE_ELEMENTS,
     ROLE_NAMES,
@@ -29,8 +30,6 @@ from .classify import (
 )
 from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
 
-# The labels of a 纪要's attendance lines [10.3.2].
-MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
 # A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
 LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
 # A run of emphasis inside a paragraph (一是…, 二是…) in 黑体 or 楷体: a house style.
@@ -43,7 +42,6 @@ HOUSE_LATIN = frozenset({"Times New Roman"})
 SLOT_CHARS = {"eastAsia": r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]", "ascii": r"[!-~]",
               "hAnsi": r"[\u00a0-\u024f]"}
 LATIN_PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])")
-SLOT_NAMES = {"eastAsia": "中文 eastAsia", "ascii": "西文 ascii", "hAnsi": "西文 hAnsi"}
 # Elements whose height is their own: the 版头 (placed by its spacing), rule carriers, the seal.
 NOT_ON_GRID = frozenset({"copy_number", "secrecy", "urgency", "organ_mark", "doc_number", "signers", "seal",
                          "blank"})
@@ -495,7 +493,7 @@ class Checker:
         slots = [slot for slot, chars in SLOT_CHARS.items()
                  if re.search(chars, run.text if slot == "eastAsia" else latin_text)]
         unresolved = []
-        wrong = []
+        wrong: list[tuple[str, str]] = []
         for slot in slots:
             font = run.fonts[slot]
             name = font.name
@@ -508,7 +506,7 @@ class Checker:
                 slot != "eastAsia" and (name == latin or (latin is None and name in HOUSE_LATIN)))
             if not ok:
                 theme = f"（主题字体 theme {font.theme}）" if font.theme else ""
-                wrong.append(f"{SLOT_NAMES[slot]} {name or '未指定 unset'}{theme}")
+                wrong.append((slot, f"{name or '未指定 unset'}{theme}"))
         chars = f"「{excerpt(run.text, 8)}」"
         if unresolved:
             key = ", ".join(unresolved)
@@ -518,13 +516,12 @@ class Checker:
                            f"字体 → 中文字体、西文字体 都选 {configured}", para, where, element, severity,
                            "w:rFonts without asciiTheme/eastAsiaTheme/hAnsiTheme", chars)
         if wrong:
-            key = ", ".join(sorted(set(wrong)))
-            if ("font.name", key) not in reported:
-                reported.add(("font.name", key))
-                fix_slots = "中文字体" if all(w.startswith("中文") for w in wrong) else (
-                    "西文字体" if not any(w.startswith("中文") for w in wrong) else "中文字体、西文字体")
-                self.defer("font.name", f"字体 font {key}，应为 {wanted} expected",
-                           f"字体 → {fix_slots} 选 {configured}", para, where, element, severity,
+            # One cause per wrong font: the slots it sits in say only which menu fixes it.
+            names = ", ".join(sorted({name for _slot, name in wrong}))
+            if ("font.name", names) not in reported:
+                reported.add(("font.name", names))
+                self.defer("font.name", f"字体 font {names}，应为 {wanted} expected",
+                           f"字体 → 中文字体、西文字体 选 {configured}", para, where, element, severity,
                            "w:rFonts w:eastAsia w:ascii w:hAnsi", chars)
 
     def _colour_of(self, p: Para, role: str) -> None:
