@@ -46,8 +46,8 @@ def doc_number_match(text: str) -> DocNumber | None:
 
 
 # Template placeholders: XX发〔20XX〕XX号, XXXX年X月X日, [发文单位], 【标题】, 〔此处加盖印章〕.
-PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|\[[^\]\d]*\]|【[^】\d]*】"
-                         r"|[〔（(]此处[^〕）)]*[〕）)]")
+PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|第\s{2,}号"
+                         r"|\[[^\]\d]*\]|【[^】\d]*】|[〔（(]此处[^〕）)]*[〕）)]")
 
 
 def has_placeholder(text: str) -> bool:
@@ -61,6 +61,7 @@ def fill_placeholders(text: str) -> str:
     text = re.sub(r"[XxＸ×]{4}(?=\s*年)", "2020", text)
     text = re.sub(r"[XxＸ×]+(?=\s*[号月日次期])", "1", text)
     text = re.sub(r"[XxＸ×]{2,}|\[[^\]\d]*\]|【[^】\d]*】", "某", text)
+    text = re.sub(r"第\s{2,}号", "第1号", text)
     return re.sub(r"([〕\]])\s*号", r"\g<1>1号", text)
 
 
@@ -70,6 +71,8 @@ def plain(text: str) -> str:
     return fill_placeholders(text) if has_placeholder(text) else text
 
 
+# A template's 文号 to come: [此处输入文号]号.
+NUMBER_SLOT = re.compile(r"^[\[【〔][^\]】〕]*(文号|编号|字号)[^\]】〕]*[\]】〕]\s*号?$")
 # Chapter 10 formats: the 令号 of a 命令 and the 编号 line of a 纪要.
 ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
 MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第\s*\d+\s*[次期]$")
@@ -210,7 +213,7 @@ def classify(view: DocxView) -> Structure:
     main = [p for p in paras if not p.blank and not p.in_table and s.roles[p.index].role != "seal"]
     by_index = {p.index: p for p in paras}
     if not main and not any(p.in_table and not p.blank for p in paras):
-        s.notes.append((None, "文档没有文字 the document has no text"))
+        s.format = "not-gongwen"  # an empty template: one notice
         return s
 
     # --- the 版记, from the end ------------------------------------------------------
@@ -297,6 +300,10 @@ def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
             return "letter"
     text = [p for p in view.paras if not p.blank]
     in_tables = sum(1 for p in text if p.in_table) / max(len(text), 1)
+    letters = "".join(p.text for p in text)
+    han = _han(letters)
+    if han < 0.5 * (han + len(re.findall(r"[A-Za-z]", letters))):
+        return "not-gongwen"  # a document in another language
     title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
     anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to") \
         or title.endswith(GENRES)
@@ -359,6 +366,7 @@ def _colophon(paras: list[Para], s: Structure) -> int:
 def _head(window: list[Para], s: Structure) -> int:
     number = next((p for p in window if cells(strip_all(p.text)) <= 60 and not p.in_box
                    and (doc_number_match(p.text) or ORDER_NUMBER.match(plain(p.text))
+                        or NUMBER_SLOT.match(strip_all(p.text))
                         or MINUTES_NUMBER.match(plain(p.text)))), None)
     before = [p for p in window if number is None or p.index < number.index]
     marks = [p for p in before if red_text(p) and not doc_number_match(p.text) and _han(p.text) >= 2]

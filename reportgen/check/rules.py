@@ -189,6 +189,7 @@ class Checker:
         self.style = style
         self.findings: list[Finding] = []
         self.pending: dict[tuple[str, ...], list[tuple[Para | None, str | None, str, str]]] = {}
+        self.placed_by_number = False
         self.unmeasured: list[str] = []  # elements found but drawn where their place is not measured
         self.paras = {p.index: p for p in view.paras}
 
@@ -244,8 +245,9 @@ class Checker:
 
     def run(self) -> list[Finding]:
         if self.s.format == "not-gongwen":
-            self.add("classify.not-gongwen", "不像公文 not a 公文: 没有版头、文种、主送机关或成文日期"
-                     f"{self._table_share()}，未按 GB/T 9704 检查 the rules were not applied",
+            what = "文档没有文字 the document has no text" if all(p.blank for p in self.view.paras) else (
+                f"不像公文 not a 公文: 没有版头、文种、主送机关或成文日期{self._table_share()}")
+            self.add("classify.not-gongwen", f"{what}，未按 GB/T 9704 检查 the rules were not applied",
                      "如是公文，按 GB/T 9704 排出版头、标题、主送机关和成文日期后再检查",
                      where="全文 document")
             return self.findings
@@ -598,6 +600,8 @@ class Checker:
             return
         self._number_faults(p, number)
         self._number_position(p)
+        if any(f.rule == "doc-number.position" and f.paragraph == p.index for f in self.findings):
+            self.placed_by_number = True  # the 签发人 beside it is out of place for the same cause
 
     def _number_faults(self, p: Para, number: gongwen.DocNumber) -> None:
         fix = f"写成 {number.fixed}" if "year" not in number.faults else "写成 代字〔2020〕38号 的形式"
@@ -635,6 +639,8 @@ class Checker:
     def _signers(self, number: Para, signers: list[Para]) -> None:
         """签发人 居右空一字 on the 文号's line; with more than two signers, two names a line and
         the 文号 on the line of the last ones [7.2.6]."""
+        if self.placed_by_number:
+            return
         above = [p for p in signers if p.index < number.index]
         label = number if "签发人" in number.text else next((p for p in signers if "签发人" in p.text), None)
         if label is None:
