@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annotations", type=Path, action="append", default=[],
                         help="TSV of judged finding groups (may be given more than once)")
     parser.add_argument("--quiet", action="store_true", help="only the totals")
+    parser.add_argument("--dump", type=Path, help="append the unjudged groups to this TSV (label ?), "
+                        "in the annotations' columns, to be judged by hand")
     args = parser.parse_args(argv)
     judgements = load_judgements(args.annotations)
     files = sorted(p for p in args.dir.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
@@ -117,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     findings_total = 0
     groups_total = 0
     used: set[int] = set()
+    judged_groups: list[Group] = []
+    judged_labels: list[str] = []
     for path in files:
         try:
             report = check_file(path)
@@ -131,15 +135,26 @@ def main(argv: list[str] | None = None) -> int:
         for g in groups:
             j = match(g, judgements, used) if judgements else None
             label = j.label if j else "?"
-            if judgements:
-                labels[label] += 1
-                if j is None:
-                    unmatched.append(g)
+            if j is not None:
+                judged_groups.append(g)
+                judged_labels.append(label)
+            labels[label] += 1
+            if j is None:
+                unmatched.append(g)
             if not args.quiet:
                 flat = g.message.replace("\n", "⏎")
                 print(f"  {label} {g.severity[0].upper()} {g.rule:26} {g.element} · {g.place}"
                       f"{f' ×{g.count}' if g.count > 1 else ''}  {flat[:90]}")
     print(f"\n{len(files)} files, {findings_total} findings in {groups_total} groups")
+    if args.dump is not None:
+        new = args.dump.exists()
+        with args.dump.open("a", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh, delimiter="\t", lineterminator="\n")
+            if not new:
+                out.writerow(["file", "group", "sev", "rule", "place", "message", "label"])
+            for k, g in enumerate(unmatched, 1):
+                place = f"{g.element} · {g.place}"
+                out.writerow([g.file, k, g.severity[0].upper(), g.rule, place, g.message, "?"])
     if judgements:
         judged = labels["T"] + labels["P"] + labels["F"]
         if judged:
@@ -147,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
                                for key, name in (("T", "true"), ("P", "pedantic"), ("F", "wrong")))
             print(f"judged groups: {judged}: {shares} (T {labels['T']}, P {labels['P']}, F {labels['F']})")
         print(f"unmatched (new) groups: {len(unmatched)}")
+        for key, name in (("T", "true"), ("P", "pedantic"), ("F", "wrong")):
+            counts = Counter(g.rule for g, lab in zip(judged_groups, judged_labels, strict=True) if lab == key)
+            if key != "T" and counts:
+                print(f"  {name} by rule: " + ", ".join(f"{r} {n}" for r, n in counts.most_common()))
         for g in unmatched:
             print(f"  new: {g.file}\t{g.rule}\t{g.element} · {g.place}\t{g.message[:100]}")
     return 0

@@ -284,6 +284,8 @@ def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
     marks = re.sub(r"\s", "", marks)
     number = s.first("doc_number")
     number_text = plain(by_index[number].text) if number is not None else ""
+    if marks.endswith("发电"):
+        return "not-gongwen"  # 明传电报: a form of its own, not in GB/T 9704
     if marks.endswith("令") or ORDER_NUMBER.match(number_text):
         return "order"
     if marks.endswith("纪要") or (number is not None and MINUTES_NUMBER.match(number_text)
@@ -502,7 +504,9 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
             start = p.left + max(p.first_line, 0)
             right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n") \
                 or NAME_SLOT.match(text) is not None
-            if (cells(text) <= 24 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
+            joint = re.search(r"\S[ \t　]{2,}\S", text) is not None  # 联合行文: organs side by side
+            ends = text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
+            if (cells(text) <= (44 if joint else 24) and not ends
                     and heading_marker(text) is None and right_side and not ATTACHMENT_NOTE.match(text)):
                 signatures.append(p)
                 k -= 1

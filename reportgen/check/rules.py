@@ -406,8 +406,8 @@ class Checker:
     def zones(self, p: Para, role: Role) -> list[tuple[int, int, str | None]]:
         """(start, end, font kind) spans of the paragraph's text; None: any font."""
         text = p.text
-        if role.role in ("doc_number", "minutes_line") and self.s.format == "minutes":
-            return [(0, len(text), None)]  # the 纪要's 编号 line: GB/T 9704 names no font [10.3]
+        if role.role in ("doc_number", "minutes_line") and self.s.format in ("minutes", "order"):
+            return [(0, len(text), None)]  # a 纪要's 编号 line, a 令号: GB/T 9704 names no font [10.2, 10.3]
         kind, _size = spec.ELEMENT_FORMATS.get(role.role, (None, None))
         if role.role.startswith("heading") and role.level in (1, 2):
             head_kind = spec.HEADING_FONTS[role.level - 1]
@@ -507,7 +507,7 @@ class Checker:
             ok = font_kind(name, self.style) == kind or (
                 slot != "eastAsia" and (name == latin or (latin is None and name in HOUSE_LATIN)))
             if not ok:
-                theme = f"（主题字体 theme {font.theme}）" if font.theme else ""
+                theme = "（主题字体 theme font）" if font.theme else ""
                 wrong.append((slot, f"{name or '未指定 unset'}{theme}"))
         chars = f"「{excerpt(run.text, 8)}」"
         if unresolved:
@@ -907,6 +907,9 @@ class Checker:
         name = names[-1]
         if self.role(name).placeholder:
             return  # XXXX / [发文单位]: the width of the name to come is not known
+        if any(re.search(r"\S[ \t　]{2,}\S", strip_all(n.text)) for n in names):
+            self.unmeasured.append("联合署名 joint signatures")
+            return
         name_gap = self.right_gap(name)
         name_w = cells(strip_all(name.text))
         centred = abs((name_gap + name_w / 2) - (date_gap + date_w / 2)) <= tol
@@ -1138,7 +1141,9 @@ class Checker:
                     continue
                 self._page_number(footer, kind, place, sec)
             numbered = sec.footers.get("default") is not None and "{PAGE}" in sec.footers["default"].page_text
-            if not self.view.even_and_odd and sec.index == 0 and numbered:
+            placed = any(f.rule == "page-number.position" and (f.where or "").startswith(where)
+                         for f in self.findings)
+            if not self.view.even_and_odd and sec.index == 0 and numbered and not placed:
                 self.add("page-number.position", "奇偶页页码位置相同 odd and even pages share one footer",
                          "页面设置 → 版式 → 奇偶页不同；单页码居右空一字，双页码居左空一字",
                          where=f"{where} 页脚 footer")
@@ -1179,6 +1184,8 @@ class Checker:
         if not ok:
             which = "页码 page number" if not self.view.even_and_odd else (
                 "单页码 odd page number" if odd else "双页码 even page number")
+            if not self.view.even_and_odd:  # one footer for both: the even pages are off too
+                want += "；页面设置 → 版式 → 奇偶页不同，双页码居左空一字"
             self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
 
 
