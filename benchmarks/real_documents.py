@@ -103,6 +103,15 @@ def match(group: Group, judgements: list[Judgement], used: set[int]) -> Judgemen
     return None
 
 
+def _shares(what: str, labels: list[str]) -> None:
+    counts = Counter(labels)
+    judged = counts["T"] + counts["P"] + counts["F"]
+    if judged:
+        shares = ", ".join(f"{name} {counts[key] / judged:.0%}"
+                           for key, name in (("T", "true"), ("P", "pedantic"), ("F", "wrong")))
+        print(f"{what}: {judged}: {shares} (T {counts['T']}, P {counts['P']}, F {counts['F']})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", type=Path)
@@ -114,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     judgements = load_judgements(args.annotations)
     files = sorted(p for p in args.dir.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
-    labels: Counter[str] = Counter()
     unmatched: list[Group] = []
     findings_total = 0
     groups_total = 0
@@ -138,7 +146,6 @@ def main(argv: list[str] | None = None) -> int:
             if j is not None:
                 judged_groups.append(g)
                 judged_labels.append(label)
-            labels[label] += 1
             if j is None:
                 unmatched.append(g)
             if not args.quiet:
@@ -156,16 +163,14 @@ def main(argv: list[str] | None = None) -> int:
                 place = f"{g.element} · {g.place}"
                 out.writerow([g.file, k, g.severity[0].upper(), g.rule, place, g.message, "?"])
     if judgements:
-        judged = labels["T"] + labels["P"] + labels["F"]
-        if judged:
-            shares = ", ".join(f"{name} {labels[key] / judged:.0%}"
-                               for key, name in (("T", "true"), ("P", "pedantic"), ("F", "wrong")))
-            print(f"judged groups: {judged}: {shares} (T {labels['T']}, P {labels['P']}, F {labels['F']})")
-        print(f"unmatched (new) groups: {len(unmatched)}")
-        for key, name in (("T", "true"), ("P", "pedantic"), ("F", "wrong")):
-            counts = Counter(g.rule for g, lab in zip(judged_groups, judged_labels, strict=True) if lab == key)
-            if key != "T" and counts:
+        pairs = list(zip(judged_groups, judged_labels, strict=True))
+        _shares("judged groups", [label for _g, label in pairs])
+        _shares("without notices", [label for g, label in pairs if g.severity != "notice"])
+        for key, name in (("P", "pedantic"), ("F", "wrong")):
+            counts = Counter(g.rule for g, label in pairs if label == key)
+            if counts:
                 print(f"  {name} by rule: " + ", ".join(f"{r} {n}" for r, n in counts.most_common()))
+        print(f"unmatched (new) groups: {len(unmatched)}")
         for g in unmatched:
             print(f"  new: {g.file}\t{g.rule}\t{g.element} · {g.place}\t{g.message[:100]}")
     return 0

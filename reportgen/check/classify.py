@@ -83,6 +83,8 @@ SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
 CC = re.compile(r"^抄\s*送\s*[:：]")
 PRINTER = re.compile(r"印\s*发\s*$")
+# An attachment label in the run of the body, not on a page of its own: 附件1（可选）.
+INLINE_ATTACHMENT = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*([（(][^）)]{{0,10}}[）)])?\s*[:：]?$")
 # The labels of a 纪要's attendance lines [10.3].
 MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
 # A template's date or signature to come: [日期], 【成文日期】, [发文单位], 〔发文机关〕.
@@ -103,6 +105,7 @@ ROLE_NAMES = {
     "date": "成文日期", "note": "附注", "attachment_label": "附件标识", "attachment_title": "附件标题",
     "cc": "抄送", "printer": "印发机关和印发日期", "colophon_other": "版记其他", "blank": "空行",
     "unknown": "未识别", "seal": "印章位置", "minutes_line": "纪要编号行",
+    "inline_attachment": "附件标识（未另页）",
 }
 ROLE_ELEMENTS = {
     "copy_number": "版头", "secrecy": "版头", "urgency": "版头", "organ_mark": "版头", "doc_number": "版头",
@@ -111,6 +114,7 @@ ROLE_ELEMENTS = {
     "table_row": "正文", "attachment_note": "附件说明", "signature": "署名", "date": "成文日期",
     "note": "附注", "attachment_label": "附件", "attachment_title": "附件", "cc": "版记", "printer": "版记",
     "colophon_other": "版记", "blank": "空行", "unknown": "未识别", "seal": "署名", "minutes_line": "版头",
+    "inline_attachment": "附件",
 }
 
 
@@ -335,6 +339,8 @@ def _is_colophon_line(p: Para) -> str | None:
         return "cc"
     if PRINTER.search(text) and re.search(r"\d{4}\s*年", text):
         return "printer"
+    if re.match(r"^(主|分)\s*送\s*[:：]", text):
+        return "colophon_other"  # a 纪要's 分送 / 主送 in the 版记
     return None
 
 
@@ -497,6 +503,9 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
         above = tail[k + 1].index - 1
         while s.roles.get(above) is not None and s.roles[above].role == "seal":
             above -= 1  # 〔此处加盖印章〕 between the signature and the date
+        wide = k >= 0 and re.search(r"\S[ \t　]{2,}\S", strip_all(tail[k].text)) is not None
+        if wide and above - 3 <= tail[k].index < above:
+            above = tail[k].index  # a 命令's 签名章 line, or joint signatures, with room left for seals
         while k >= 0 and len(signatures) < 4 and tail[k].index == above:
             p = tail[k]
             above -= 1
@@ -504,12 +513,15 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
             start = p.left + max(p.first_line, 0)
             right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n") \
                 or NAME_SLOT.match(text) is not None
-            joint = re.search(r"\S[ \t　]{2,}\S", text) is not None  # 联合行文: organs side by side
+            # 联合行文: organs side by side; a 命令's 职务 and 签名章 (市长  张三).
+            joint = re.search(r"\S[ \t　]{2,}\S", text) is not None
             ends = text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
-            if (cells(text) <= (44 if joint else 24) and not ends
-                    and heading_marker(text) is None and right_side and not ATTACHMENT_NOTE.match(text)):
+            if (cells(text) <= (44 if joint else 24) and not ends and heading_marker(text) is None
+                    and (right_side or joint) and not ATTACHMENT_NOTE.match(text)):
                 signatures.append(p)
                 k -= 1
+                if joint and k >= 0 and tail[k].index >= p.index - 5:
+                    above = tail[k].index  # the rows of a joint signature leave room for the seals
             else:
                 break
         for p in signatures:
@@ -534,6 +546,12 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     return end
 
 
+def _unnumbered_heading(p: Para, text: str) -> bool:
+    runs = [r for r in p.runs if r.text.strip()]
+    return bool(runs) and cells(text) <= 20 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，")) \
+        and all(font_kind(r.fonts["eastAsia"].name) == "heiti" for r in runs) and not p.in_table
+
+
 def _body(paras: list[Para], s: Structure, attachment: int) -> None:
     rows: list[Para] = []
 
@@ -554,7 +572,13 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
             s.roles[p.index] = Role("table", attachment=attachment)
             continue
         text = strip_all(p.number_label + p.text)  # Word's list numbering, read as typed
+        if INLINE_ATTACHMENT.match(text):
+            flush()
+            s.roles[p.index] = Role("inline_attachment", attachment=attachment)
+            continue
         marker = heading_marker(text)
+        if marker is None and _unnumbered_heading(p, text):
+            marker = (1, None, "", True)  # a 黑体 line of its own: a heading that lacks its 一、
         if marker is not None:
             flush()
             level, number, mark, bad = marker

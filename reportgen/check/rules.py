@@ -398,6 +398,8 @@ class Checker:
             return ("snap",) if p.before + p.after == 0 else ("gap",)
         gap = p.before + p.after
         k = round(gap / pitch)
+        if role in ("cc", "printer", "colophon_other"):
+            return None  # the 版记 is pushed to the foot of the page by the spacing above it
         if whole and abs(gap - k * pitch) > GAP_TOLERANCE * max(k, 1):
             return ("gap", str(p.before), str(p.after))
         return None
@@ -800,8 +802,9 @@ class Checker:
             p = self.paras[index]
             if role.bad_marker:
                 right = spec.heading_number(role.level, role.number or 1)
-                self.add("heading.marker", f"层级序号 “{role.marker}” 格式不对 wrong marker form",
-                         f"第{_cn_level(role.level)}层用 {right}", p)
+                what = f"层级序号 “{role.marker}” 格式不对 wrong marker form" if role.marker else \
+                    "黑体标题没有层级序号 a 黑体 heading without its number"
+                self.add("heading.marker", what, f"第{_cn_level(role.level)}层用 {right}", p)
             levels = counters.setdefault(role.attachment, [0, 0, 0, 0])
             expected = levels[role.level - 1] + 1
             if role.number is not None and role.number != expected:
@@ -952,6 +955,9 @@ class Checker:
     # --- 附件 -----------------------------------------------------------------------
 
     def attachments(self) -> None:
+        for p in self.each("inline_attachment"):
+            self.add("attachment.label", "附件应另面编排 an attachment starts on a page of its own",
+                     "插入 → 分页符，附件标识“附件”顶格排在新页第一行", p)
         labels = list(self.each("attachment_label"))
         for k, p in enumerate(labels, 1):
             text = strip_all(p.text)
