@@ -303,7 +303,7 @@ class Checker:
                     off.append(f"{names[side]} {shown}（应为 {mm(value):.0f} mm）")
             if off:
                 self.add("page.margins", "页边距 margins: " + "，".join(off),
-                         f"页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
+                         f"页面设置 → 页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
             if sec.grid_type == "linesAndChars" and sec.grid_pitch:
                 self.add("grid.doc-grid", f"网格类型 grid type {sec.grid_type}: LibreOffice 7 lays a "
                          "character grid out with far fewer characters per line",
@@ -541,7 +541,7 @@ class Checker:
                 continue
             shown = run.color or run.theme_color
             self.add("text.color", f"文字颜色 text colour {shown}，应为黑色 black",
-                     "字体颜色改为黑色或自动 black / automatic", p)
+                     "字体 → 字体颜色 自动或黑色 automatic / black", p)
             return
 
     # --- 版头 -----------------------------------------------------------------------
@@ -568,7 +568,7 @@ class Checker:
             if runs and not all(is_red(r.color) for r in runs):
                 shown = next((r.color or "自动 auto") for r in runs if not is_red(r.color))
                 self.add("organ-mark.color", f"发文机关标志颜色 colour {shown}，应为红色 red",
-                         f"字体颜色改为红色 {spec.RED}", p)
+                         f"字体 → 字体颜色 红色 {spec.RED}", p)
         numbers = list(self.each("doc_number"))
         signers = list(self.each("signers"))
         for p in numbers:
@@ -707,18 +707,18 @@ class Checker:
             p, shape = shape_found
             if not is_red(shape.color):
                 self.add("red-rule.color", f"分隔线颜色 rule colour {shape.color or '?'}，应为红色 red",
-                         f"线条颜色改为红色 {spec.RED}", p)
+                         f"设置形状格式 → 线条颜色 红色 {spec.RED}", p)
             self.unmeasured.append("红色分隔线（图形 drawn shape）")
             return
         if found is None:
             self.add("red-rule.missing", "发文字号下没有红色分隔线 no red rule under the 文号",
-                     f"给发文字号段落加红色下框线 (bottom border, {spec.RED}, "
-                     f"{self.style.red_rule_sz / 8:g} 磅 pt)", anchor)
+                     f"段落 → 边框：下框线，颜色 {spec.RED}，宽度 {self.style.red_rule_sz / 8:g} 磅", anchor,
+                     xml="w:pBdr/w:bottom")
             return
         p, bdr = found
         if not is_red(bdr.color):
             self.add("red-rule.color", f"分隔线颜色 rule colour {bdr.color or '自动 auto'}，应为红色 red",
-                     f"框线颜色改为红色 {spec.RED}", p)
+                     f"段落 → 边框：框线颜色 红色 {spec.RED}", p)
         if abs(mm(p.left)) > spec.PAGE_TOLERANCE_MM or abs(mm(p.right)) > spec.PAGE_TOLERANCE_MM:
             self.add("red-rule.width", f"分隔线短于版心 the rule is shorter than the type width (indents "
                      f"left {mm(p.left):.1f} mm, right {mm(p.right):.1f} mm)",
@@ -772,7 +772,7 @@ class Checker:
             indent = (p.left + p.first_line) / p.cell
             if abs(indent) > spec.INDENT_TOLERANCE or p.left / p.cell > spec.INDENT_TOLERANCE:
                 self.add("to.indent", f"主送机关应顶格 flush left (indent {indent:.1f} 字)",
-                         "左缩进、首行缩进均为 0", p)
+                         "段落 → 缩进：左侧 0，特殊格式 无", p)
 
     # --- 正文 -----------------------------------------------------------------------
 
@@ -792,7 +792,8 @@ class Checker:
             if not starts_right or abs(left) > tol:
                 self.add("body.indent", "首行应缩进二字 first line indented 2 字 "
                          f"(now first line {first:.1f}, left {left:.1f} 字)",
-                         f"首行缩进 {spec.BODY_INDENT:g} 字符，左缩进 0", p)
+                         f"段落 → 缩进：特殊格式 首行缩进 {spec.BODY_INDENT:g} 字符，左侧 0", p,
+                         xml=f"w:ind w:firstLineChars={round(spec.BODY_INDENT * 100)} w:left=0")
         counters: dict[int, list[int]] = {}
         for index, role in sorted(self.s.roles.items()):
             if role.role == "attachment_label":
@@ -1143,7 +1144,7 @@ class Checker:
                     if only_colophon:
                         continue  # 7.5: the 版记 page after a blank page carries no number
                     self.add("page-number.missing", f"{label}：没有页码 no page number",
-                             "页脚插入 PAGE 域，写成“— 1 —”", where=place)
+                             "插入 → 页码 → 页面底端，写成“— 1 —”", where=place, xml="w:fldSimple PAGE")
                     continue
                 self._page_number(footer, kind, place, sec)
             numbered = sec.footers.get("default") is not None and "{PAGE}" in sec.footers["default"].page_text
