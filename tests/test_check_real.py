@@ -494,12 +494,16 @@ def test_colophon_rules_drawn_as_borders_of_thin_blank_paragraphs(tmp_path: Path
     assert "末条 last 缺少" in missing.message
 
 
-@pytest.mark.parametrize(("chars", "finding"), [(1, False), (2, True), (3, True)])
-def test_printing_date_tab_stop_measured(tmp_path: Path, chars: int, finding: bool) -> None:
+@pytest.mark.parametrize(("chars", "right_indent", "finding"),
+                         [(1, 0, False), (2, 0, True), (3, 0, True), (1, 280, False), (2, 280, True)])
+def test_printing_date_tab_stop_measured(tmp_path: Path, chars: int, right_indent: int,
+                                         finding: bool) -> None:
+    """A right tab stop is measured from the margin: a right indent does not move its text."""
     d = build()
     printer = para(d, "宝鸡市人民政府办公室", 4)
     tab = printer.find(f"{W}pPr/{W}tabs/{W}tab")
     tab.set(f"{W}pos", str(spec.TEXT_WIDTH - chars * 280))
+    set_prop(printer, "ind", right=str(right_indent))
     assert ("colophon.printer" in rules(save(d, tmp_path))) is finding
 
 

@@ -671,14 +671,16 @@ class Checker:
         width = spec.TEXT_WIDTH  # as line_cells: on the standard's type area
         if "\t" not in p.text:
             return self.right_gap(p)
+        # Tab stops are measured from the margin, whatever the paragraph's indents: a right
+        # indent does not move a right tab's text (it was subtracted once, hiding a 2-字 gap).
         right = [pos for val, pos in p.tabs if val in ("right", "end")]
         if right:
-            return (width - p.right - max(right)) / p.cell
+            return (width - max(right)) / p.cell
         left = [pos for val, pos in p.tabs if val in ("left", "start")]
         if not left:
             return None
         after = p.text.rstrip().rsplit("\t", 1)[-1]
-        return (width - p.right - max(left)) / p.cell - cells(after)
+        return (width - max(left)) / p.cell - cells(after)
 
     def _red_rule(self, anchor: Para, signers: list[Para]) -> None:
         title = self.s.first("title")
