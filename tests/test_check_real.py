@@ -693,3 +693,13 @@ def test_templates_and_macro_documents_are_checked(tmp_path: Path, base: Path, s
     assert findings(target) == []
     code, out, err = run_cli("check", str(target))
     assert code == 0 and "0 个错误" in out and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("before", "finding"),
+                         [("1160", False), ("1737", False), ("1740", False), ("300", True)])
+def test_paragraph_spacing_in_whole_lines_with_a_tolerance_per_line(tmp_path: Path, base: Path, before: str,
+                                                                    finding: bool) -> None:
+    """Two or three lines of space (2 × 580, 3 × 579, 3 × 580 twips) keep the grid; 15 pt does not."""
+    d = build()
+    set_prop(para(d, "加强分类指导"), "spacing", before=before)
+    assert ("grid.line-spacing" in new_rules(save(d, tmp_path), base)) is finding
