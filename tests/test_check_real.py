@@ -703,3 +703,12 @@ def test_paragraph_spacing_in_whole_lines_with_a_tolerance_per_line(tmp_path: Pa
     d = build()
     set_prop(para(d, "加强分类指导"), "spacing", before=before)
     assert ("grid.line-spacing" in new_rules(save(d, tmp_path), base)) is finding
+
+
+def test_a_gongwen_that_is_mostly_a_table_is_still_checked(tmp_path: Path) -> None:
+    d = build()
+    table = d.add_table(rows=30, cols=2)
+    for k, row in enumerate(table.rows):
+        row.cells[0].text = f"单位{k}"
+        row.cells[1].text = "联系人"
+    assert check_file(save(d, tmp_path)).structure.format == "standard"

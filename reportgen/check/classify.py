@@ -311,9 +311,9 @@ def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
     if han < 0.5 * (han + len(re.findall(r"[A-Za-z]", letters))):
         return "not-gongwen"  # a document in another language
     title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
-    anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to") \
-        or title.endswith(GENRES)
-    if in_tables > 0.6 or not anchors:
+    # A 公文 with a 版头, a 主送 or a date stays one however much of it is tables.
+    anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to")
+    if not anchors and (in_tables > 0.6 or not title.endswith(GENRES)):
         return "not-gongwen"
     return "standard"
 
