@@ -632,7 +632,7 @@ class Checker:
             if not left_one:
                 self.add("doc-number.position", "有签发人时发文字号应居左空一字 with 签发人 the 文号 stands "
                          f"one 字 from the left (now {_align_name(p.align)}, {indent:.1f} 字)",
-                         f"左对齐，首行缩进 {one:g} 字", p)
+                         f"段落 → 对齐方式 左对齐，特殊格式 首行缩进 {one:g} 字符", p)
         elif not (p.align == "center" or left_one):
             self.add("doc-number.position",
                      f"发文字号应居中 the 文号 is centred (now {_align_name(p.align)})",
@@ -658,13 +658,13 @@ class Checker:
         if missing is not None:
             self.add("signers.position", "签发人应居右空一字 签发人 stands one 字 from the right "
                      "(没有制表位 no tab stop)",
-                     f"制表位 tab stop: {spec.SIGNERS_RIGHT:g} 字 from the right edge", missing)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.SIGNERS_RIGHT:g} 字", missing)
             return
         nearest, gap = min(((p, g) for p, g in gaps if g is not None), key=lambda pg: pg[1])
         if abs(gap - spec.SIGNERS_RIGHT) > spec.POSITION_TOLERANCE:
             self.add("signers.position",
                      f"签发人应居右空一字 签发人 stands one 字 from the right (右空 {gap:.1f} 字)",
-                     f"右对齐制表位 at {spec.SIGNERS_RIGHT:g} 字 from the right edge", nearest)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.SIGNERS_RIGHT:g} 字", nearest)
 
     def _tab_gap(self, p: Para) -> float | None:
         """Characters between the end of a line's tabbed part and the right edge of the type area."""
@@ -908,7 +908,7 @@ class Checker:
             if not sealed_ok:
                 self.add("date.position",
                          f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
-                         f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字", date)
+                         f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符", date)
             return
         name = names[-1]
         if self.role(name).placeholder:
@@ -929,21 +929,22 @@ class Checker:
         if sealed or unsealed:
             return
         date_message = (f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
-                        f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字")
+                        f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符")
         if sealed_ok:  # the date is right: the signature is off
             self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
                      f"(right gap {name_gap:.1f}, wanted {target:.1f} 字)",
-                     f"右对齐，右缩进 {target:g} 字", name)
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {target:g} 字符", name)
         elif centred:  # the pair is centred, but the date is not 右空四字
             self.add("date.position", *date_message, date)
         elif unsealed_name:  # unsealed layout with the date misplaced
             self.add("date.position", f"成文日期首字应比署名首字右移二字 the date starts 2 字 right of the "
-                     f"signature (now {shift:.1f})", "右对齐，调整右缩进", date)
+                     f"signature (now {shift:.1f})", "段落 → 对齐方式 右对齐，调整右侧缩进", date)
         else:
             self.add("date.position", *date_message, date)
             wanted = max(spec.SEALED_DATE_RIGHT + (date_w - name_w) / 2, 0)
             self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
-                     f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)", "以成文日期为准居中", name)
+                     f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)",
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {wanted:g} 字符", name)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
         verdict = gongwen.date_faults(text)
@@ -971,7 +972,7 @@ class Checker:
             indent = (p.left + p.first_line) / p.cell
             if abs(indent) > spec.INDENT_TOLERANCE or p.align in ("center", "right"):
                 self.add("attachment.label", f"附件标识应顶格 flush left (now {_align_name(p.align)}, "
-                         f"{indent:.1f} 字)", "左对齐，不缩进", p)
+                         f"{indent:.1f} 字)", "段落 → 对齐方式 左对齐，缩进 左侧 0，特殊格式 无", p)
 
     # --- 版记 -----------------------------------------------------------------------
 
@@ -1043,7 +1044,7 @@ class Checker:
         if gap is None or abs(gap - spec.COLOPHON_INDENT) > spec.POSITION_TOLERANCE:
             now = "没有右对齐制表位 no right tab stop" if gap is None else f"右空 {gap:.1f} 字"
             self.add("colophon.printer", f"印发日期应右空一字 the date ends one 字 from the right ({now})",
-                     f"右对齐制表位 at {spec.COLOPHON_INDENT:g} 字 from the right edge", p)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.COLOPHON_INDENT:g} 字", p)
 
     def _colophon_rules(self, rows: list[Para]) -> None:
         if self.s.format == "letter":
