@@ -712,3 +712,27 @@ def test_a_gongwen_that_is_mostly_a_table_is_still_checked(tmp_path: Path) -> No
         row.cells[0].text = f"单位{k}"
         row.cells[1].text = "联系人"
     assert check_file(save(d, tmp_path)).structure.format == "standard"
+
+
+def test_the_real_documents_benchmark_matches_judgements_by_element_and_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import sys
+
+    script = Path(__file__).parent.parent / "benchmarks" / "real_documents.py"
+    spec_ = importlib.util.spec_from_file_location("real_documents", script)
+    assert spec_ is not None and spec_.loader is not None
+    module = importlib.util.module_from_spec(spec_)
+    monkeypatch.setitem(sys.modules, "real_documents", module)  # dataclasses look their module up
+    spec_.loader.exec_module(module)
+    d = build()
+    set_prop(para(d, "加强分类指导"), "spacing", line="600")
+    run_props(para(d, "坚持党建引领"), "rFonts", ascii="Arial")
+    save(d, tmp_path, "doc.docx")
+    judged = tmp_path / "judged.tsv"
+    judged.write_text("file\tgroup\tsev\trule\tplace\tmessage\tlabel\n"
+                      "doc\t1\tE\tgrid.old-name\t正文 · 第15段 「加强分类指导。」\told wording\tT\n",
+                      encoding="utf-8")
+    assert module.main([str(tmp_path), "--annotations", str(judged), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "judged groups: 1: true 100%" in out and "unmatched (new) groups: 1" in out
