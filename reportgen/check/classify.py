@@ -5,7 +5,12 @@ the red 发文机关标志, the 发文字号), then the title, the 主送机关,
 the 附件说明, signature, date, 附注, attachments and the 版记. Text patterns (〔2020〕38号,
 2020年12月15日, 抄送：…) find the anchors; formatting (colour, size, alignment) confirms
 them. Where the evidence is thin the role carries an ``unsure`` reason, and the rules
-report what they find on such a paragraph as a warning, not an error.
+report the doubt once instead of the paragraph's fonts and sizes.
+
+Templates are checked before they are filled in, so placeholders (XX发〔20XX〕XX号,
+20XX年XX月XX日, [发文单位], 〔此处加盖印章〕) are read as the elements they stand for. The
+format is recognised last (:func:`_format`): 文件格式, or chapter 10's 信函, 命令 and 纪要
+formats, or no 公文 at all (a form, a manual, another language), which gets one notice.
 """
 
 from __future__ import annotations

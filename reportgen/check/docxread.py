@@ -6,6 +6,11 @@ formatting — later levels win attribute by attribute where OOXML merges that w
 (``w:ind``, ``w:spacing``, ``w:rFonts``). Fonts keep where they came from, and a
 theme font (``w:eastAsiaTheme`` …) is kept as a theme font, since it overrides the
 named font beside it.
+
+Text boxes are read where Word and WPS put what a 公文 draws: the 红头, the 版记 and WPS's
+page numbers. Of each ``mc:AlternateContent`` only the Choice is read (its Fallback repeats
+it in VML). A text box's paragraphs come before the paragraph that anchors it, flagged
+``in_box``; a box holding the 版记 goes to the end, where it prints.
 """
 
 from __future__ import annotations
