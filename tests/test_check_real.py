@@ -145,11 +145,13 @@ def box_para(text: str, color: str = "000000", size: int = 32, jc: str = "center
             f'</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
 
 
-def text_box(*paras: str, fallback: bool = True) -> Any:
+def text_box(*paras: str, fallback: bool = True, align: str | None = None) -> Any:
     """A run holding a text box as Word 2010+ and WPS write it: the DrawingML Choice and the
-    VML Fallback each carry the same paragraphs."""
+    VML Fallback each carry the same paragraphs; ``align`` places it across the margins."""
     content = "".join(paras)
-    choice = ('<w:drawing><wp:anchor><a:graphic><a:graphicData '
+    position = (f'<wp:positionH relativeFrom="margin"><wp:align>{align}</wp:align></wp:positionH>'
+                if align else "")
+    choice = (f'<w:drawing><wp:anchor>{position}<a:graphic><a:graphicData '
               'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
               '<wps:spPr><a:prstGeom prst="rect"/></wps:spPr>'
               f'<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData>'
@@ -312,6 +314,39 @@ def test_a_wps_footer_text_box_is_counted_once(tmp_path: Path, base: Path) -> No
     assert view.sections[0].footers["default"].page_text.count("{PAGE}") == 1
     assert not [f for f in findings(path) if f.rule in ("page-number.format", "page-number.missing")]
     assert "页码" in next(f for f in findings(path) if f.rule == "classify.not-measured").message
+
+
+def _boxed_page_number(d: Any, box: Any) -> None:
+    footer = d.sections[0].footer._element
+    first = footer.find(f"{W}p")
+    for child in list(first):
+        if child.tag != f"{W}pPr":
+            first.remove(child)
+    first.append(box)
+
+
+PAGE_BOX = ('<w:p><w:r><w:t xml:space="preserve">— </w:t></w:r><w:fldSimple w:instr=" PAGE "><w:r>'
+            '<w:t>1</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+
+
+@pytest.mark.parametrize(("align", "finding"), [("outside", False), ("right", False), ("center", True),
+                                                ("left", True)])
+def test_a_page_number_box_is_judged_by_its_alignment(tmp_path: Path, align: str, finding: bool) -> None:
+    d = build()
+    _boxed_page_number(d, text_box(PAGE_BOX, align=align))
+    found = [f for f in findings(save(d, tmp_path))
+             if f.rule == "page-number.position" and "奇数页" in (f.where or "")]
+    assert bool(found) is finding
+
+
+def test_a_vml_page_number_box_placed_outside(tmp_path: Path) -> None:
+    d = build()
+    style = "position:absolute;mso-position-horizontal:outside;mso-position-horizontal-relative:margin"
+    _boxed_page_number(d, el(f'<w:r><w:pict><v:shape style="{style}"><v:textbox>'
+                             f"<w:txbxContent>{PAGE_BOX}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+    found = findings(save(d, tmp_path))
+    assert not [f for f in found if f.rule == "page-number.position" and "奇数页" in (f.where or "")]
+    assert not [f for f in found if f.rule == "classify.not-measured"]
 
 
 def test_a_colophon_in_a_text_box_is_read_at_the_end(tmp_path: Path) -> None:

@@ -156,6 +156,7 @@ class Para:
     ends_section: bool = False
     number_label: str = ""  # the number Word's list numbering shows before the text (一、, （二）, 3.)
     in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
+    box_align: str | None = None  # the box's horizontal alignment on the margins (left, outside …)
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
 
     @property
@@ -416,6 +417,30 @@ def drop_fallbacks(root: Any) -> None:
 
 # A line of the 版记 (抄送：…, …印发): a text box holding one belongs at the end of the document.
 COLOPHON_LINE = re.compile(r"^\s*抄\s*送\s*[:：]|\d{4}\s*年.*印\s*发\s*$")
+
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def box_align(box: Any) -> str | None:
+    """How a text box is aligned across the margins (left, center, right, inside, outside), from
+    DrawingML's wp:positionH/wp:align or VML's mso-position-horizontal; None when placed by an
+    offset or relative to the page, which is not measured."""
+    for anchor in box.iterancestors():
+        if anchor.tag == f"{{{WP_NS}}}anchor":
+            pos = anchor.find(f"{{{WP_NS}}}positionH")
+            align = pos.find(f"{{{WP_NS}}}align") if pos is not None else None
+            if pos is not None and pos.get("relativeFrom") == "margin" and align is not None:
+                return (align.text or "").strip() or None
+            return None
+        shapes = tuple(f"{{{V_NS}}}{name}" for name in ("shape", "rect", "roundrect"))
+        style = anchor.get("style") if anchor.tag in shapes else None
+        if style is not None:
+            props = dict(part.split(":", 1) for part in style.split(";") if ":" in part)
+            if props.get("mso-position-horizontal-relative", "").strip() == "margin":
+                return props.get("mso-position-horizontal", "").strip() or None
+            return None
+    return None
 
 
 def text_boxes(p: Any) -> list[Any]:
@@ -853,11 +878,12 @@ def _read(document: Any, path: str) -> DocxView:
         fpart = part.rels[rid].target_part
         root = _part_xml(fpart)
         drop_fallbacks(root)
-        boxed = [q for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
-        in_boxes = {id(q) for q in boxed}  # the list keeps each element's proxy (and its id) alive
+        boxed = [(q, box_align(box)) for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
+        in_boxes = {id(q): align for q, align in boxed}  # the list keeps each proxy (and its id) alive
         fparas = [reader.para(p, k + 1) for k, p in enumerate(root.iter(w("p")))]
         for para, p in zip(fparas, root.iter(w("p")), strict=True):
             para.in_box = id(p) in in_boxes
+            para.box_align = in_boxes.get(id(p))
         texts = [field_text(p) for p in root.iter(w("p"))]
         info = FooterInfo(kind, fparas, "\n".join(t for t in texts if t.strip()), str(fpart.partname))
         footer_cache[rid] = info

@@ -1152,11 +1152,25 @@ class Checker:
                 self._page_number(footer, kind, place, sec)
             numbered = sec.footers.get("default") is not None and "{PAGE}" in sec.footers["default"].page_text
             placed = any(f.rule == "page-number.position" and (f.where or "").startswith(where)
-                         for f in self.findings)
+                         for f in self.findings) or any(q.box_align == "outside" for q in (
+                             sec.footers["default"].paras if sec.footers.get("default") else []))
             if not self.view.even_and_odd and sec.index == 0 and numbered and not placed:
                 self.add("page-number.position", "奇偶页页码位置相同 odd and even pages share one footer",
                          "页面设置 → 版式 → 奇偶页不同；单页码居右空一字，双页码居左空一字",
                          where=f"{where} 页脚 footer")
+
+    def _boxed_page_number(self, p: Para, kind: str, place: str) -> None:
+        """A page number in a text box: its box's alignment says the side. Outside puts odd
+        numbers right and even ones left [7.5]; the one 字 from the edge is the box's inset,
+        not measured."""
+        wanted = {"default": ("outside", "right"), "first": ("outside", "right"),
+                  "even": ("outside", "left")}[kind]
+        if p.box_align is None:
+            self.unmeasured.append("页码（文本框 text box）")
+        elif p.box_align not in wanted:
+            shown = BOX_ALIGN_NAMES.get(p.box_align, p.box_align)
+            self.add("page-number.position", f"页码文本框 page number box: {shown}",
+                     "文本框 → 布局 → 水平对齐 外侧，相对于 页边距（单页居右、双页居左）", where=place)
 
     def _page_number(self, footer, kind: str, place: str, sec: SectionInfo) -> None:  # type: ignore[no-untyped-def]
         text = footer.page_text.strip()
@@ -1175,7 +1189,7 @@ class Checker:
             if q.text.strip():
                 self._fonts_of(q, "page_number", [(0, len(q.text), "songti")], where=place)
         if p.in_box:  # WPS puts "outside" page numbers in a text box of the footer
-            self.unmeasured.append("页码（文本框 text box）")
+            self._boxed_page_number(p, kind, place)
             return
         odd = kind in ("default", "first")
         one = spec.PAGE_NUMBER_INDENT
@@ -1197,6 +1211,10 @@ class Checker:
             if not self.view.even_and_odd:  # one footer for both: the even pages are off too
                 want += "；页面设置 → 版式 → 奇偶页不同，双页码居左空一字"
             self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
+
+
+BOX_ALIGN_NAMES = {"left": "居左 left", "right": "居右 right", "center": "居中 centred",
+                   "inside": "内侧 inside", "outside": "外侧 outside"}
 
 
 def _align_name(align: str) -> str:
