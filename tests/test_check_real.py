@@ -771,3 +771,13 @@ def test_the_real_documents_benchmark_matches_judgements_by_element_and_text(
     assert module.main([str(tmp_path), "--annotations", str(judged), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "judged groups: 1: true 100%" in out and "unmatched (new) groups: 1" in out
+
+
+@pytest.mark.parametrize(("date", "fixed"), [("2021.11.26", "2021年11月26日"),
+                                             ("2021-11-06", "2021年11月6日"), ("2021/1/5", "2021年1月5日")])
+def test_a_numeric_date_is_a_date_in_the_wrong_form(tmp_path: Path, date: str, fixed: str) -> None:
+    d = build()
+    set_text(para(d, "2021年11月26日"), date)
+    found = findings(save(d, tmp_path))
+    assert "date.missing" not in {f.rule for f in found}
+    assert [f.fix for f in found if f.rule == "date.format"] == [f"写成 {fixed}"]

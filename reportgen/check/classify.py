@@ -90,6 +90,8 @@ CC = re.compile(r"^抄\s*送\s*[:：]")
 PRINTER = re.compile(r"印\s*发\s*$")
 # An attachment label in the run of the body, not on a page of its own: 附件1（可选）.
 INLINE_ATTACHMENT = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*([（(][^）)]{{0,10}}[）)])?\s*[:：]?$")
+# A date written with dots, dashes or slashes (2024.1.21, 2024-01-21): a date, in the wrong form.
+NUMERIC_DATE = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})$")
 # The labels of a 纪要's attendance lines [10.3].
 MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
 # A template's date or signature to come: [日期], 【成文日期】, [发文单位], 〔发文机关〕.
@@ -188,7 +190,7 @@ def red_text(p: Para) -> bool:
 def is_date(text: str) -> bool:
     """A written date (2020年12月15日, 二〇二〇年…), placeholders such as 20XX年XX月XX日 included."""
     text = re.sub(r"\s", "", text)
-    if DATE_SLOT.match(text):
+    if DATE_SLOT.match(text) or NUMERIC_DATE.match(text):
         return True
     return DATE_LOOSE.match(fill_placeholders(text) if has_placeholder(text) else text) is not None
 

@@ -19,6 +19,7 @@ from .classify import (
     FORMAL_GENRES,
     MINUTES_LABEL,
     NOTE_ITEM,
+    NUMERIC_DATE,
     ROLE_ELEMENTS,
     ROLE_NAMES,
     Role,
@@ -947,6 +948,12 @@ class Checker:
                      f"段落 → 对齐方式 右对齐，缩进 右侧 {wanted:g} 字符", name)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
+        numeric = NUMERIC_DATE.match(re.sub(r"\s", "", text))
+        if numeric:
+            y, m, d = (int(g) for g in numeric.groups())
+            self.add("date.format", f"日期 “{text}”：用“年月日” written with 年、月、日",
+                     f"写成 {y}年{m}月{d}日", p, element=element)
+            return
         verdict = gongwen.date_faults(text)
         if verdict is None or not verdict[0]:
             return
