@@ -5,7 +5,12 @@ the red 发文机关标志, the 发文字号), then the title, the 主送机关,
 the 附件说明, signature, date, 附注, attachments and the 版记. Text patterns (〔2020〕38号,
 2020年12月15日, 抄送：…) find the anchors; formatting (colour, size, alignment) confirms
 them. Where the evidence is thin the role carries an ``unsure`` reason, and the rules
-report what they find on such a paragraph as a warning, not an error.
+report the doubt once instead of the paragraph's fonts and sizes.
+
+Templates are checked before they are filled in, so placeholders (XX发〔20XX〕XX号,
+20XX年XX月XX日, [发文单位], 〔此处加盖印章〕) are read as the elements they stand for. The
+format is recognised last (:func:`_format`): 文件格式, or chapter 10's 信函, 命令 and 纪要
+formats, or no 公文 at all (a form, a manual, another language), which gets one notice.
 """
 
 from __future__ import annotations
@@ -38,14 +43,60 @@ def doc_number_match(text: str) -> DocNumber | None:
     # What follows a tab or a wide gap is the 签发人 block, with or without its label (with
     # three or more signers the 文号 shares the last line with the last names) [7.2.6].
     number_part = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", strip_all(text))[0].strip()
+    if has_placeholder(number_part):
+        number_part = fill_placeholders(number_part)
+        if number_part[:1] in "〔[［【(（":
+            number_part = "某" + number_part  # 〔2020〕XX号: the 代字 left for later
     return parse_doc_number(number_part)
 
 
+# Template placeholders: XX发〔20XX〕XX号, XXXX年X月X日, [发文单位], 【标题】, 〔此处加盖印章〕.
+PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])|(?<=[〕\]])\s*号|第\s{2,}号"
+                         r"|\[[^\]\d]*\]|【[^】\d]*】|[〔（(]此处[^〕）)]*[〕）)]")
+
+
+def has_placeholder(text: str) -> bool:
+    return PLACEHOLDER.search(text) is not None
+
+
+def fill_placeholders(text: str) -> str:
+    """The text with its placeholders replaced by plausible values, so that a template's
+    XX发〔20XX〕XX号 reads as a 文号 and 20XX年XX月XX日 as a date."""
+    text = re.sub(r"20[XxＸ×]{2}", "2020", text)
+    text = re.sub(r"[XxＸ×]{4}(?=\s*年)", "2020", text)
+    text = re.sub(r"[XxＸ×]+(?=\s*[号月日次期])", "1", text)
+    text = re.sub(r"[XxＸ×]{2,}|\[[^\]\d]*\]|【[^】\d]*】", "某", text)
+    text = re.sub(r"第\s{2,}号", "第1号", text)
+    return re.sub(r"([〕\]])\s*号", r"\g<1>1号", text)
+
+
+def plain(text: str) -> str:
+    """The stripped text, its placeholders filled in."""
+    text = strip_all(text)
+    return fill_placeholders(text) if has_placeholder(text) else text
+
+
+# A template's 文号 to come: [此处输入文号]号.
+NUMBER_SLOT = re.compile(r"^[\[【〔][^\]】〕]*(文号|编号|字号)[^\]】〕]*[\]】〕]\s*号?$")
+# Chapter 10 formats: the 令号 of a 命令 and the 编号 line of a 纪要.
+ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
+MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第\s*\d+\s*[次期]$")
+# Where the seal goes, written in the template: 〔此处加盖红色印章〕, （盖章）.
+SEAL = re.compile(r"^[〔（(\[【]?[^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]?$")
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
 SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
 CC = re.compile(r"^抄\s*送\s*[:：]")
 PRINTER = re.compile(r"印\s*发\s*$")
+# An attachment label in the run of the body, not on a page of its own: 附件1（可选）.
+INLINE_ATTACHMENT = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*([（(][^）)]{{0,10}}[）)])?\s*[:：]?$")
+# A date written with dots, dashes or slashes (2024.1.21, 2024-01-21): a date, in the wrong form.
+NUMERIC_DATE = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})$")
+# The labels of a 纪要's attendance lines [10.3].
+MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
+# A template's date or signature to come: [日期], 【成文日期】, [发文单位], 〔发文机关〕.
+DATE_SLOT = re.compile(r"^[\[【〔（(]\s*(成文|发文)?日期\s*[\]】〕）)]$")
+NAME_SLOT = re.compile(r"^[\[【〔（(][^\]】〕）)]{0,8}(单位|机关|部门|署名)[\]】〕）)]$")
 ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*\S")
 NOTE_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
 ATTACHMENT_LABEL = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*[:：]?$")
@@ -60,7 +111,8 @@ ROLE_NAMES = {
     "signature": "发文机关署名",
     "date": "成文日期", "note": "附注", "attachment_label": "附件标识", "attachment_title": "附件标题",
     "cc": "抄送", "printer": "印发机关和印发日期", "colophon_other": "版记其他", "blank": "空行",
-    "unknown": "未识别",
+    "unknown": "未识别", "seal": "印章位置", "minutes_line": "纪要编号行",
+    "inline_attachment": "附件标识（未另页）",
 }
 ROLE_ELEMENTS = {
     "copy_number": "版头", "secrecy": "版头", "urgency": "版头", "organ_mark": "版头", "doc_number": "版头",
@@ -68,7 +120,8 @@ ROLE_ELEMENTS = {
     "heading2": "正文层级", "heading3": "正文层级", "heading4": "正文层级", "table": "正文",
     "table_row": "正文", "attachment_note": "附件说明", "signature": "署名", "date": "成文日期",
     "note": "附注", "attachment_label": "附件", "attachment_title": "附件", "cc": "版记", "printer": "版记",
-    "colophon_other": "版记", "blank": "空行", "unknown": "未识别",
+    "colophon_other": "版记", "blank": "空行", "unknown": "未识别", "seal": "署名", "minutes_line": "版头",
+    "inline_attachment": "附件",
 }
 
 
@@ -81,12 +134,16 @@ class Role:
     marker: str = ""
     bad_marker: bool = False
     attachment: int = 0  # 0: the main document, k: the k-th attachment
+    placeholder: bool = False  # a template's placeholder (XX, [发文单位]): its wording is not judged
 
 
 @dataclass
 class Structure:
     roles: dict[int, Role] = field(default_factory=dict)
     notes: list[tuple[int | None, str]] = field(default_factory=list)  # (paragraph, why unsure)
+    # GB/T 9704 chapter 10: standard (文件格式), letter (信函格式), order (命令格式), minutes (纪要格式);
+    # not-gongwen: a form or a manual, which gets one notice instead of the rules.
+    format: str = "standard"
 
     def of(self, role: str) -> list[int]:
         return [i for i, r in self.roles.items() if r.role == role]
@@ -130,6 +187,25 @@ def red_text(p: Para) -> bool:
     return bool(runs) and all(is_red(r.color) for r in runs)
 
 
+def is_date(text: str) -> bool:
+    """A written date (2020年12月15日, 二〇二〇年…), placeholders such as 20XX年XX月XX日 included."""
+    text = re.sub(r"\s", "", text)
+    if DATE_SLOT.match(text) or NUMERIC_DATE.match(text):
+        return True
+    return DATE_LOOSE.match(fill_placeholders(text) if has_placeholder(text) else text) is not None
+
+
+def _han(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+# The 文种 a title ends with [GB/T 9704 does not list them; 《党政机关公文处理工作条例》 第八条 does].
+# The fifteen kinds of 公文 (条例 第八条) bar 纪要 and 命令, which have formats of their own.
+FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+                 "议案", "函")
+GENRES = (*FORMAL_GENRES, "纪要", "命令", "令", "规定", "办法", "方案", "总结", "计划", "要点", "通令")
+
+
 def _looks_like_prose(p: Para) -> bool:
     text = strip_all(p.text)
     return cells(text) > 40 or text.endswith(tuple(SENTENCE_END)) or heading_marker(text) is not None
@@ -143,11 +219,12 @@ def classify(view: DocxView) -> Structure:
     s = Structure()
     paras = view.paras
     for p in paras:
-        s.roles[p.index] = Role("blank" if p.blank else "unknown")
-    main = [p for p in paras if not p.blank and not p.in_table]
+        seal = SEAL.match(strip_all(p.text)) is not None
+        s.roles[p.index] = Role("blank" if p.blank else "seal" if seal else "unknown")
+    main = [p for p in paras if not p.blank and not p.in_table and s.roles[p.index].role != "seal"]
     by_index = {p.index: p for p in paras}
     if not main and not any(p.in_table and not p.blank for p in paras):
-        s.notes.append((None, "文档没有文字 the document has no text"))
+        s.format = "not-gongwen"  # an empty template: one notice
         return s
 
     # --- the 版记, from the end ------------------------------------------------------
@@ -177,8 +254,13 @@ def classify(view: DocxView) -> Structure:
     tail = [p for p in main if body_start_index < p.index < colophon_start]
     labels = [p for p in tail if ATTACHMENT_LABEL.match(strip_all(p.text)) and _break_before(p, by_index)]
     attachments_start = labels[0].index if labels else colophon_start
-    body_end = _signature_block(
-        [p for p in tail if p.index < attachments_start], s)
+    main_tail = [p for p in tail if p.index < attachments_start]
+    attendance: list[Para] = []  # a 纪要's 出席：/请假：/列席： lines, under the body [10.3]
+    while main_tail and MINUTES_LABEL.match(main_tail[-1].text):
+        attendance.insert(0, main_tail.pop())
+    body_end = _signature_block(main_tail, s)
+    for p in attendance:
+        s.roles[p.index] = Role("body")
     # --- body ---------------------------------------------------------------------------
     _body([p for p in paras if body_start_index < p.index < body_end and not p.blank], s, 0)
     for p in paras:
@@ -201,7 +283,46 @@ def classify(view: DocxView) -> Structure:
         role = s.roles[p.index]
         if p.in_table and role.role == "unknown" and not p.blank:
             s.roles[p.index] = Role("table")
+        s.roles[p.index].placeholder = has_placeholder(p.text)
+    s.format = _format(view, s, by_index)
     return s
+
+
+def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
+    """Which format of GB/T 9704 the document follows: 文件格式, or chapter 10's 信函/命令/纪要
+    formats, or none (a form, a manual: text in tables, no 版头, no 文种, no date)."""
+    marks = "".join(strip_all(by_index[i].text) for i in s.of("organ_mark"))
+    marks = re.sub(r"\s", "", marks)
+    number = s.first("doc_number")
+    number_text = plain(by_index[number].text) if number is not None else ""
+    if marks.endswith("发电"):
+        return "not-gongwen"  # 明传电报: a form of its own, not in GB/T 9704
+    if marks.endswith("令") or ORDER_NUMBER.match(number_text):
+        return "order"
+    if marks.endswith("纪要") or (number is not None and MINUTES_NUMBER.match(number_text)
+                                 and not ORDER_NUMBER.match(number_text)):
+        return "minutes"
+    if marks and not marks.endswith("文件"):
+        title = s.first("title")
+        head = [p for p in view.paras if p.index < (title or 0)]
+        double_line = sum(1 for p in head for sh in p.shapes if sh.is_line) >= 2 or any(
+            b.visible and b.val in ("double", "thinThickSmallGap", "thickThinSmallGap")
+            for p in head for b in p.borders.values())
+        right_number = number is not None and by_index[number].align == "right"
+        if double_line or right_number:
+            return "letter"
+    text = [p for p in view.paras if not p.blank]
+    in_tables = sum(1 for p in text if p.in_table) / max(len(text), 1)
+    letters = "".join(p.text for p in text)
+    han = _han(letters)
+    if han < 0.5 * (han + len(re.findall(r"[A-Za-z]", letters))):
+        return "not-gongwen"  # a document in another language
+    title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
+    # A 公文 with a 版头, a 主送 or a date stays one however much of it is tables.
+    anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to")
+    if not anchors and (in_tables > 0.6 or not title.endswith(GENRES)):
+        return "not-gongwen"
+    return "standard"
 
 
 def _break_before(p: Para, by_index: dict[int, Para]) -> bool:
@@ -225,6 +346,8 @@ def _is_colophon_line(p: Para) -> str | None:
         return "cc"
     if PRINTER.search(text) and re.search(r"\d{4}\s*年", text):
         return "printer"
+    if re.match(r"^(主|分)\s*送\s*[:：]", text):
+        return "colophon_other"  # a 纪要's 分送 / 主送 in the 版记
     return None
 
 
@@ -256,9 +379,12 @@ def _colophon(paras: list[Para], s: Structure) -> int:
 
 
 def _head(window: list[Para], s: Structure) -> int:
-    number = next((p for p in window if doc_number_match(p.text) and cells(strip_all(p.text)) <= 60), None)
+    number = next((p for p in window if cells(strip_all(p.text)) <= 60 and not p.in_box
+                   and (doc_number_match(p.text) or ORDER_NUMBER.match(plain(p.text))
+                        or NUMBER_SLOT.match(strip_all(p.text))
+                        or MINUTES_NUMBER.match(plain(p.text)))), None)
     before = [p for p in window if number is None or p.index < number.index]
-    marks = [p for p in before if red_text(p) and not doc_number_match(p.text)]
+    marks = [p for p in before if red_text(p) and not doc_number_match(p.text) and _han(p.text) >= 2]
     if not marks and number is not None:
         candidates = [p for p in before if p.align == "center"]
         if candidates:
@@ -271,7 +397,8 @@ def _head(window: list[Para], s: Structure) -> int:
                 marks = []
     if not marks and number is None:
         # No 文号: only a red, centred, large first line is taken for an organ mark.
-        marks = [p for p in before[:3] if red_text(p) and p.align == "center" and p.size >= spec.TITLE_SIZE]
+        marks = [p for p in before[:3] if red_text(p) and _han(p.text) >= 2
+                 and (p.align in ("center", "distribute") or p.in_box) and p.size >= spec.TITLE_SIZE - 4]
     for p in marks:
         s.roles[p.index] = Role("organ_mark")
     if number is None and not marks and not s.of("organ_mark"):
@@ -298,6 +425,14 @@ def _head(window: list[Para], s: Structure) -> int:
             if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
                 s.roles[p.index] = Role("signers")
         end = number.index
+        # A 纪要's 编号 line may be followed by one with the organ and the date [10.3].
+        after = [p for p in window if p.index > number.index]
+        minutes = MINUTES_NUMBER.match(plain(number.text)) or re.sub(r"\s", "", "".join(
+            p.text for p in marks)).endswith("纪要")
+        if after and minutes and re.search(r"\d{4}\s*年", after[0].text) \
+                and is_date(re.split(r"[\t　 ]{2,}", strip_all(after[0].text))[-1]):
+            s.roles[after[0].index] = Role("minutes_line")
+            return after[0].index
         # 签发人 lines under the 文号 (three or more signers take more lines).
         for p in window:
             if p.index <= number.index:
@@ -323,10 +458,12 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
         unsure = None
     elif has_head and (first.align == "center" or big):
         unsure = None  # the first line under the 版头 is the title; its format is for the rules to judge
+    elif has_head and has_placeholder(text):
+        return first.index - 1  # a template's [此处输入正文内容] under the 版头: no title line
     elif first.align == "center" or big:
         unsure = "居中或字大，但不都是 centred or large, not both"
     elif (cells(text) <= 40 and not text.endswith((*tuple(SENTENCE_END), "：", ":"))
-          and heading_marker(text) is None and not DATE_LOOSE.match(text)):
+          and heading_marker(text) is None and not is_date(text)):
         unsure = "既不居中也不是大字，按位置当作标题 neither centred nor large; taken by its place"
     else:
         s.notes.append((first.index, "没有找到标题 no title found: the first paragraph reads like body text"))
@@ -337,7 +474,7 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
     last = first.index
     for p in rest[1:]:
         if p.index != last + 1 or p.align != first.align or abs(p.size - first.size) > 0.5 \
-                or DATE_LOOSE.match(strip_all(p.text)) or first.align != "center":
+                or is_date(p.text) or first.align != "center":
             break
         s.roles[p.index] = Role("title", unsure)
         last = p.index
@@ -358,25 +495,40 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     """
     k = len(tail) - 1
     end = tail[-1].index + 1 if tail else 10**9
-    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and DATE_LOOSE.match(strip_all(tail[k - 1].text)):
+    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and is_date(tail[k - 1].text):
         s.roles[tail[k].index] = Role("note")
         k -= 1
-    if k >= 0 and DATE_LOOSE.match(re.sub(r"\s", "", tail[k].text)) and cells(strip_all(tail[k].text)) <= 20:
+    if k >= 0 and "\n" in strip_all(tail[k].text) and is_date(strip_all(tail[k].text).split("\n")[-1]):
+        s.roles[tail[k].index] = Role("date")  # 署名⏎成文日期 in one paragraph, lines broken by hand
+        end = tail[k].index
+        k -= 1
+    elif k >= 0 and is_date(tail[k].text) and cells(strip_all(tail[k].text)) <= 20:
         s.roles[tail[k].index] = Role("date")
         end = tail[k].index
         k -= 1
         signatures: list[Para] = []
         above = tail[k + 1].index - 1
+        while s.roles.get(above) is not None and s.roles[above].role == "seal":
+            above -= 1  # 〔此处加盖印章〕 between the signature and the date
+        wide = k >= 0 and re.search(r"\S[ \t　]{2,}\S", strip_all(tail[k].text)) is not None
+        if wide and above - 3 <= tail[k].index < above:
+            above = tail[k].index  # a 命令's 签名章 line, or joint signatures, with room left for seals
         while k >= 0 and len(signatures) < 4 and tail[k].index == above:
             p = tail[k]
             above -= 1
             text = strip_all(p.text)
             start = p.left + max(p.first_line, 0)
-            right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n")
-            if (cells(text) <= 24 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
-                    and heading_marker(text) is None and right_side and not ATTACHMENT_NOTE.match(text)):
+            right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n") \
+                or NAME_SLOT.match(text) is not None
+            # 联合行文: organs side by side; a 命令's 职务 and 签名章 (市长  张三).
+            joint = re.search(r"\S[ \t　]{2,}\S", text) is not None
+            ends = text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
+            if (cells(text) <= (44 if joint else 24) and not ends and heading_marker(text) is None
+                    and (right_side or joint) and not ATTACHMENT_NOTE.match(text)):
                 signatures.append(p)
                 k -= 1
+                if joint and k >= 0 and tail[k].index >= p.index - 5:
+                    above = tail[k].index  # the rows of a joint signature leave room for the seals
             else:
                 break
         for p in signatures:
@@ -401,6 +553,12 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     return end
 
 
+def _unnumbered_heading(p: Para, text: str) -> bool:
+    runs = [r for r in p.runs if r.text.strip()]
+    return bool(runs) and cells(text) <= 20 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，")) \
+        and all(font_kind(r.fonts["eastAsia"].name) == "heiti" for r in runs) and not p.in_table
+
+
 def _body(paras: list[Para], s: Structure, attachment: int) -> None:
     rows: list[Para] = []
 
@@ -420,8 +578,14 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
             flush()
             s.roles[p.index] = Role("table", attachment=attachment)
             continue
-        text = strip_all(p.text)
+        text = strip_all(p.number_label + p.text)  # Word's list numbering, read as typed
+        if INLINE_ATTACHMENT.match(text):
+            flush()
+            s.roles[p.index] = Role("inline_attachment", attachment=attachment)
+            continue
         marker = heading_marker(text)
+        if marker is None and _unnumbered_heading(p, text):
+            marker = (1, None, "", True)  # a 黑体 line of its own: a heading that lacks its 一、
         if marker is not None:
             flush()
             level, number, mark, bad = marker
@@ -429,7 +593,7 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
                                     bad_marker=bad, attachment=attachment)
             continue
         s.roles[p.index] = Role("body", attachment=attachment)
-        if p.num_pr is not None:
+        if p.num_pr is not None and not p.number_label:
             s.notes.append((p.index, "自动编号 automatic numbering: the number is not in the text, so its "
                                      "form and order were not checked"))
         if p.align == "left" and p.first_line + p.left < 0.5 * p.cell and re.search(r"\S[\t　]+\S", text):

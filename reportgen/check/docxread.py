@@ -6,6 +6,11 @@ formatting — later levels win attribute by attribute where OOXML merges that w
 (``w:ind``, ``w:spacing``, ``w:rFonts``). Fonts keep where they came from, and a
 theme font (``w:eastAsiaTheme`` …) is kept as a theme font, since it overrides the
 named font beside it.
+
+Text boxes are read where Word and WPS put what a 公文 draws: the 红头, the 版记 and WPS's
+page numbers. Of each ``mc:AlternateContent`` only the Choice is read (its Fallback repeats
+it in VML). A text box's paragraphs come before the paragraph that anchors it, flagged
+``in_box``; a box holding the 版记 goes to the end, where it prints.
 """
 
 from __future__ import annotations
@@ -25,9 +30,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V_NS = "urn:schemas-microsoft-com:vml"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 
 SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "eastAsia": "eastAsiaTheme", "cs": "cstheme"}
@@ -135,7 +143,6 @@ class Para:
     after: int
     borders: dict[str, Border]
     tabs: list[tuple[str, int]]  # (val, pos) custom tab stops
-    widow_control: bool
     snap_to_grid: bool
     page_break_before: bool
     has_page_break: bool  # a w:br type="page" inside
@@ -147,6 +154,10 @@ class Para:
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
+    number_label: str = ""  # the number Word's list numbering shows before the text (一、, （二）, 3.)
+    in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
+    box_align: str | None = None  # the box's horizontal alignment on the margins (left, outside …)
+    has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
 
     @property
     def size(self) -> float:
@@ -389,6 +400,61 @@ def _shape_color(value: str | None) -> str | None:
     return m.group(1).upper() if m else None
 
 
+def _has_image(p: Any) -> bool:
+    return next(p.iter(f"{{{PIC_NS}}}pic"), None) is not None or next(p.iter(f"{{{V_NS}}}imagedata"), None) \
+        is not None
+
+
+def drop_fallbacks(root: Any) -> None:
+    """Keep one reading of each ``mc:AlternateContent``: its Choice (what Word 2010+ and WPS
+    show). The Fallback repeats the same text box or shape in VML; reading both counted every
+    WPS footer and every text box twice."""
+    for fallback in list(root.iter(f"{{{MC_NS}}}Fallback")):
+        parent = fallback.getparent()
+        if parent is not None:
+            parent.remove(fallback)
+
+
+# A line of the 版记 (抄送：…, …印发): a text box holding one belongs at the end of the document.
+COLOPHON_LINE = re.compile(r"^\s*抄\s*送\s*[:：]|\d{4}\s*年.*印\s*发\s*$")
+
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def box_align(box: Any) -> str | None:
+    """How a text box is aligned across the margins (left, center, right, inside, outside), from
+    DrawingML's wp:positionH/wp:align or VML's mso-position-horizontal; None when placed by an
+    offset or relative to the page, which is not measured."""
+    for anchor in box.iterancestors():
+        if anchor.tag == f"{{{WP_NS}}}anchor":
+            pos = anchor.find(f"{{{WP_NS}}}positionH")
+            align = pos.find(f"{{{WP_NS}}}align") if pos is not None else None
+            if pos is not None and pos.get("relativeFrom") == "margin" and align is not None:
+                return (align.text or "").strip() or None
+            return None
+        shapes = tuple(f"{{{V_NS}}}{name}" for name in ("shape", "rect", "roundrect"))
+        style = anchor.get("style") if anchor.tag in shapes else None
+        if style is not None:
+            props = dict(part.split(":", 1) for part in style.split(";") if ":" in part)
+            if props.get("mso-position-horizontal-relative", "").strip() == "margin":
+                return props.get("mso-position-horizontal", "").strip() or None
+            return None
+    return None
+
+
+def text_boxes(p: Any) -> list[Any]:
+    """The outermost text boxes (w:txbxContent) inside a paragraph."""
+    out = []
+    for box in p.iter(w("txbxContent")):
+        parent = box.getparent()
+        while parent is not None and parent is not p and parent.tag != w("txbxContent"):
+            parent = parent.getparent()
+        if parent is p:
+            out.append(box)
+    return out
+
+
 def _shapes(p: Any) -> list[Shape]:
     shapes: list[Shape] = []
     for drawing in p.iter(w("drawing")):
@@ -491,7 +557,6 @@ class Reader:
             num_id = _wval(num.find(w("numId")))
             if num_id and num_id != "0":
                 num_pr = (num_id, _wval(num.find(w("ilvl"))) or "0")
-        widow = _on(_last(plevels, "widowControl"))
         snap = _on(_last(plevels, "snapToGrid"))
         before = self._lines_or_twips(spacing, "before")
         after = self._lines_or_twips(spacing, "after")
@@ -510,13 +575,13 @@ class Reader:
             after=after,
             borders=borders,
             tabs=sorted((val, pos) for pos, val in tabs.items()),
-            widow_control=bool(widow),
             snap_to_grid=snap is not False,
             page_break_before=bool(_on(_last(plevels, "pageBreakBefore"))),
             has_page_break=page_break,
             num_pr=num_pr,
             mark_size=mark_size,
             shapes=_shapes(p),
+            has_image=_has_image(p),
         )
 
     @staticmethod
@@ -614,7 +679,6 @@ def _open(path: Path) -> Any:
         hint = "a .doc (Word 97–2003) or .wps file must be saved as .docx first" \
             if path.suffix.lower() in (".doc", ".wps") else "give a Word .docx file"
         raise CheckError("不是 .docx 文件 not a .docx file (not a zip package)", place=where, hint=hint)
-    from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
     resave = "open and re-save it in Word, WPS or LibreOffice"
@@ -626,7 +690,7 @@ def _open(path: Path) -> Any:
     except (zipfile.BadZipFile, OSError) as exc:
         raise CheckError(f"文件已损坏 damaged .docx: {exc}", place=where, hint=resave) from None
     try:
-        return Document(str(path))
+        return _document(path)
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as exc:
         raise CheckError(f"不是 Word 文档 not a Word document: {exc}", place=where,
                          hint="give a .docx saved by Word, WPS or LibreOffice") from None
@@ -636,6 +700,29 @@ def _open(path: Path) -> Any:
     except Exception as exc:  # lxml.etree.XMLSyntaxError and other damage inside the package
         raise CheckError(f"文件已损坏 damaged .docx: {type(exc).__name__}: {exc}", place=where,
                          hint=resave) from None
+
+
+# The main part of a document, a template and their macro-enabled kinds: the text is read alike.
+MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def _document(path: Path) -> Any:
+    """python-docx's Document for .docx, .dotx, .docm and .dotm (python-docx itself takes .docx only)."""
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in MAIN_TYPES:
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    part = Package.open(str(path)).main_document_part
+    if part.content_type not in MAIN_TYPES:
+        raise ValueError(f"the main part is {part.content_type}, not a Word document")
+    return part.document
 
 
 def _vet_package(path: Path) -> None:
@@ -721,12 +808,16 @@ def _read(document: Any, path: str) -> DocxView:
     sect_elements: list[Any] = []
     section_of: list[int] = []
 
-    def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None) -> None:
+    def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None,
+            in_box: bool = False) -> None:
         para = reader.para(p, len(paras) + 1, table_style)
         if table is not None:
             para.in_table, para.table, para.row = True, table, row
         para.section = len(sect_elements)
+        para.in_box = in_box
         paras.append(para)
+        if in_box:
+            return
         sect = p.find(f"{w('pPr')}/{w('sectPr')}")
         if sect is not None:
             para.ends_section = True
@@ -735,9 +826,23 @@ def _read(document: Any, path: str) -> DocxView:
 
     tables: list[TableInfo] = []
 
+    late: list[Any] = []  # text boxes holding the 版记: printed at the foot of the last page
+
+    def boxes(p: Any) -> None:
+        """The paragraphs of the text boxes anchored in ``p``, before ``p`` itself."""
+        for box in text_boxes(p):
+            inner = list(box.iter(w("p")))
+            if any(COLOPHON_LINE.search("".join(t.text or "" for t in q.iter(w("t")))) for q in inner):
+                late.extend(inner)
+                continue
+            for q in inner:
+                if any(ch.isalnum() for t in q.iter(w("t")) for ch in (t.text or "")):
+                    add(q, in_box=True)  # not a lone ★ or a blank line of the box
+
     def walk(container: Any) -> None:
         for child in container:
             if child.tag == w("p"):
+                boxes(child)
                 add(child)
             elif child.tag == w("tbl"):
                 tbl_style = _wval(child.find(f"{w('tblPr')}/{w('tblStyle')}")) or default_table_style
@@ -754,7 +859,10 @@ def _read(document: Any, path: str) -> DocxView:
             elif child.tag in (w("ins"), w("customXml"), w("smartTag")):
                 walk(child)
 
+    drop_fallbacks(document.element)
     walk(body)
+    for q in late:
+        add(q, in_box=True)
     final = body.find(w("sectPr"))
     if final is not None:
         sect_elements.append(final)
@@ -769,7 +877,13 @@ def _read(document: Any, path: str) -> DocxView:
             return footer_cache[rid]
         fpart = part.rels[rid].target_part
         root = _part_xml(fpart)
+        drop_fallbacks(root)
+        boxed = [(q, box_align(box)) for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
+        in_boxes = {id(q): align for q, align in boxed}  # the list keeps each proxy (and its id) alive
         fparas = [reader.para(p, k + 1) for k, p in enumerate(root.iter(w("p")))]
+        for para, p in zip(fparas, root.iter(w("p")), strict=True):
+            para.in_box = id(p) in in_boxes
+            para.box_align = in_boxes.get(id(p))
         texts = [field_text(p) for p in root.iter(w("p"))]
         info = FooterInfo(kind, fparas, "\n".join(t for t in texts if t.strip()), str(fpart.partname))
         footer_cache[rid] = info
@@ -793,10 +907,86 @@ def _read(document: Any, path: str) -> DocxView:
         members = [p.index for p in paras if p.section == sec.index]
         if members:
             sec.first_para, sec.last_para = members[0], members[-1]
+    numbering_part = _related(part, RT_NUMBERING)
+    number_labels(paras, _numbering(_part_xml(numbering_part) if numbering_part is not None else None))
     theme_part = _related(part, RT_THEME)
     lang = settings.find(w("themeFontLang")) if settings is not None else None
     theme = _theme_fonts(theme_part, _wval(lang, "eastAsia")) if theme_part is not None else {}
     return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens % 10]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(("chinese", "ideograph", "taiwanese", "japanese")):
+        return _chinese(n) if n < 100 else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    return str(n)
+
+
+def _numbering(root: Any | None) -> dict[str, tuple[str, dict[int, tuple[int, str, str]]]]:
+    """numId → (abstractNumId, {ilvl: (start, numFmt, lvlText)}) from numbering.xml."""
+    if root is None:
+        return {}
+    abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+    for el in root.findall(w("abstractNum")):
+        levels: dict[int, tuple[int, str, str]] = {}
+        for lvl in el.findall(w("lvl")):
+            ilvl = _int(lvl.get(w("ilvl")))
+            if ilvl is None:
+                continue
+            levels[ilvl] = (_int(_wval(lvl.find(w("start")))) or 1, _wval(lvl.find(w("numFmt"))) or "decimal",
+                            _wval(lvl.find(w("lvlText"))) or "")
+        abstract[el.get(w("abstractNumId")) or ""] = levels
+    out = {}
+    for num in root.findall(w("num")):
+        abs_id = _wval(num.find(w("abstractNumId"))) or ""
+        out[num.get(w("numId")) or ""] = (abs_id, abstract.get(abs_id, {}))
+    return out
+
+
+Levels = dict[int, tuple[int, str, str]]  # ilvl → (start, numFmt, lvlText)
+
+
+def number_labels(paras: list[Para], numbering: dict[str, tuple[str, Levels]]) -> None:
+    """Give each auto-numbered paragraph the label Word shows (一、 （二） 3.), counting as Word
+    does: per list, a deeper level restarting under each new item of the level above."""
+    counters: dict[str, dict[int, int]] = {}
+    for p in paras:
+        if p.num_pr is None or p.num_pr[0] not in numbering:
+            continue
+        abs_id, levels = numbering[p.num_pr[0]]
+        ilvl = _int(p.num_pr[1]) or 0
+        if ilvl not in levels:
+            continue
+        count = counters.setdefault(abs_id, {})
+        count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in count if k > ilvl]:
+            del count[deeper]
+        _start, fmt, text = levels[ilvl]
+        if fmt not in ("bullet", "none"):
+            p.number_label = _label_text(text, count, levels)
+
+
+def _label_text(text: str, count: dict[int, int], levels: Levels) -> str:
+    """lvlText with each %k replaced by level k's counter in its own number format."""
+
+    def value(m: re.Match[str]) -> str:
+        k = int(m.group(1)) - 1
+        start, fmt, _text = levels.get(k, (1, "decimal", ""))
+        return _format_number(count.get(k, start), fmt)
+
+    return re.sub(r"%(\d)", value, text)
 
 
 def _border(el: Any) -> Border | None:

@@ -12,7 +12,7 @@ MAX_PLACES = 6
 
 
 def _label(severity: str) -> str:
-    return "错误 error" if severity == "error" else "警告 warning"
+    return {"error": "错误 error", "warning": "警告 warning"}.get(severity, "提示 notice")
 
 
 def human(report: CheckReport, roles: bool = False) -> str:
@@ -56,8 +56,8 @@ def as_dict(report: CheckReport) -> dict[str, Any]:
         "warnings": report.warnings,
         "findings": [
             {"rule": f.rule, "severity": f.severity, "element": f.element, "paragraph": f.paragraph,
-             "text": f.text, "where": f.where, "message": f.message, "fix": f.fix, "clause": f.clause,
-             "unsure": f.unsure}
+             "text": f.text, "where": f.where, "message": f.message, "fix": f.fix, "xml": f.xml,
+             "clause": f.clause, "unsure": f.unsure}
             for f in report.findings
         ],
         "paragraphs": [

@@ -7,7 +7,6 @@ its rule, the element, the place (paragraph number and first characters) and the
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,8 +16,12 @@ from ..layout import break_lines, cells
 from ..spec import Style
 from .classify import (
     CC,
+    FORMAL_GENRES,
+    MINUTES_LABEL,
     NOTE_ITEM,
+    NUMERIC_DATE,
     ROLE_ELEMENTS,
+    ROLE_NAMES,
     Role,
     Structure,
     doc_number_match,
@@ -26,7 +29,28 @@ from .classify import (
     is_red,
     strip_all,
 )
-from .docxread import Border, DocxView, FontSlot, Para, SectionInfo
+from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
+
+# A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
+LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
+# A run of emphasis inside a paragraph (一是…, 二是…) in 黑体 or 楷体: a house style.
+EMPHASIS = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。]{0,40}[。：:，]?\s*$")
+# Latin fonts offices commonly set for digits and letters beside the Chinese font: a house
+# setting (Style.fonts.latin), not a fault, when no house style names one.
+HOUSE_LATIN = frozenset({"Times New Roman"})
+# The characters that take each rFonts slot: Chinese and full-width forms eastAsia, ASCII ascii,
+# other Latin hAnsi (so 2020年 in a run whose hAnsi font is wrong prints right).
+SLOT_CHARS = {"eastAsia": r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]", "ascii": r"[!-~]",
+              "hAnsi": r"[\u00a0-\u024f]"}
+LATIN_PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|[XxＸ×](?=[年月日号])")
+# Elements whose height is their own: the 版头 (placed by its spacing), rule carriers, the seal.
+NOT_ON_GRID = frozenset({"copy_number", "secrecy", "urgency", "organ_mark", "doc_number", "signers", "seal",
+                         "blank"})
+# A line of at least this many times the font size is as tall as "at least" says (the font's own
+# line height is smaller): it prints like an exact line.
+ASCENT_FACTOR = 1.4
+# Twips a paragraph's spacing may be off whole grid lines, per line (Word rounds to 0.05 pt).
+GAP_TOLERANCE = 3
 
 
 @dataclass(frozen=True)
@@ -51,16 +75,14 @@ RULES: dict[str, Rule] = {
     "page.size": Rule("页面设置", "error", "5.1", f"{PAPER} (±{spec.PAGE_TOLERANCE_MM:g} mm)"),
     "page.margins": Rule("页面设置", "error", "5.2.1",
                          f"margins {MARGINS} ({TYPE_AREA}, ±{spec.PAGE_TOLERANCE_MM:g} mm)"),
-    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "文档网格 docGrid of type lines whose pitch gives "
-                          f"{spec.LINES_PER_PAGE} lines in the type area"),
-    "grid.line-spacing": Rule("行距", "error", "5.2.3", "every paragraph on the grid: exact line spacing, "
-                              f"a multiple of {spec.LINE_PITCH} twips ({PITCH_PT})"),
-    "grid.widow-control": Rule("行距", "warning", "5.2.3",
-                               "widow/orphan control off (else LibreOffice leaves 21-line pages)"),
+    "grid.doc-grid": Rule("页面设置", "error", "5.2.3", "a line grid that gives "
+                          f"{spec.LINES_PER_PAGE} lines in the type area, where the text relies on it"),
+    "grid.line-spacing": Rule("行距", "error", "5.2.3", f"{spec.LINES_PER_PAGE} lines a page as printed: "
+                              f"exact line spacing ({PITCH_PT}), paragraph spacing in whole lines"),
     "font.name": Rule("字体", "error", "5.2.2, 7", "the font kind of each element in every rFonts slot "
                       "(eastAsia, ascii, hAnsi): 小标宋 title, 黑体 一、, 楷体 （一）, 仿宋 body …"),
     "font.theme": Rule("字体", "error", "5.2.2, 7",
-                       "no theme font (asciiTheme, eastAsiaTheme …) overriding the named font"),
+                       "a theme font that the document's theme does not resolve to a font of the right kind"),
     "font.size": Rule("字号", "error", "5.2.2, 7", "2号 title, 3号 body, 4号 版记 and page numbers …"),
     "text.color": Rule("颜色", "error", "5.2.4", "text is black except the organ mark and the red rule"),
     "copy-number.format": Rule("版头", "error", "7.2.1", "份号: 6 Arabic digits"),
@@ -105,6 +127,11 @@ RULES: dict[str, Rule] = {
                                "署名 centred over the date (unsealed: 右空二字)"),
     "attachment.label": Rule("附件", "error", "7.3.7",
                              "附件 / 附件2 flush left on the attachment's first line"),
+    "signature.missing": Rule("署名", "error", "7.3.5", "a 署名 above the 成文日期"),
+    "date.missing": Rule("成文日期", "error", "7.3.5", "a 成文日期 at the end of the main text"),
+    "to.missing": Rule("主送机关", "error", "7.3.2", "a 请示 or 报告 names its 主送机关"),
+    "attachment-note.missing": Rule("附件说明", "error", "7.3.4",
+                                    "text that refers to an attachment (见附件) has a 附件说明"),
     "colophon.cc": Rule("版记", "error", "7.4.2", "抄送： with a full-width colon, organs separated by ，"),
     "colophon.cc-stop": Rule("版记", "warning", "7.4.2", "a full stop after the last 抄送 organ"),
     "colophon.printer": Rule("版记", "error", "7.4.3", "印发机关 left, 印发日期 + 印发 right, 右空一字"),
@@ -118,6 +145,10 @@ RULES: dict[str, Rule] = {
     "page-number.position": Rule("页码", "error", "7.5",
                                  "odd pages right, even pages left, 一字 from the edge of the type area"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
+    "classify.not-measured": Rule("识别", "notice", "",
+                                  "elements in text boxes: fonts checked, place not measured"),
+    "classify.not-gongwen": Rule("识别", "notice", "",
+                                 "a document that is no 公文 (a form, a manual): this notice, not the rules"),
 }
 
 
@@ -133,6 +164,7 @@ class Finding:
     where: str | None = None  # a place that is not a body paragraph (section, footer)
     unsure: bool = False
     clause: str = ""
+    xml: str = ""  # the OOXML the fix means, for --format json only
 
     @property
     def place(self) -> str:
@@ -157,6 +189,9 @@ class Checker:
         self.s = structure
         self.style = style
         self.findings: list[Finding] = []
+        self.pending: dict[tuple[str, ...], list[tuple[Para | None, str | None, str, str]]] = {}
+        self.placed_by_number = False
+        self.unmeasured: list[str] = []  # elements found but drawn where their place is not measured
         self.paras = {p.index: p for p in view.paras}
 
     # --- helpers ---------------------------------------------------------------------
@@ -165,7 +200,7 @@ class Checker:
         return self.s.roles[p.index]
 
     def add(self, rule: str, message: str, fix: str, para: Para | None = None, *, where: str | None = None,
-            severity: str | None = None, element: str | None = None) -> None:
+            severity: str | None = None, element: str | None = None, xml: str = "") -> None:
         info = RULES[rule]
         unsure = False
         sev = severity or info.severity
@@ -176,8 +211,9 @@ class Checker:
         if para is not None and self.role(para).unsure and rule != "classify.unsure":
             unsure = True
             sev = "warning"
-        self.findings.append(Finding(rule, sev, element, message, fix, para.index if para else None,
-                                     excerpt(para.text) if para else None, where, unsure, info.clause))
+        flat = " ".join(message.split("\n"))  # a report line is one line
+        self.findings.append(Finding(rule, sev, element, flat, fix, para.index if para else None,
+                                     excerpt(para.text) if para else None, where, unsure, info.clause, xml))
 
     def each(self, *roles: str) -> Iterator[Para]:
         for index, role in self.s.roles.items():
@@ -209,10 +245,19 @@ class Checker:
     # --- running all --------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
+        if self.s.format == "not-gongwen":
+            what = "文档没有文字 the document has no text" if all(p.blank for p in self.view.paras) else (
+                f"不像公文 not a 公文: 没有版头、文种、主送机关或成文日期{self._table_share()}")
+            self.add("classify.not-gongwen", f"{what}，未按 GB/T 9704 检查 the rules were not applied",
+                     "如是公文，按 GB/T 9704 排出版头、标题、主送机关和成文日期后再检查",
+                     where="全文 document")
+            return self.findings
         for index, why in self.s.notes:
             para = self.paras.get(index) if index is not None else None
             self.add("classify.unsure", why, "检查这一段的格式，或忽略本提示 check this paragraph's format",
                      para, where=None if para else "全文 document")
+        self.unmeasured = sorted({f"{ROLE_NAMES[r.role]}（文本框 text box）" for i, r in self.s.roles.items()
+                                  if self.paras[i].in_box and r.role not in ("blank", "unknown")})
         self.page_setup()
         self.grid()
         self.fonts()
@@ -221,10 +266,16 @@ class Checker:
         self.to()
         self.body()
         self.attachment_note()
+        self.missing()
         self.signature()
         self.attachments()
         self.colophon()
         self.page_numbers()
+        self.flush()
+        if self.unmeasured:
+            shown = "、".join(dict.fromkeys(self.unmeasured))
+            self.add("classify.not-measured", f"{shown}：位置未检查 their place on the page was not measured",
+                     "在打印预览中核对位置 check the place in print preview", where="全文 document")
         return self.findings
 
     # --- 页面设置 ------------------------------------------------------------------------
@@ -253,21 +304,17 @@ class Checker:
                     off.append(f"{names[side]} {shown}（应为 {mm(value):.0f} mm）")
             if off:
                 self.add("page.margins", "页边距 margins: " + "，".join(off),
-                         f"页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
-            lines = self._grid_lines(sec)
-            if sec.grid_type in (None, "default") or sec.grid_pitch is None:
-                self.add("grid.doc-grid", "没有文档网格 no line grid (docGrid type=lines)",
-                         f"页面设置 → 文档网格 → 只指定行网格, 每页 {spec.LINES_PER_PAGE} 行 "
-                         f"(docGrid type=lines linePitch={spec.LINE_PITCH})", where=where)
-            elif lines != spec.LINES_PER_PAGE:
-                self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page "
-                         f"(linePitch {sec.grid_pitch})",
-                         f"每页 {spec.LINES_PER_PAGE} 行: linePitch {spec.LINE_PITCH} ({PITCH_PT})",
-                         where=where)
-            elif sec.grid_type != "lines":
+                         f"页面设置 → 页边距 {MARGINS}，装订线 0 ({TYPE_AREA})", where=where)
+            if sec.grid_type == "linesAndChars" and sec.grid_pitch:
                 self.add("grid.doc-grid", f"网格类型 grid type {sec.grid_type}: LibreOffice 7 lays a "
                          "character grid out with far fewer characters per line",
-                         "只指定行网格 type=lines", where=where, severity="warning")
+                         "页面设置 → 文档网格 → 只指定行网格", where=where, severity="warning",
+                         xml="w:docGrid w:type=lines")
+
+    def _table_share(self) -> str:
+        text = [p for p in self.view.paras if not p.blank]
+        share = sum(1 for p in text if p.in_table) / max(len(text), 1)
+        return f"，{share:.0%} 的文字在表格中 of the text is in tables" if share > 0.5 else ""
 
     def _grid_lines(self, sec: SectionInfo) -> int:
         """Lines the grid's pitch gives in the standard's type area (page.* judge the area itself)."""
@@ -275,69 +322,95 @@ class Checker:
             return 0
         return int(spec.TEXT_HEIGHT // sec.grid_pitch)
 
-    @staticmethod
-    def _exact_height(p: Para) -> int | None:
-        """Twips a paragraph of exact line spacing takes on the page, its borders included."""
-        if p.in_table or p.line_rule != "exact" or not p.line:
-            return None
-        extra = sum(b.space * 20 + round(b.sz * 20 / 8) for side, b in p.borders.items()
-                    if side in ("top", "bottom") and b.visible)
-        return p.line + p.before + p.after + extra
-
     def grid(self) -> None:
-        pitch = spec.LINE_PITCH
-
-        def on_grid(height: int) -> bool:
-            return abs(height - max(round(height / pitch), 1) * pitch) <= 2
-
-        paras = self.view.paras
-        given_back: set[int] = set()
-        for index, p in enumerate(paras):
-            if p.in_table or index in given_back:
-                continue
-            if p.blank and p.line_rule == "exact" and p.line is not None and p.line <= 20:
-                continue  # a spacer of 1 pt at most (Word needs a paragraph after a closing table)
-            height = self._exact_height(p)
-            if height is not None:
-                following = self._exact_height(paras[index + 1]) if index + 1 < len(paras) else None
-                if not on_grid(height) and following is not None and on_grid(height + following):
-                    # A rule's room taken from the next line (the red rule under the 文号 and
-                    # the blank line below it): the pair ends on the grid, so does everything after.
-                    given_back.add(index + 1)
-                    continue
-                k = max(round(height / pitch), 1)
-                if abs(height - k * pitch) > 2:
-                    around = p.before + p.after
-                    extra_text = f", 段前后 before/after {around / 20:g} 磅" if around else ""
-                    self.add("grid.line-spacing",
-                             f"行高 line height {height / 20:g} 磅 pt (固定值 exact {p.line / 20:g} 磅"
-                             f"{extra_text})，不是 {pitch / 20:g} 磅的整数倍 not a multiple of the grid line",
-                             f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p)
-                continue
-            rule = {"auto": "多倍/单倍 auto", "atLeast": "最小值 at least"}.get(p.line_rule, p.line_rule)
-            amount = f" {p.line / 240:g}" if p.line_rule == "auto" and p.line else ""
-            if p.line_rule == "atLeast" and p.line:
-                amount = f" {p.line / 20:g} 磅"
-            sec = self.section(p)
-            snapped = (p.line_rule == "auto" and p.snap_to_grid
-                       and sec.grid_type in ("lines", "linesAndChars")
-                       and self._grid_lines(sec) == spec.LINES_PER_PAGE and (p.line or 240) <= 240
-                       and p.before + p.after == 0)
-            self.add("grid.line-spacing",
-                     f"行距 line spacing {rule}{amount}，不是固定值 not exact"
-                     + ("（靠网格对齐，其他软件可能不同 snaps to the grid in Word only）" if snapped else ""),
-                     f"行距 固定值 {pitch / 20:g} 磅 (line={pitch} exact)，段前段后 0", p,
-                     severity="warning" if snapped else None)
+        """Lines per page as they print: one finding per cause (a line spacing, a paragraph gap),
+        named at its first paragraph with the count, since the cause is nearly always a style."""
+        causes: dict[tuple[str, ...], list[Para]] = {}
+        grid_fault: set[int] = set()
         for p in self.view.paras:
-            if not p.in_table and p.widow_control and not p.blank:
-                self.add("grid.widow-control", "孤行控制开启 widow/orphan control on",
-                         "段落 → 换行和分页 → 取消“孤行控制” (w:widowControl w:val=0)", p)
+            role = self.role(p).role
+            if p.blank or p.in_table or p.in_box or p.has_image or role in NOT_ON_GRID:
+                continue
+            cause = self._spacing_cause(p, role)
+            if cause is None:
+                continue
+            if cause[0] == "grid":
+                grid_fault.add(p.section)
+                continue
+            causes.setdefault(cause, []).append(p)
+        for sec in self.view.sections:
+            if sec.index in grid_fault:
+                lines = self._grid_lines(sec)
+                self.add("grid.doc-grid", f"网格每页 {lines} 行 the grid gives {lines} lines per page, "
+                         f"应为 {spec.LINES_PER_PAGE} 行",
+                         f"页面设置 → 文档网格 → 只指定行网格，每页 {spec.LINES_PER_PAGE} 行",
+                         where=f"第{sec.index + 1}节 section {sec.index + 1}",
+                         xml=f"w:docGrid w:type=lines w:linePitch={spec.LINE_PITCH}")
+        pitch = spec.LINE_PITCH
+        menu = f"段落 → 缩进和间距 → 行距 固定值 {pitch / 20:g} 磅"
+        for cause, paras in causes.items():
+            # Named at its first paragraph whose element is sure (a doubt would weaken the finding).
+            first = next((p for p in paras if not self.role(p).unsure), paras[0])
+            styles = {p.style for p in paras}
+            where = f"（样式 style “{first.style}”）" if len(styles) == 1 and first.style else ""
+            count = f"{len(paras)} 段 paragraphs{where}"
+            kind = cause[0]
+            if kind == "gap":
+                self.add("grid.line-spacing", f"{count}: 段前 {first.before / 20:g} 磅、段后 "
+                         f"{first.after / 20:g} 磅，行不再对齐 {spec.LINES_PER_PAGE} 行的网格 "
+                         "spacing before/after that is not whole lines",
+                         "段落 → 缩进和间距 → 段前、段后 0（空行用整行）", first,
+                         xml="w:spacing w:before=0 w:after=0")
+            elif kind in ("exact", "atLeast"):
+                lines = spec.TEXT_HEIGHT // first.line if first.line else 0
+                how = "固定值" if kind == "exact" else "最小值"
+                self.add("grid.line-spacing", f"{count}: 行距 {how} {first.line / 20:g} 磅，每页 {lines} 行 "
+                         f"lines per page，应为 {spec.LINES_PER_PAGE} 行", menu, first,
+                         xml=f"w:spacing w:line={pitch} w:lineRule=exact")
+            elif kind == "snap":
+                self.add("grid.line-spacing", f"{count}: 行距 单倍，靠文档网格对齐 snaps to the grid："
+                         f"Word 中每页 {spec.LINES_PER_PAGE} 行，其他软件可能不同 other programs may differ",
+                         menu, first, severity="warning", xml=f"w:spacing w:line={pitch} w:lineRule=exact")
+            elif kind == "auto":
+                shown = "、".join(sorted({f"最小值 {p.line / 20:g} 磅" if p.line_rule == "atLeast" and p.line
+                                          else f"多倍 {(p.line or 240) / 240:g}" for p in paras}))
+                self.add("grid.line-spacing", f"{count}: 行距 {shown}，行高随字体而变 the line height "
+                         f"follows the font, 每页不是 {spec.LINES_PER_PAGE} 行", menu, first,
+                         xml=f"w:spacing w:line={pitch} w:lineRule=exact")
 
+    def _spacing_cause(self, p: Para, role: str) -> tuple[str, ...] | None:
+        """Why a paragraph's lines do not print at 22 a page, None when they do."""
+        pitch = spec.LINE_PITCH
+        sec = self.section(p)
+        whole = role not in ("title", "attachment_title")  # a title may stand apart by its own spacing
+        if p.line_rule == "exact" and p.line:
+            if whole and spec.TEXT_HEIGHT // p.line != spec.LINES_PER_PAGE:
+                return ("exact", str(p.line))
+        elif p.line_rule == "atLeast" and p.line and p.line >= p.size * 20 * ASCENT_FACTOR:
+            if whole and spec.TEXT_HEIGHT // p.line != spec.LINES_PER_PAGE:
+                return ("atLeast", str(p.line))
+        else:
+            snaps = p.line_rule == "auto" and p.snap_to_grid and (p.line or 240) <= 240 \
+                and sec.grid_type in ("lines", "linesAndChars") and sec.grid_pitch
+            if not snaps:
+                return ("auto",)  # whatever the amount: the line height follows the font
+            if self._grid_lines(sec) != spec.LINES_PER_PAGE:
+                return ("grid",)
+            return ("snap",) if p.before + p.after == 0 else ("gap",)
+        gap = p.before + p.after
+        k = round(gap / pitch)
+        if role in ("cc", "printer", "colophon_other"):
+            return None  # the 版记 is pushed to the foot of the page by the spacing above it
+        if whole and abs(gap - k * pitch) > GAP_TOLERANCE * max(k, 1):
+            return ("gap", str(p.before), str(p.after))
+        return None
     # --- fonts, sizes, colours ------------------------------------------------------------
 
     def zones(self, p: Para, role: Role) -> list[tuple[int, int, str | None]]:
         """(start, end, font kind) spans of the paragraph's text; None: any font."""
         text = p.text
+        if role.role in ("doc_number", "minutes_line") and self.s.format in ("minutes", "order"):
+            return [(0, len(text), None)]  # a 纪要's 编号 line, a 令号: GB/T 9704 names no font [10.2, 10.3]
         kind, _size = spec.ELEMENT_FORMATS.get(role.role, (None, None))
         if role.role.startswith("heading") and role.level in (1, 2):
             head_kind = spec.HEADING_FONTS[role.level - 1]
@@ -349,6 +422,14 @@ class Checker:
             colon = re.search(r"签发人\s*[:：]?", text[label:])
             names = label + (colon.end() if colon else 3)
             return [(0, names, "fangsong"), (names, len(text), "kaiti")]
+        if role.role == "body" and self.s.format == "minutes":
+            label = MINUTES_LABEL.match(text)
+            if label:  # 出席：… 请假：… 列席：… [10.3]: the label in 黑体
+                return [(0, label.end(), "heiti"), (label.end(), len(text), "fangsong")]
+        if role.role == "body":
+            lead = LEAD_PHRASE.match(text)
+            if lead:  # 一是…。 in 黑体 or 楷体: a common house emphasis, the rest 仿宋
+                return [(0, lead.end(), None), (lead.end(), len(text), "fangsong")]
         if role.role == "doc_number" and "\t" in text.strip():
             names = text.index("\t", len(text) - len(text.lstrip()))  # the last signers after a tab
             return [(0, names, "fangsong"), (names, len(text), "kaiti")]
@@ -357,8 +438,8 @@ class Checker:
     def fonts(self) -> None:
         for p in self.view.paras:
             role = self.role(p)
-            if role.role not in spec.ELEMENT_FORMATS or p.blank:
-                continue
+            if role.role not in spec.ELEMENT_FORMATS or p.blank or role.unsure:
+                continue  # an element the checker is unsure of: said once, its format not judged
             self._fonts_of(p, role.role, self.zones(p, role))
             self._colour_of(p, role.role)
 
@@ -374,50 +455,79 @@ class Checker:
             if not visible:
                 continue
             first, last = run.start + visible[0], run.start + visible[-1]
+            emphasis = role == "body" and EMPHASIS.match(run.text) is not None
             for start, end, kind in zones:
-                if kind is None or last < start or first >= end:
+                if kind is None or last < start or first >= end or emphasis:
                     continue
-                self._check_slots(run.fonts, kind, p, para, where, element, severity, reported)
+                self._check_slots(run, kind, p, para, where, element, severity, reported)
             if size is not None and abs(run.size - size) > spec.SIZE_TOLERANCE_PT:
                 key = ("font.size", str(run.size))
                 if key not in reported:
                     reported.add(key)
-                    self.add("font.size",
-                             f"字号 size {run.size:g} 磅 pt，应为 {_size_name(size)} {size:g} 磅",
-                             f"字号改为 {_size_name(size)} ({size:g} pt)", para, where=where, element=element)
+                    wanted = f"{_size_name(size)} {size:g} 磅"
+                    self.defer("font.size", f"字号 size {run.size:g} 磅 pt，应为 {wanted}",
+                               f"字体 → 字号 {_size_name(size)}", para, where, element, None,
+                               f"w:sz w:val={round(size * 2)}")
 
-    def _check_slots(self, fonts: dict[str, FontSlot], kind: str, p: Para, para: Para | None,
+    def defer(self, rule: str, message: str, fix: str, para: Para | None, where: str | None, element: str,
+              severity: str | None, xml: str, chars: str = "") -> None:
+        """Hold a font or size finding: the same fault of the same element is one cause (a style),
+        reported once at its first place with the number of places (see :meth:`flush`)."""
+        unsure = para is not None and bool(self.role(para).unsure)
+        key = (rule, message, fix, element, severity or "", str(unsure))
+        self.pending.setdefault(key, []).append((para, where, chars, xml))
+
+    def flush(self) -> None:
+        for (rule, message, fix, element, severity, _unsure), places in self.pending.items():
+            para, where, chars, xml = places[0]
+            count = len({(p.index if p else None, w) for p, w, _c, _x in places})
+            more = f"（共 {count} 处 in {count} places）" if count > 1 else ""
+            self.add(rule, f"{chars} {message}{more}".strip(), fix, para, where=where, element=element,
+                     severity=severity or None, xml=xml)
+        self.pending.clear()
+
+    def _check_slots(self, run: RunInfo, kind: str, p: Para, para: Para | None,
                      where: str | None, element: str, severity: str | None,
                      reported: set[tuple[str, str]]) -> None:
+        """The fonts of the slots the run's characters use: eastAsia for Chinese, ascii and hAnsi
+        only when it has Latin letters or digits (an unused slot does not print)."""
         wanted = spec.FONT_KIND_NAMES[kind]
         configured = getattr(self.style.fonts, kind)
         latin = self.style.fonts.latin
-        themes = []
-        wrong = []
-        for slot in ("eastAsia", "ascii", "hAnsi"):
-            font = fonts[slot]
+        latin_text = LATIN_PLACEHOLDER.sub("", run.text)  # XX stands for Chinese words yet to come
+        slots = [slot for slot, chars in SLOT_CHARS.items()
+                 if re.search(chars, run.text if slot == "eastAsia" else latin_text)]
+        unresolved = []
+        wrong: list[tuple[str, str]] = []
+        for slot in slots:
+            font = run.fonts[slot]
+            name = font.name
             if font.theme:
-                resolved = self.view.theme_fonts.get(font.theme)
-                themes.append(f"{slot}={font.theme}" + (f"（{resolved}）" if resolved else ""))
-                continue
-            got_kind = font_kind(font.name, self.style)
-            ok = got_kind == kind or (slot != "eastAsia" and latin is not None and font.name == latin)
+                name = self.view.theme_fonts.get(font.theme) or None
+                if name is None:
+                    unresolved.append(f"{slot}={font.theme}")
+                    continue
+            ok = font_kind(name, self.style) == kind or (
+                slot != "eastAsia" and (name == latin or (latin is None and name in HOUSE_LATIN)))
             if not ok:
-                wrong.append(f"{slot}={font.name or '未指定 unset'}")
-        if themes:
-            message = f"主题字体 theme font {', '.join(themes)} 覆盖字体名 overrides the font name"
-            if ("font.theme", message) not in reported:
-                reported.add(("font.theme", message))
-                self.add("font.theme", message,
-                         f"去掉 rFonts 的 *Theme 属性，各栏直接写 {configured} "
-                         "(remove asciiTheme/eastAsiaTheme/hAnsiTheme)",
-                         para, where=where, element=element, severity=severity)
+                theme = "（主题字体 theme font）" if font.theme else ""
+                wrong.append((slot, f"{name or '未指定 unset'}{theme}"))
+        chars = f"「{excerpt(run.text, 8)}」"
+        if unresolved:
+            key = ", ".join(unresolved)
+            if ("font.theme", key) not in reported:
+                reported.add(("font.theme", key))
+                self.defer("font.theme", f"主题字体无法解析 theme font not found: {key}",
+                           f"字体 → 中文字体、西文字体 都选 {configured}", para, where, element, severity,
+                           "w:rFonts without asciiTheme/eastAsiaTheme/hAnsiTheme", chars)
         if wrong:
-            message = f"字体 font {', '.join(wrong)}，应为 {wanted} expected"
-            if ("font.name", message) not in reported:
-                reported.add(("font.name", message))
-                self.add("font.name", message, f"字体改为 {configured}（eastAsia, ascii, hAnsi 各栏）",
-                         para, where=where, element=element, severity=severity)
+            # One cause per wrong font: the slots it sits in say only which menu fixes it.
+            names = ", ".join(sorted({name for _slot, name in wrong}))
+            if ("font.name", names) not in reported:
+                reported.add(("font.name", names))
+                self.defer("font.name", f"字体 font {names}，应为 {wanted} expected",
+                           f"字体 → 中文字体、西文字体 选 {configured}", para, where, element, severity,
+                           "w:rFonts w:eastAsia w:ascii w:hAnsi", chars)
 
     def _colour_of(self, p: Para, role: str) -> None:
         if role == "organ_mark":
@@ -432,7 +542,7 @@ class Checker:
                 continue
             shown = run.color or run.theme_color
             self.add("text.color", f"文字颜色 text colour {shown}，应为黑色 black",
-                     "字体颜色改为黑色或自动 black / automatic", p)
+                     "字体 → 字体颜色 自动或黑色 automatic / black", p)
             return
 
     # --- 版头 -----------------------------------------------------------------------
@@ -459,7 +569,7 @@ class Checker:
             if runs and not all(is_red(r.color) for r in runs):
                 shown = next((r.color or "自动 auto") for r in runs if not is_red(r.color))
                 self.add("organ-mark.color", f"发文机关标志颜色 colour {shown}，应为红色 red",
-                         f"字体颜色改为红色 {spec.RED}", p)
+                         f"字体 → 字体颜色 红色 {spec.RED}", p)
         numbers = list(self.each("doc_number"))
         signers = list(self.each("signers"))
         for p in numbers:
@@ -470,6 +580,8 @@ class Checker:
         if numbers and re.search(r"(报告|请示)[。.]?$", title) and not has_signers:
             self.add("signers.missing", "上行文（报告、请示）没有签发人 an upward document without 签发人",
                      "在发文字号同一行居右空一字标注“签发人：”和姓名（楷体）", numbers[0])
+        if self.s.format != "standard":
+            return  # 信函: a double line; 命令, 纪要: no red rule [10]
         if numbers:
             self._signers(numbers[0], signers)
             self._red_rule(numbers[0], signers)
@@ -478,8 +590,23 @@ class Checker:
 
     def _doc_number(self, p: Para) -> None:
         number = doc_number_match(p.text)
-        if number is None:
+        if number is None or self.s.format in ("order", "minutes"):
+            return  # a 令号 or a 纪要's 编号 [10.2, 10.3]
+        if self.role(p).placeholder:
+            number = type(number)(number.code, number.open, number.year, number.close, number.num, ())
+        if self.s.format == "letter":  # 信函格式: 文号 顶格居版心右边缘, under the double line [10.1]
+            gap = self.right_gap(p)
+            if abs(gap) > spec.POSITION_TOLERANCE:
+                self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 "
+                         f"ends at the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)
+            self._number_faults(p, number)
             return
+        self._number_faults(p, number)
+        self._number_position(p)
+        if any(f.rule == "doc-number.position" and f.paragraph == p.index for f in self.findings):
+            self.placed_by_number = True  # the 签发人 beside it is out of place for the same cause
+
+    def _number_faults(self, p: Para, number: gongwen.DocNumber) -> None:
         fix = f"写成 {number.fixed}" if "year" not in number.faults else "写成 代字〔2020〕38号 的形式"
         for fault in number.faults:
             if fault == "brackets":
@@ -496,6 +623,8 @@ class Checker:
                 self.add("doc-number.nian", "年份后有“年” 年 after the year", fix, p)
             elif fault == "spaces":
                 self.add("doc-number.spaces", "发文字号中有空格 spaces inside", fix, p)
+
+    def _number_position(self, p: Para) -> None:
         cell = p.cell
         indent = (p.left + p.first_line) / cell
         one = spec.UPWARD_NUMBER_INDENT
@@ -504,7 +633,7 @@ class Checker:
             if not left_one:
                 self.add("doc-number.position", "有签发人时发文字号应居左空一字 with 签发人 the 文号 stands "
                          f"one 字 from the left (now {_align_name(p.align)}, {indent:.1f} 字)",
-                         f"左对齐，首行缩进 {one:g} 字", p)
+                         f"段落 → 对齐方式 左对齐，特殊格式 首行缩进 {one:g} 字符", p)
         elif not (p.align == "center" or left_one):
             self.add("doc-number.position",
                      f"发文字号应居中 the 文号 is centred (now {_align_name(p.align)})",
@@ -513,6 +642,8 @@ class Checker:
     def _signers(self, number: Para, signers: list[Para]) -> None:
         """签发人 居右空一字 on the 文号's line; with more than two signers, two names a line and
         the 文号 on the line of the last ones [7.2.6]."""
+        if self.placed_by_number:
+            return
         above = [p for p in signers if p.index < number.index]
         label = number if "签发人" in number.text else next((p for p in signers if "签发人" in p.text), None)
         if label is None:
@@ -528,27 +659,29 @@ class Checker:
         if missing is not None:
             self.add("signers.position", "签发人应居右空一字 签发人 stands one 字 from the right "
                      "(没有制表位 no tab stop)",
-                     f"制表位 tab stop: {spec.SIGNERS_RIGHT:g} 字 from the right edge", missing)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.SIGNERS_RIGHT:g} 字", missing)
             return
         nearest, gap = min(((p, g) for p, g in gaps if g is not None), key=lambda pg: pg[1])
         if abs(gap - spec.SIGNERS_RIGHT) > spec.POSITION_TOLERANCE:
             self.add("signers.position",
                      f"签发人应居右空一字 签发人 stands one 字 from the right (右空 {gap:.1f} 字)",
-                     f"右对齐制表位 at {spec.SIGNERS_RIGHT:g} 字 from the right edge", nearest)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.SIGNERS_RIGHT:g} 字", nearest)
 
     def _tab_gap(self, p: Para) -> float | None:
         """Characters between the end of a line's tabbed part and the right edge of the type area."""
         width = spec.TEXT_WIDTH  # as line_cells: on the standard's type area
         if "\t" not in p.text:
             return self.right_gap(p)
+        # Tab stops are measured from the margin, whatever the paragraph's indents: a right
+        # indent does not move a right tab's text (it was subtracted once, hiding a 2-字 gap).
         right = [pos for val, pos in p.tabs if val in ("right", "end")]
         if right:
-            return (width - p.right - max(right)) / p.cell
+            return (width - max(right)) / p.cell
         left = [pos for val, pos in p.tabs if val in ("left", "start")]
         if not left:
             return None
         after = p.text.rstrip().rsplit("\t", 1)[-1]
-        return (width - p.right - max(left)) / p.cell - cells(after)
+        return (width - max(left)) / p.cell - cells(after)
 
     def _red_rule(self, anchor: Para, signers: list[Para]) -> None:
         title = self.s.first("title")
@@ -556,10 +689,15 @@ class Checker:
         stop = title if title is not None else last + 4
         found: tuple[Para, Border] | None = None
         shape_found = None
-        for k in range(anchor.index, stop):
+        for k in range(1, stop):
             p = self.paras.get(k)
             if p is None:
                 break
+            lines = [sh for sh in p.shapes if sh.is_line]
+            if lines and shape_found is None:
+                shape_found = (p, lines[0])  # a drawn line anchored anywhere in the 版头
+            if k < anchor.index:
+                continue
             bdr = None
             if k >= last and "bottom" in p.borders and p.borders["bottom"].visible:
                 bdr = p.borders["bottom"]
@@ -568,26 +706,22 @@ class Checker:
             if bdr is not None:
                 found = (p, bdr)
                 break
-            lines = [sh for sh in p.shapes if sh.is_line]
-            if lines and shape_found is None:
-                shape_found = (p, lines[0])
         if found is None and shape_found is not None:
             p, shape = shape_found
             if not is_red(shape.color):
                 self.add("red-rule.color", f"分隔线颜色 rule colour {shape.color or '?'}，应为红色 red",
-                         f"线条颜色改为红色 {spec.RED}", p)
-            why = "红色分隔线是图形 the red rule is a drawn shape: its width and place were not measured"
-            self.add("classify.unsure", why, "用段落下框线更稳妥 a bottom border is more robust", p)
+                         f"设置形状格式 → 线条颜色 红色 {spec.RED}", p)
+            self.unmeasured.append("红色分隔线（图形 drawn shape）")
             return
         if found is None:
             self.add("red-rule.missing", "发文字号下没有红色分隔线 no red rule under the 文号",
-                     f"给发文字号段落加红色下框线 (bottom border, {spec.RED}, "
-                     f"{self.style.red_rule_sz / 8:g} 磅 pt)", anchor)
+                     f"段落 → 边框：下框线，颜色 {spec.RED}，宽度 {self.style.red_rule_sz / 8:g} 磅", anchor,
+                     xml="w:pBdr/w:bottom")
             return
         p, bdr = found
         if not is_red(bdr.color):
             self.add("red-rule.color", f"分隔线颜色 rule colour {bdr.color or '自动 auto'}，应为红色 red",
-                     f"框线颜色改为红色 {spec.RED}", p)
+                     f"段落 → 边框：框线颜色 红色 {spec.RED}", p)
         if abs(mm(p.left)) > spec.PAGE_TOLERANCE_MM or abs(mm(p.right)) > spec.PAGE_TOLERANCE_MM:
             self.add("red-rule.width", f"分隔线短于版心 the rule is shorter than the type width (indents "
                      f"left {mm(p.left):.1f} mm, right {mm(p.right):.1f} mm)",
@@ -641,7 +775,7 @@ class Checker:
             indent = (p.left + p.first_line) / p.cell
             if abs(indent) > spec.INDENT_TOLERANCE or p.left / p.cell > spec.INDENT_TOLERANCE:
                 self.add("to.indent", f"主送机关应顶格 flush left (indent {indent:.1f} 字)",
-                         "左缩进、首行缩进均为 0", p)
+                         "段落 → 缩进：左侧 0，特殊格式 无", p)
 
     # --- 正文 -----------------------------------------------------------------------
 
@@ -650,10 +784,19 @@ class Checker:
             first = p.first_line / p.cell
             left = p.left / p.cell
             tol = spec.INDENT_TOLERANCE
-            if abs(first + left - spec.BODY_INDENT) > tol or abs(left) > tol:
+            starts_right = abs(first + left - spec.BODY_INDENT) <= tol
+            # A left indent prints like a first-line indent on a one-line paragraph, and a 纪要's
+            # 出席： lines hang their names under the first one [10.3].
+            text = strip_all(p.text)
+            one_line = "\n" not in text and cells(text) <= self.line_cells(p) - first - left
+            hanging = self.s.format == "minutes" and MINUTES_LABEL.match(p.text) is not None
+            if p.in_box or (starts_right and (abs(left) <= tol or one_line or hanging)):
+                continue
+            if not starts_right or abs(left) > tol:
                 self.add("body.indent", "首行应缩进二字 first line indented 2 字 "
                          f"(now first line {first:.1f}, left {left:.1f} 字)",
-                         f"首行缩进 {spec.BODY_INDENT:g} 字符，左缩进 0", p)
+                         f"段落 → 缩进：特殊格式 首行缩进 {spec.BODY_INDENT:g} 字符，左侧 0", p,
+                         xml=f"w:ind w:firstLineChars={round(spec.BODY_INDENT * 100)} w:left=0")
         counters: dict[int, list[int]] = {}
         for index, role in sorted(self.s.roles.items()):
             if role.role == "attachment_label":
@@ -663,8 +806,9 @@ class Checker:
             p = self.paras[index]
             if role.bad_marker:
                 right = spec.heading_number(role.level, role.number or 1)
-                self.add("heading.marker", f"层级序号 “{role.marker}” 格式不对 wrong marker form",
-                         f"第{_cn_level(role.level)}层用 {right}", p)
+                what = f"层级序号 “{role.marker}” 格式不对 wrong marker form" if role.marker else \
+                    "黑体标题没有层级序号 a 黑体 heading without its number"
+                self.add("heading.marker", what, f"第{_cn_level(role.level)}层用 {right}", p)
             levels = counters.setdefault(role.attachment, [0, 0, 0, 0])
             expected = levels[role.level - 1] + 1
             if role.number is not None and role.number != expected:
@@ -720,15 +864,42 @@ class Checker:
                 self.add("attachment-note.indent", f"序号未与第一项对齐 the number is not under the first "
                          f"(at {pos:.1f}, first at {number_starts[0]:.1f} 字)", "各项序号上下对齐", p)
 
+    # --- required elements ---------------------------------------------------------------
+
+    def missing(self) -> None:
+        """Elements the format requires that were not found (one finding each, for the document)."""
+        where = "全文 document"
+        fmt = self.s.format
+        dates = list(self.each("date"))
+        title = "".join(strip_all(self.paras[i].text) for i in self.s.of("title"))
+        formal = fmt == "letter" or (fmt == "standard" and bool(
+            self.s.of("organ_mark") or self.s.of("doc_number") or title.endswith(FORMAL_GENRES)))
+        if formal and not dates:
+            self.add("date.missing", "没有找到成文日期 no 成文日期 found at the end of the text",
+                     "在正文（或附件说明）之下写成文日期，如 2020年12月15日，右空四字", where=where)
+        elif formal and not self.s.of("signature") and "\n" not in dates[0].text:
+            self.add("signature.missing", "成文日期之上没有发文机关署名 no 署名 above the date",
+                     "在成文日期之上写发文机关署名（全称或规范化简称）", dates[0])
+        if re.search(r"(请示|报告)$", title) and not self.s.of("to") and fmt != "not-gongwen":
+            self.add("to.missing", "请示、报告没有主送机关 a 请示 or 报告 without its 主送机关",
+                     "在标题下空一行顶格写主送机关，后加全角冒号", where=where)
+        refers = next((p for p in self.each("body", "heading1", "heading2", "heading3", "heading4")
+                       if re.search(r"(见|详见|参见)附件|[（(]附件\d*[）)]", p.text)), None)
+        if refers is not None and not self.s.of("attachment_note") and not self.s.of("attachment_label"):
+            self.add("attachment-note.missing", "正文提到附件，但没有附件说明 the text refers to an "
+                     "attachment but there is no 附件说明", "在正文下空一行左空二字写“附件：名称”", refers)
+
     # --- 署名、成文日期 ----------------------------------------------------------------
 
     def signature(self) -> None:
         for p in self.each("date"):
             self._date_format(p, strip_all(p.text), "成文日期")
         dates = list(self.each("date"))
-        if not dates:
-            return
+        if not dates or self.s.format == "order":
+            return  # a 命令 is signed with the 签名章 [10.2]
         date = dates[0]
+        if self.role(date).placeholder or "\n" in strip_all(date.text):
+            return  # 20XX年XX月XX日, or the signature and date in one paragraph: not measured
         names = [self.paras[i] for i in self.s.of("signature") if i < date.index]
         date_gap = self.right_gap(date)
         date_w = cells(strip_all(date.text))
@@ -738,9 +909,14 @@ class Checker:
             if not sealed_ok:
                 self.add("date.position",
                          f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
-                         f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字", date)
+                         f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符", date)
             return
         name = names[-1]
+        if self.role(name).placeholder:
+            return  # XXXX / [发文单位]: the width of the name to come is not known
+        if any(re.search(r"\S[ \t　]{2,}\S", strip_all(n.text)) for n in names):
+            self.unmeasured.append("联合署名 joint signatures")
+            return
         name_gap = self.right_gap(name)
         name_w = cells(strip_all(name.text))
         centred = abs((name_gap + name_w / 2) - (date_gap + date_w / 2)) <= tol
@@ -754,23 +930,30 @@ class Checker:
         if sealed or unsealed:
             return
         date_message = (f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
-                        f"右对齐，右缩进 {spec.SEALED_DATE_RIGHT:g} 字")
+                        f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符")
         if sealed_ok:  # the date is right: the signature is off
             self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
                      f"(right gap {name_gap:.1f}, wanted {target:.1f} 字)",
-                     f"右对齐，右缩进 {target:g} 字", name)
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {target:g} 字符", name)
         elif centred:  # the pair is centred, but the date is not 右空四字
             self.add("date.position", *date_message, date)
         elif unsealed_name:  # unsealed layout with the date misplaced
             self.add("date.position", f"成文日期首字应比署名首字右移二字 the date starts 2 字 right of the "
-                     f"signature (now {shift:.1f})", "右对齐，调整右缩进", date)
+                     f"signature (now {shift:.1f})", "段落 → 对齐方式 右对齐，调整右侧缩进", date)
         else:
             self.add("date.position", *date_message, date)
             wanted = max(spec.SEALED_DATE_RIGHT + (date_w - name_w) / 2, 0)
             self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
-                     f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)", "以成文日期为准居中", name)
+                     f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)",
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {wanted:g} 字符", name)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
+        numeric = NUMERIC_DATE.match(re.sub(r"\s", "", text))
+        if numeric:
+            y, m, d = (int(g) for g in numeric.groups())
+            self.add("date.format", f"日期 “{text}”：用“年月日” written with 年、月、日",
+                     f"写成 {y}年{m}月{d}日", p, element=element)
+            return
         verdict = gongwen.date_faults(text)
         if verdict is None or not verdict[0]:
             return
@@ -783,6 +966,9 @@ class Checker:
     # --- 附件 -----------------------------------------------------------------------
 
     def attachments(self) -> None:
+        for p in self.each("inline_attachment"):
+            self.add("attachment.label", "附件应另面编排 an attachment starts on a page of its own",
+                     "插入 → 分页符，附件标识“附件”顶格排在新页第一行", p)
         labels = list(self.each("attachment_label"))
         for k, p in enumerate(labels, 1):
             text = strip_all(p.text)
@@ -793,7 +979,7 @@ class Checker:
             indent = (p.left + p.first_line) / p.cell
             if abs(indent) > spec.INDENT_TOLERANCE or p.align in ("center", "right"):
                 self.add("attachment.label", f"附件标识应顶格 flush left (now {_align_name(p.align)}, "
-                         f"{indent:.1f} 字)", "左对齐，不缩进", p)
+                         f"{indent:.1f} 字)", "段落 → 对齐方式 左对齐，缩进 左侧 0，特殊格式 无", p)
 
     # --- 版记 -----------------------------------------------------------------------
 
@@ -829,6 +1015,8 @@ class Checker:
                      "先排抄送，再排印发机关和印发日期", rows[0])
 
     def _colophon_indent(self, p: Para, cc: bool) -> None:
+        if p.in_box:
+            return  # placed by its text box
         one = spec.COLOPHON_INDENT
         tol = spec.INDENT_TOLERANCE
         lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
@@ -857,13 +1045,20 @@ class Checker:
             self.add("colophon.printer", "没有印发机关 no printing organ before the date",
                      "印发机关左空一字，印发日期右空一字", p)
         self._colophon_indent(p, cc=False)
+        if p.in_box:
+            return
         gap = self._tab_gap(p)  # a right tab stop, else the line's own right edge (spaces, alignment)
         if gap is None or abs(gap - spec.COLOPHON_INDENT) > spec.POSITION_TOLERANCE:
             now = "没有右对齐制表位 no right tab stop" if gap is None else f"右空 {gap:.1f} 字"
             self.add("colophon.printer", f"印发日期应右空一字 the date ends one 字 from the right ({now})",
-                     f"右对齐制表位 at {spec.COLOPHON_INDENT:g} 字 from the right edge", p)
+                     f"段落 → 制表位：右对齐，距版心右边缘 {spec.COLOPHON_INDENT:g} 字", p)
 
     def _colophon_rules(self, rows: list[Para]) -> None:
+        if self.s.format == "letter":
+            return  # 信函格式: no 版记 rules [10.1]
+        if any(p.in_box for p in rows):
+            self.unmeasured.append("版记分隔线（文本框 text box）")
+            return
         lines = self._rule_lines(rows)
         if lines is None:
             return
@@ -901,10 +1096,7 @@ class Checker:
                          f"版记表格宽 {mm(width):.1f} mm，应与版心等宽 as wide as the type area",
                          f"表格宽度 = 版心宽度 {_mm(spec.TEXT_WIDTH)}", real[0])
             return table.lines
-        lines: list[Border | None] = [real[0].borders.get("top")]
-        for a, b in itertools.pairwise(real):
-            lines.append(a.borders.get("bottom") or b.borders.get("top") or a.borders.get("between"))
-        lines.append(real[-1].borders.get("bottom"))
+        lines = self._border_rules(real)
         with contextlib.suppress(Exception):
             if any(sh.is_line for p in self.view.paras[max(real[0].index - 3, 0) :] for sh in p.shapes) \
                     and all(b is None for b in lines):
@@ -913,6 +1105,33 @@ class Checker:
                 return None
         return lines
 
+
+    def _border_rules(self, real: list[Para]) -> list[Border | None]:
+        """The rules above, between and below the rows, from paragraph borders — the rows' own or
+        those of thin blank paragraphs around and between them (a common way to draw them)."""
+        first, last = real[0].index, real[-1].index
+        lo, hi = first, last
+        while lo - 1 in self.paras and self.paras[lo - 1].blank and first - lo < 3:
+            lo -= 1
+        while hi + 1 in self.paras and self.paras[hi + 1].blank and hi - last < 3:
+            hi += 1
+        rows = {p.index for p in real}
+        regions: list[Border | None] = [None] * (len(real) + 1)
+        done = 0  # rows whose text lies above the current point
+        for k in range(lo, hi + 1):
+            p = self.paras[k]
+            top, bottom = p.borders.get("top"), p.borders.get("bottom")
+            if k in rows:
+                if top is not None and top.visible and regions[done] is None:
+                    regions[done] = top
+                done += 1
+                if bottom is None and k + 1 in rows:
+                    bottom = p.borders.get("between")
+            elif top is not None and top.visible and regions[done] is None:
+                regions[done] = top
+            if bottom is not None and bottom.visible and regions[done] is None:
+                regions[done] = bottom
+        return regions
 
     # --- 页码 -----------------------------------------------------------------------
 
@@ -923,8 +1142,9 @@ class Checker:
             where = f"第{sec.index + 1}节 section {sec.index + 1}"
             members = [p for p in self.view.paras if p.section == sec.index]
             only_colophon = sec.index > 0 and all(p.blank or p.index in colophon_indices for p in members)
-            kinds = ["default"] + (["even"] if self.view.even_and_odd else []) + (["first"] if sec.title_page
-                                                                                  else [])
+            # 信函格式: the first page carries no page number [10.1].
+            first = sec.title_page and not (self.s.format == "letter" and sec.index == 0)
+            kinds = ["default"] + (["even"] if self.view.even_and_odd else []) + (["first"] if first else [])
             for kind in kinds:
                 footer = sec.footers.get(kind)
                 label = {"default": "奇数页 odd pages" if self.view.even_and_odd else "各页 every page",
@@ -934,14 +1154,30 @@ class Checker:
                     if only_colophon:
                         continue  # 7.5: the 版记 page after a blank page carries no number
                     self.add("page-number.missing", f"{label}：没有页码 no page number",
-                             "页脚插入 PAGE 域，写成“— 1 —”", where=place)
+                             "插入 → 页码 → 页面底端，写成“— 1 —”", where=place, xml="w:fldSimple PAGE")
                     continue
                 self._page_number(footer, kind, place, sec)
             numbered = sec.footers.get("default") is not None and "{PAGE}" in sec.footers["default"].page_text
-            if not self.view.even_and_odd and sec.index == 0 and numbered:
+            placed = any(f.rule == "page-number.position" and (f.where or "").startswith(where)
+                         for f in self.findings) or any(q.box_align == "outside" for q in (
+                             sec.footers["default"].paras if sec.footers.get("default") else []))
+            if not self.view.even_and_odd and sec.index == 0 and numbered and not placed:
                 self.add("page-number.position", "奇偶页页码位置相同 odd and even pages share one footer",
                          "页面设置 → 版式 → 奇偶页不同；单页码居右空一字，双页码居左空一字",
                          where=f"{where} 页脚 footer")
+
+    def _boxed_page_number(self, p: Para, kind: str, place: str) -> None:
+        """A page number in a text box: its box's alignment says the side. Outside puts odd
+        numbers right and even ones left [7.5]; the one 字 from the edge is the box's inset,
+        not measured."""
+        wanted = {"default": ("outside", "right"), "first": ("outside", "right"),
+                  "even": ("outside", "left")}[kind]
+        if p.box_align is None:
+            self.unmeasured.append("页码（文本框 text box）")
+        elif p.box_align not in wanted:
+            shown = BOX_ALIGN_NAMES.get(p.box_align, p.box_align)
+            self.add("page-number.position", f"页码文本框 page number box: {shown}",
+                     "文本框 → 布局 → 水平对齐 外侧，相对于 页边距（单页居右、双页居左）", where=place)
 
     def _page_number(self, footer, kind: str, place: str, sec: SectionInfo) -> None:  # type: ignore[no-untyped-def]
         text = footer.page_text.strip()
@@ -959,6 +1195,9 @@ class Checker:
         for q in footer.paras:
             if q.text.strip():
                 self._fonts_of(q, "page_number", [(0, len(q.text), "songti")], where=place)
+        if p.in_box:  # WPS puts "outside" page numbers in a text box of the footer
+            self._boxed_page_number(p, kind, place)
+            return
         odd = kind in ("default", "first")
         one = spec.PAGE_NUMBER_INDENT
         lead = p.text[: len(p.text) - len(p.text.lstrip(" \u3000\xa0"))]
@@ -976,7 +1215,13 @@ class Checker:
         if not ok:
             which = "页码 page number" if not self.view.even_and_odd else (
                 "单页码 odd page number" if odd else "双页码 even page number")
+            if not self.view.even_and_odd:  # one footer for both: the even pages are off too
+                want += "；页面设置 → 版式 → 奇偶页不同，双页码居左空一字"
             self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
+
+
+BOX_ALIGN_NAMES = {"left": "居左 left", "right": "居右 right", "center": "居中 centred",
+                   "inside": "内侧 inside", "outside": "外侧 outside"}
 
 
 def _align_name(align: str) -> str:
