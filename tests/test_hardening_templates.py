@@ -17,7 +17,7 @@ from reportgen.errors import ReportgenError, TemplateError
 from reportgen.markup import parse
 from reportgen.model import Heading, Paragraph, Table
 from reportgen.templating import render
-from tests.conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, copy_project, edit_file, run_cli
+from conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, copy_project, edit_file, run_cli
 
 FRONT = """---
 kind: 通知
