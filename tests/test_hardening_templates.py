@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, copy_project, edit_file, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,6 @@ from reportgen.errors import ReportgenError, TemplateError
 from reportgen.markup import parse
 from reportgen.model import Heading, Paragraph, Table
 from reportgen.templating import render
-from conftest import DATA, EXAMPLE, assert_clean_failure, body_texts, copy_project, edit_file, run_cli
 
 FRONT = """---
 kind: 通知
