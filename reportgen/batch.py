@@ -211,12 +211,22 @@ def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
     pending: deque[tuple[Job, Future[Result]]] = deque()
     queue = iter(jobs[1:])
 
+    def submit(job: Job) -> Future[Result]:
+        """The job's future; a pool that broke meanwhile (another worker died) gives a failed
+        one, which is recovered like any other when its turn comes."""
+        try:
+            return pool.submit(render_job, job)
+        except BrokenProcessPool as exc:
+            failed: Future[Result] = Future()
+            failed.set_exception(exc)
+            return failed
+
     def refill() -> None:
         while len(pending) < workers * IN_FLIGHT_PER_WORKER:
             job = next(queue, None)
             if job is None:
                 return
-            pending.append((job, pool.submit(render_job, job)))
+            pending.append((job, submit(job)))
 
     try:
         refill()
@@ -228,7 +238,7 @@ def results(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
                 pool.shutdown(wait=True, cancel_futures=True)
                 result = _alone(job)
                 pool = ProcessPoolExecutor(max_workers=workers)
-                pending = deque((j, pool.submit(render_job, j)) for j, _ in pending)
+                pending = deque((j, submit(j)) for j, _ in pending)
             refill()
             yield result
     finally:
