@@ -88,6 +88,14 @@ def _ranks(seq: tuple[str, ...]) -> dict[str, int]:
     return {_w(tag): rank for rank, tag in enumerate(seq)}
 
 
+def _no_cell_margins():  # type: ignore[no-untyped-def]
+    """w:tblCellMar of zero on every side: a cell's text is placed by its paragraph's indents."""
+    margins = _el("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        margins.append(_el(f"w:{side}", w="0", type="dxa"))
+    return margins
+
+
 def _insert_ordered(parent, child, seq: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     """Insert ``child`` into ``parent`` at its schema position (Word is schema-strict)."""
     tag = child.tag
@@ -480,10 +488,7 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # 
         borders.append(_el(f"w:{side}", **attrs))
     _insert_ordered(tblpr, borders, seq)
     _insert_ordered(tblpr, _el("w:tblLayout", type="fixed"), seq)
-    margins = _el("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        margins.append(_el(f"w:{side}", w="0", type="dxa"))
-    _insert_ordered(tblpr, margins, seq)
+    _insert_ordered(tblpr, _no_cell_margins(), seq)
     grid = tbl.tblGrid
     for col in grid.findall(_w("w:gridCol")):
         col.set(_w("w:w"), str(plan.style.text_width))
@@ -533,10 +538,7 @@ def _table(grid: TableGrid, plan: Plan):  # type: ignore[no-untyped-def]
     _insert_ordered(tblpr, _el("w:tblLayout", type="fixed"), TBLPR_SEQ)
     # No cell margins: the text's inset is the paragraphs' indent, so the outer rules stand on
     # the type area's edges in Word's and LibreOffice's table models alike.
-    margins = _el("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        margins.append(_el(f"w:{side}", w="0", type="dxa"))
-    _insert_ordered(tblpr, margins, TBLPR_SEQ)
+    _insert_ordered(tblpr, _no_cell_margins(), TBLPR_SEQ)
     cols = _el("w:tblGrid")
     for width in grid.widths:
         cols.append(_el("w:gridCol", w=str(width)))
