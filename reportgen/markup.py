@@ -64,7 +64,7 @@ FRONT_MATTER_KEYS = {
     "print_date", "subtitle", "byline", "numbering",
 }
 # A heading that takes no number, as pandoc writes it: ``# 标题 {-}`` or ``{.unnumbered}``.
-_UNNUMBERED = re.compile(r"\s*\{(?:-|\.unnumbered)\}$")
+_UNNUMBERED = re.compile(r"\s*(?<!\\)\{(?:-|\.unnumbered)\}$")
 
 
 def parse(text: str, source: str = "<markup>") -> Document:
@@ -314,10 +314,11 @@ def _split_attachments(lines: list[str], offset: int,
 
 
 #: Characters a backslash escapes, so that they print as themselves: the inline ones
-#: (``**``, ``\\``, ``|`` in table cells) and the first characters of every construct read at
-#: a line start (``#`` headings, ``|`` tables, ``::: 附件``, ``---`` / ``...`` front matter).
-ESCAPABLE = "\\*#|:-.<^"
-_INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|"})
+#: (``**``, ``\\``, ``|`` in table cells, ``{`` of a heading's ``{-}``) and the first
+#: characters of every construct read at a line start (``#`` headings, ``|`` tables,
+#: ``::: 附件``, ``---`` / ``...`` front matter).
+ESCAPABLE = "\\*#|:-.<^{"
+_INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|{"})
 # The first visible character of a line (after any white space ``str.strip`` would remove),
 # when the line could open a construct: ``:`` (``::: 附件``), or a line made only of ``-`` or
 # ``.`` (front matter fences). ``#`` and ``|`` are escaped everywhere.
