@@ -22,6 +22,7 @@ from .. import spec
 from ..gongwen import (
     CN_SMALL,
     DATE_LOOSE,
+    KINDS,
     SECRECY_LEVELS,
     URGENCY_LEVELS,
     URGENCY_OTHER,
@@ -207,6 +208,8 @@ def _han(text: str) -> int:
 FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
                  "议案", "函")
 GENRES = (*FORMAL_GENRES, "纪要", "命令", "令", "规定", "办法", "方案", "总结", "计划", "要点", "通令")
+# The articles an office writes without a 版头 (综述, 讲话, 信息 …): gongwen.KINDS' 文章 group.
+ARTICLE_KINDS = tuple(k.name for k in KINDS.values() if k.group == "文章")
 
 
 def _looks_like_prose(p: Para) -> bool:
@@ -323,10 +326,11 @@ def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
     han = _han(letters)
     if han < 0.5 * (han + len(re.findall(r"[A-Za-z]", letters))):
         return "not-gongwen"  # a document in another language
-    title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
+    # An article's kind is often in its subtitle: 党建引领 E企奋发——2023年……综述.
+    title = "".join(strip_all(by_index[i].text) for i in s.of("title") + s.of("subtitle"))
     # A 公文 with a 版头, a 主送 or a date stays one however much of it is tables.
     anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to")
-    if not anchors and (in_tables > 0.6 or not title.endswith(GENRES)):
+    if not anchors and (in_tables > 0.6 or not title.endswith((*GENRES, *ARTICLE_KINDS))):
         return "not-gongwen"
     return "standard"
 
