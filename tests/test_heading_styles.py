@@ -115,3 +115,13 @@ def test_the_example_report_has_styled_headings_and_check_still_passes(built: Pa
     # The checker still sees every styled paragraph as a heading (the style changes no property).
     headings = [r for r in report.structure.roles.values() if r.role.startswith("heading")]
     assert len(headings) >= len(styled)
+
+
+def test_a_word_template_body_names_no_style_the_template_lacks() -> None:
+    """In an office's own .docx template our heading styles do not exist (and its own 标题 1 would
+    restyle the text): the headings it receives carry no style reference unless the template
+    defines that heading for Chinese text (reportgen.wordtemplate._own_styles)."""
+    from reportgen.wordtemplate import body_paragraphs
+
+    out = str(body_paragraphs("# 甲\n\n## 乙 {-}\n\n### 丙\n\n正文。\n"))
+    assert out.count("<w:p ") == 4 and "pStyle" not in out
