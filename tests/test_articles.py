@@ -123,6 +123,9 @@ def test_an_unnumbered_heading_keeps_its_level_font_and_takes_its_heading_style(
         ("heading1", "heiti", "聚焦组织覆盖，夯实基层基础")]
     body = _document_xml(laid, doc)
     styles = [(p.find("w:pPr/w:pStyle", NS), "".join(p.itertext())) for p in body.iter(f"{W}p")]
+    kept = [p.find("w:pPr/w:keepNext", NS) is not None for p in body.iter(f"{W}p")
+            if p.find("w:pPr/w:pStyle", NS) is not None]
+    assert kept == [True, True, True]  # keep with next in Word and WPS too
     assert [(s.get(f"{W}val"), t) for s, t in styles if s is not None] == [
         ("Heading1", "坚持高位推动，压实党建责任"), ("Heading2", "强化统筹协调"),
         ("Heading1", "聚焦组织覆盖，夯实基层基础")]
