@@ -397,15 +397,17 @@ def _runs_to_segs(runs: list[Run], font: str, style: Style) -> list[Seg]:
     segs: list[Seg] = []
     for run in runs:
         segs.append(Seg(run.text, font, bold=run.bold))
-    if style.bold_ordinals:
-        segs = _bold_ordinals(segs)
+    if style.bold_ordinals or style.ordinal_font:
+        segs = _bold_ordinals(segs, style.bold_ordinals, style.ordinal_font)
     return segs
 
 
 _ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}是")
 
 
-def _bold_ordinals(segs: list[Seg]) -> list[Seg]:
+def _bold_ordinals(segs: list[Seg], bold: bool = True, font: str = "") -> list[Seg]:
+    """一是、二是 … set off in the text: bold, and in a font of their own (黑体, 楷体) where the
+    house style says so (``bold_ordinals``, ``ordinal_font``)."""
     out: list[Seg] = []
     for seg in segs:
         if seg.bold:
@@ -415,7 +417,7 @@ def _bold_ordinals(segs: list[Seg]) -> list[Seg]:
         for m in _ORDINAL.finditer(seg.text):
             if m.start() > pos:
                 out.append(Seg(seg.text[pos : m.start()], seg.font, seg.size))
-            out.append(Seg(m.group(0), seg.font, seg.size, bold=True))
+            out.append(Seg(m.group(0), font or seg.font, seg.size, bold=bold))
             pos = m.end()
         if pos < len(seg.text):
             out.append(Seg(seg.text[pos:], seg.font, seg.size))
@@ -437,7 +439,7 @@ def _blocks(blocks: list[Block], style: Style) -> list[Item]:
             case Heading():
                 font = HEADING_FONTS[block.level - 1]
                 bold = style.heading_bold[block.level - 1]
-                segs = [Seg(block.number, font, bold=bold)]
+                segs = [Seg(block.number, font, bold=bold)] if block.number else []
                 segs += [Seg(s.text, font, bold=s.bold or bold)
                          for s in _runs_to_segs(block.runs, font, style)]
                 if block.tail:
@@ -711,6 +713,11 @@ def build_items(doc: Document, style: Style) -> list[Item]:
     if doc.title:
         items.append(Item("title", [Seg(doc.title, "xiaobiaosong", style.title_size)], align="center",
                           size=style.title_size, keep_next=True, given_lines=doc.title_lines))
+    # An article's subtitle (——…) and byline stand under the title, centred, in 3号楷体.
+    for role, text in (("subtitle", doc.subtitle), ("byline", doc.byline)):
+        if text:
+            items.append(Item(role, [Seg(text, "kaiti")], align="center", keep_next=True))
+    if doc.title or doc.subtitle or doc.byline:
         items.append(Item("blank"))
     if doc.to:
         items.append(Item("to", [Seg(doc.to)], align="both"))

@@ -8,6 +8,10 @@ The markup is deliberately small and not CommonMark:
   一、 （一） 1. （1）. A level 2–4 heading whose text ends with 。！？：
   runs into the paragraph that follows it, as 公文 practice prints
   "1.认真开展调研，明确工作思路。按照……".
+  ``# 标题 {-}`` (or ``{.unnumbered}``) is a heading without a number, and the front
+  matter's ``numbering: false`` numbers no heading of the document (an article's bold
+  headings); an unnumbered heading does not count in the numbering of the others.
+* ``subtitle:`` (the ——… line) and ``byline:`` (author or occasion) print under the title.
 * ``**bold**`` is the only inline markup; ``\\*`` and ``\\#`` escape.
 * Blank lines separate paragraphs; lines of one paragraph are joined without a
   space (CJK text has none), except between two Latin words.
@@ -57,8 +61,10 @@ _TABLE_WIDTHS = re.compile(r"^:::\s*列宽\s*(.*?)\s*$")
 FRONT_MATTER_KEYS = {
     "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
     "title", "to", "signature", "date", "note", "attachments", "cc", "printer",
-    "print_date",
+    "print_date", "subtitle", "byline", "numbering",
 }
+# A heading that takes no number, as pandoc writes it: ``# 标题 {-}`` or ``{.unnumbered}``.
+_UNNUMBERED = re.compile(r"\s*(?<!\\)\{(?:-|\.unnumbered)\}$")
 
 
 def parse(text: str, source: str = "<markup>") -> Document:
@@ -73,9 +79,10 @@ def parse(text: str, source: str = "<markup>") -> Document:
     doc = _document_from_meta(meta, source, _key_lines(text.split("\n", offset)[:offset]))
     problems: list[Problem] = []
     main, attachments = _split_attachments(body.split("\n"), offset)
-    doc.blocks = _parse_blocks(main, source, problems)
+    numbered = _numbering(meta.get("numbering", True), source, _key_lines(text.split("\n", offset)[:offset]))
+    doc.blocks = _parse_blocks(main, source, problems, numbered)
     for title, lines in attachments:
-        doc.attachments.append(Attachment(title, _parse_blocks(lines, source, problems)))
+        doc.attachments.append(Attachment(title, _parse_blocks(lines, source, problems, numbered)))
     if not doc.attachment_note and doc.attachments:
         doc.attachment_note = [a.title for a in doc.attachments]
     elif doc.attachments:
@@ -185,6 +192,15 @@ def _title_lines(value: Any, source: str, lines: dict[str, int]) -> tuple[str, .
     return tuple(part.strip() for part in parts if part.strip())
 
 
+def _numbering(value: Any, source: str, lines: dict[str, int]) -> bool:
+    """``numbering:`` true (the default: 一、（一）1.（1）) or false (no heading is numbered)."""
+    if not isinstance(value, bool):
+        raise MarkupError(f"must be true or false, got {value!r}", place=_at(source, "numbering", lines),
+                          hint="numbering: false prints every heading without its number (an article's"
+                               " headings); mark a single heading with {-} at its end instead")
+    return value
+
+
 def _as_date(value: Any, key: str, source: str, lines: dict[str, int]) -> dt.date | None:
     """A real date between 1980 and 2107 (YAML's date, or text YYYY-MM-DD)."""
     if value is None:
@@ -239,6 +255,8 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         signers=_as_list(meta.get("signers"), "signers", source, lines),
         title="".join(title_lines),
         title_lines=title_lines if len(title_lines) > 1 else (),
+        subtitle=_subtitle(text("subtitle")),
+        byline=text("byline"),
         to=to,
         attachment_note=_as_list(meta.get("attachments"), "attachments", source, lines),
         signature=text("signature"),
@@ -249,6 +267,14 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         print_date=_as_date(meta.get("print_date"), "print_date", source, lines),
         source=source,
     )
+
+
+def _subtitle(text: str | None) -> str | None:
+    """The subtitle as printed: it opens with a dash (——), added when the author left it out."""
+    if text is None:
+        return None
+    text = text.strip()
+    return text if text.startswith(("—", "－", "-")) else "——" + text
 
 
 def _check_attachment_titles(doc: Document, attachments: list[tuple[str, list[tuple[int, str]]]],
@@ -288,10 +314,11 @@ def _split_attachments(lines: list[str], offset: int,
 
 
 #: Characters a backslash escapes, so that they print as themselves: the inline ones
-#: (``**``, ``\\``, ``|`` in table cells) and the first characters of every construct read at
-#: a line start (``#`` headings, ``|`` tables, ``::: 附件``, ``---`` / ``...`` front matter).
-ESCAPABLE = "\\*#|:-.<^"
-_INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|"})
+#: (``**``, ``\\``, ``|`` in table cells, ``{`` of a heading's ``{-}``) and the first
+#: characters of every construct read at a line start (``#`` headings, ``|`` tables,
+#: ``::: 附件``, ``---`` / ``...`` front matter).
+ESCAPABLE = "\\*#|:-.<^{"
+_INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|{"})
 # The first visible character of a line (after any white space ``str.strip`` would remove),
 # when the line could open a construct: ``:`` (``::: 附件``), or a line made only of ``-`` or
 # ``.`` (front matter fences). ``#`` and ``|`` are escaped everywhere.
@@ -352,7 +379,7 @@ def _join(lines: list[str]) -> str:
 
 
 def _parse_blocks(lines: list[tuple[int, str]], source: str,
-                  problems: list[Problem]) -> list[Block]:
+                  problems: list[Problem], numbered: bool = True) -> list[Block]:
     blocks: list[Block] = []
     counters = [0, 0, 0, 0]
     pending_runin: Heading | None = None
@@ -373,20 +400,30 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
                 i += 1
                 continue
             content = m.group(2)
-            if heading_marker(content) is not None:  # typed by hand although numbering is automatic
+            mark = _UNNUMBERED.search(content)
+            if mark:
+                content = content[:mark.start()]
+            if not content:
+                problems.append(Problem("heading without text", Place(source, lineno),
+                                        "write the heading's text after the #"))
+            numbers = numbered and not mark
+            if numbers and heading_marker(content) is not None:  # typed by hand though numbering is automatic
                 problems.append(Problem(
                     f"heading already carries a number: {content[:12]!r}",
                     Place(source, lineno),
-                    "numbering is automatic: write the heading without 一、 （一） 1. （1）"))
-            counters[level - 1] += 1
-            for deeper in range(level, 4):
-                counters[deeper] = 0
+                    "numbering is automatic: write the heading without 一、 （一） 1. （1）"
+                    " (or end it with {-} to print it unnumbered, as typed)"))
+            if numbers:
+                counters[level - 1] += 1
+                for deeper in range(level, 4):
+                    counters[deeper] = 0
             try:
                 runs = parse_inline(content, source, lineno)
             except MarkupError as exc:
                 problems.extend(exc.problems)
                 runs = [Run(content)]
-            heading = Heading(level, heading_number(level, counters[level - 1]), runs, line=lineno)
+            number = heading_number(level, counters[level - 1]) if numbers else ""
+            heading = Heading(level, number, runs, line=lineno)
             blocks.append(heading)
             pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) else None
             i += 1

@@ -35,7 +35,8 @@ class Paragraph:
 
 @dataclass
 class Heading:
-    """A numbered heading; levels 3 and 4 may carry run-in text (``tail``)."""
+    """A heading; levels 3 and 4 may carry run-in text (``tail``). ``number`` is empty for an
+    unnumbered heading (an article's, or one marked ``{-}``): it keeps its level's font."""
 
     level: int
     number: str
@@ -123,6 +124,8 @@ class Document:
     signers: list[str] = field(default_factory=list)  # 签发人
     title: str = ""
     title_lines: tuple[str, ...] = ()  # the title's lines as the author gave them; () = split by layout
+    subtitle: str | None = None  # the ——… line under the title (an article's)
+    byline: str | None = None  # author or occasion under the title: （2023年12月）, 张三
     to: str | None = None  # 主送机关, with its colon
     blocks: list[Block] = field(default_factory=list)
     attachment_note: list[str] = field(default_factory=list)  # 附件说明 names

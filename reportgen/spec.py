@@ -174,6 +174,8 @@ ELEMENT_FORMATS: dict[str, tuple[str | None, float | None]] = {
     "doc_number": ("fangsong", BODY_SIZE),
     "signers": ("kaiti", BODY_SIZE),  # the names; the label 签发人： is 仿宋
     "title": ("xiaobiaosong", TITLE_SIZE),
+    "subtitle": ("kaiti", BODY_SIZE),  # an article's ——… line (not GB/T 9704's: offices' practice)
+    "byline": ("kaiti", BODY_SIZE),
     "to": ("fangsong", BODY_SIZE),
     "body": ("fangsong", BODY_SIZE),
     "heading1": (HEADING_FONTS[0], BODY_SIZE),
@@ -218,6 +220,7 @@ class Style:
     signature_blank_lines: int = 2  # room for the seal between body and signature
     sealed: bool = True  # 7.3.5.1 (sealed) or 7.3.5.2 (unsealed) signature layout
     bold_ordinals: bool = False  # bold 一是/二是 (local house style, not the standard)
+    ordinal_font: str = ""  # 一是/二是 in heiti or kaiti ("" = the paragraph's font), a house style's choice
     heading_bold: tuple[bool, bool, bool, bool] = (False, False, False, False)
     cc_full_stop: bool = True  # 抄送：A，B。 [7.4.2]
     organ_mark_suffix: str = ""  # e.g. "文件"
@@ -243,6 +246,10 @@ class Style:
                               for f in fields(FontFallbacks))):
             if value is not None:
                 _check_text(name, value)
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise SettingError(name, f"{name} must be one of {', '.join(map(repr, allowed))},"
+                                         f" got {getattr(self, name)!r}")
         for name in RANGES:
             if "." not in name:
                 _check_range(name, getattr(self, name))
@@ -335,6 +342,8 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "table_size": (10.5, 16, "pt (10.5 = 五号, 12 = 小四, 14 = 四号, 16 = 三号)"),
     **{f"page.{key}": (0, 100, "millimetres") for key in MM_KEYS},
 }
+# Settings that take one of a few words: the font of 一是/二是 ("" keeps the paragraph's).
+CHOICES: dict[str, tuple[str, ...]] = {"ordinal_font": ("", "heiti", "kaiti")}
 # Text settings: a font name Windows can install has at most 31 characters (LF_FACESIZE).
 TEXT_LIMITS: dict[str, int] = {"organ_mark_suffix": 20, "red": 6, **{
     f"{group}.{f}": 31 for f in ("fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")

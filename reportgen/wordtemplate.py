@@ -599,6 +599,9 @@ def body_paragraphs(value: Any) -> Any:
         p = _item(item, laid)
         if item.role in styles:
             _restyle(p, styles[item.role])
+        else:  # our heading styles are not in the office's template: its own would restyle the text
+            for ref in p.iter(f"{_W}pStyle"):
+                ref.getparent().remove(ref)
         out.append(etree.tostring(p, encoding="unicode"))
     return Markup("".join(out))
 

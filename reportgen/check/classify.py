@@ -22,6 +22,7 @@ from .. import spec
 from ..gongwen import (
     CN_SMALL,
     DATE_LOOSE,
+    KINDS,
     SECRECY_LEVELS,
     URGENCY_LEVELS,
     URGENCY_OTHER,
@@ -112,7 +113,7 @@ ROLE_NAMES = {
     "date": "成文日期", "note": "附注", "attachment_label": "附件标识", "attachment_title": "附件标题",
     "cc": "抄送", "printer": "印发机关和印发日期", "colophon_other": "版记其他", "blank": "空行",
     "unknown": "未识别", "seal": "印章位置", "minutes_line": "纪要编号行",
-    "inline_attachment": "附件标识（未另页）",
+    "inline_attachment": "附件标识（未另页）", "subtitle": "副标题", "byline": "作者或场合",
 }
 ROLE_ELEMENTS = {
     "copy_number": "版头", "secrecy": "版头", "urgency": "版头", "organ_mark": "版头", "doc_number": "版头",
@@ -121,7 +122,7 @@ ROLE_ELEMENTS = {
     "table_row": "正文", "attachment_note": "附件说明", "signature": "署名", "date": "成文日期",
     "note": "附注", "attachment_label": "附件", "attachment_title": "附件", "cc": "版记", "printer": "版记",
     "colophon_other": "版记", "blank": "空行", "unknown": "未识别", "seal": "署名", "minutes_line": "版头",
-    "inline_attachment": "附件",
+    "inline_attachment": "附件", "subtitle": "标题", "byline": "标题",
 }
 
 
@@ -144,6 +145,9 @@ class Structure:
     # GB/T 9704 chapter 10: standard (文件格式), letter (信函格式), order (命令格式), minutes (纪要格式);
     # not-gongwen: a form or a manual, which gets one notice instead of the rules.
     format: str = "standard"
+    # An article (综述, 讲话, 信息 …): no 版头 and no 版记. Its subtitle and byline stand under the
+    # title, and its headings may go without numbers.
+    article: bool = False
 
     def of(self, role: str) -> list[int]:
         return [i for i, r in self.roles.items() if r.role == role]
@@ -204,6 +208,8 @@ def _han(text: str) -> int:
 FORMAL_GENRES = ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
                  "议案", "函")
 GENRES = (*FORMAL_GENRES, "纪要", "命令", "令", "规定", "办法", "方案", "总结", "计划", "要点", "通令")
+# The articles an office writes without a 版头 (综述, 讲话, 信息 …): gongwen.KINDS' 文章 group.
+ARTICLE_KINDS = tuple(k.name for k in KINDS.values() if k.group == "文章")
 
 
 def _looks_like_prose(p: Para) -> bool:
@@ -240,7 +246,10 @@ def classify(view: DocxView) -> Structure:
     head_end = _head(window, s)  # index of the last head paragraph, 0 when none
     # --- the title and 主送 -------------------------------------------------------------
     rest = [p for p in main if head_end < p.index < colophon_start]
+    s.article = head_end == 0 and not (s.of("cc") or s.of("printer"))
     title_end = _title(rest, s, head_end > 0)
+    if s.article:
+        title_end = _subtitle_lines(rest, s, title_end)
     after_title = [p for p in rest if p.index > title_end]
     body_start_index = title_end
     if after_title:
@@ -317,10 +326,11 @@ def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
     han = _han(letters)
     if han < 0.5 * (han + len(re.findall(r"[A-Za-z]", letters))):
         return "not-gongwen"  # a document in another language
-    title = "".join(strip_all(by_index[i].text) for i in s.of("title"))
+    # An article's kind is often in its subtitle: 党建引领 E企奋发——2023年……综述.
+    title = "".join(strip_all(by_index[i].text) for i in s.of("title") + s.of("subtitle"))
     # A 公文 with a 版头, a 主送 or a date stays one however much of it is tables.
     anchors = s.of("organ_mark") or s.of("doc_number") or s.of("date") or s.of("to")
-    if not anchors and (in_tables > 0.6 or not title.endswith(GENRES)):
+    if not anchors and (in_tables > 0.6 or not title.endswith((*GENRES, *ARTICLE_KINDS))):
         return "not-gongwen"
     return "standard"
 
@@ -481,6 +491,20 @@ def _title(rest: list[Para], s: Structure, has_head: bool) -> int:
     return last
 
 
+def _subtitle_lines(rest: list[Para], s: Structure, title_end: int) -> int:
+    """An article's ——subtitle and byline: centred 楷体 lines right under the title."""
+    last = title_end
+    for p in rest:
+        if p.index <= title_end:
+            continue
+        if p.index != last + 1 or p.align != "center" or _font_kind_of(p) != "kaiti" or last - title_end >= 2:
+            break
+        dash = strip_all(p.text).startswith(("—", "－"))
+        s.roles[p.index] = Role("subtitle" if dash and last == title_end else "byline")
+        last = p.index
+    return last
+
+
 def _font_kind_of(p: Para) -> str | None:
     for run in p.runs:
         if run.text.strip():
@@ -553,10 +577,15 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
     return end
 
 
-def _unnumbered_heading(p: Para, text: str) -> bool:
+def _unnumbered_heading(p: Para, text: str, fonts: tuple[str, ...] = ("heiti",)) -> int | None:
+    """The level of a short line of its own in one heading font (黑体 1, 楷体 2), else None."""
     runs = [r for r in p.runs if r.text.strip()]
-    return bool(runs) and cells(text) <= 20 and not text.endswith((*tuple(SENTENCE_END), "：", ":", "，")) \
-        and all(font_kind(r.fonts["eastAsia"].name) == "heiti" for r in runs) and not p.in_table
+    kinds = {font_kind(r.fonts["eastAsia"].name) for r in runs}
+    if not runs or len(kinds) != 1 or p.in_table or cells(text) > 20 \
+            or text.endswith((*tuple(SENTENCE_END), "：", ":", "，")):
+        return None
+    kind = kinds.pop()
+    return {"heiti": 1, "kaiti": 2}[kind] if kind in fonts else None
 
 
 def _body(paras: list[Para], s: Structure, attachment: int) -> None:
@@ -584,8 +613,10 @@ def _body(paras: list[Para], s: Structure, attachment: int) -> None:
             s.roles[p.index] = Role("inline_attachment", attachment=attachment)
             continue
         marker = heading_marker(text)
-        if marker is None and _unnumbered_heading(p, text):
-            marker = (1, None, "", True)  # a 黑体 line of its own: a heading that lacks its 一、
+        level = _unnumbered_heading(p, text, ("heiti", "kaiti") if s.article else ("heiti",))
+        if marker is None and level:
+            # A 黑体 line of its own: a heading that lacks its 一、 (an article's may go without)
+            marker = (level, None, "", not s.article)
         if marker is not None:
             flush()
             level, number, mark, bad = marker

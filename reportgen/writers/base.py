@@ -154,6 +154,28 @@ def rfonts(name: str, latin: str | None = None) -> str:
     return f'<w:rFonts w:ascii={lat} w:hAnsi={lat} w:eastAsia={cjk} w:cs={lat} w:hint="eastAsia"/>'
 
 
+#: Word's and WPS's built-in heading styles (标题 1–4 in a Chinese Office): their English
+#: w:name is how both programs know them as built-in, so the navigation pane and the table
+#: of contents pick up the paragraphs that use them.
+HEADING_STYLE_IDS = ("Heading1", "Heading2", "Heading3", "Heading4")
+
+
+def heading_styles_xml() -> str:
+    """The four heading styles: nothing but the outline level on top of Normal.
+
+    Every heading paragraph carries its whole look directly (fonts, size, bold, indents,
+    spacing), so the styles change no line of the page. They still say what a program's own
+    defaults for its headings would add (LibreOffice keeps its headings with the next
+    paragraph and bolds them): off, unless the paragraph itself says otherwise.
+    """
+    return "\n".join(
+        f'<w:style w:type="paragraph" w:styleId="{sid}"><w:name w:val="heading {level + 1}"/>'
+        '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/>'
+        f'<w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:outlineLvl w:val="{level}"/></w:pPr>'
+        '<w:rPr><w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:style>'
+        for level, sid in enumerate(HEADING_STYLE_IDS))
+
+
 def styles_xml(style: Style) -> str:
     f = style.fonts
     body_size = int(spec.BODY_SIZE * 2)
@@ -169,6 +191,7 @@ def styles_xml(style: Style) -> str:
 <w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 <w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>
+{heading_styles_xml()}
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/>
 <w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/></w:pPr>
 <w:rPr>{rfonts(f.songti)}<w:spacing w:val="0"/><w:sz w:val="{int(spec.COLOPHON_SIZE * 2)}"/><w:szCs w:val="{int(spec.COLOPHON_SIZE * 2)}"/></w:rPr></w:style>

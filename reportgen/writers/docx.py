@@ -35,7 +35,7 @@ from ..layout import (
 )
 from ..model import Document
 from ..spec import Fonts, Style
-from .base import base_docx
+from .base import HEADING_STYLE_IDS, base_docx
 
 # Schema order of the children of w:pPr, w:rPr and w:tblPr (ECMA-376 Part 1, 17.3 and
 # 17.4): Word refuses a file whose property children are out of this order.
@@ -135,8 +135,15 @@ def _paragraph(item: Item, plan: Plan, line_twips: int | None = None):  # type: 
     p = _el("w:p")
     p.append(_props(_ppr(plan.style, item.keep_next, item.page_break_before, item.red_rule, item.size,
                          item.right_tab, item.tab_pos, item.left, item.right, item.first_line,
-                         item.grid_lines, item.align, item.role == "organ_mark", line_twips)))
+                         item.grid_lines, item.align, item.role == "organ_mark", line_twips,
+                         heading_level(item))))
     return p
+
+
+def heading_level(item: Item) -> int:
+    """1–4 for a heading's paragraph (it takes Word's heading style of that level), else 0."""
+    role = item.role
+    return int(role[-1]) if role.startswith("heading") and role[-1:] in "1234" else 0
 
 
 @lru_cache(maxsize=256)
@@ -165,9 +172,11 @@ def _rpr(fonts: Fonts, font: str, size: float, bold: bool, color: str | None,  #
 @lru_cache(maxsize=256)
 def _ppr(style: Style, keep_next: bool, page_break_before: bool, red_rule: bool,  # type: ignore[no-untyped-def]
          size: float, right_tab: bool, tab_pos: float | None, left: float, right: float, first_line: float,
-         grid_lines: int, align: str, organ_mark: bool, line_twips: int | None):
+         grid_lines: int, align: str, organ_mark: bool, line_twips: int | None, heading: int = 0):
     seq = PPR_SEQ
     ppr = _el("w:pPr")
+    if heading:
+        _insert_ordered(ppr, _el("w:pStyle", val=HEADING_STYLE_IDS[heading - 1]), seq)
     if keep_next:
         _insert_ordered(ppr, _el("w:keepNext"), seq)
         # LibreOffice moves a keep-with-next paragraph whole; make Word do the same (layout.paginate).
