@@ -151,6 +151,7 @@ class Para:
     in_table: bool = False
     table: int | None = None  # which table (0-based) in the body
     row: int | None = None
+    column: int | None = None  # the cell's place in its row (0-based), for table paragraphs
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
@@ -809,10 +810,10 @@ def _read(document: Any, path: str) -> DocxView:
     section_of: list[int] = []
 
     def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None,
-            in_box: bool = False) -> None:
+            in_box: bool = False, column: int | None = None) -> None:
         para = reader.para(p, len(paras) + 1, table_style)
         if table is not None:
-            para.in_table, para.table, para.row = True, table, row
+            para.in_table, para.table, para.row, para.column = True, table, row, column
         para.section = len(sect_elements)
         para.in_box = in_box
         paras.append(para)
@@ -849,9 +850,9 @@ def _read(document: Any, path: str) -> DocxView:
                 number = len(tables)
                 tables.append(_table_info(child, styles, tbl_style))
                 for r_index, tr in enumerate(child.findall(w("tr"))):
-                    for tc in tr.findall(w("tc")):
+                    for c_index, tc in enumerate(tr.findall(w("tc"))):
                         for p in tc.iter(w("p")):
-                            add(p, tbl_style, number, r_index)
+                            add(p, tbl_style, number, r_index, column=c_index)
             elif child.tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:
