@@ -151,7 +151,9 @@ class Para:
     in_table: bool = False
     table: int | None = None  # which table (0-based) in the body
     row: int | None = None
-    column: int | None = None  # the cell's place in its row (0-based), for table paragraphs
+    column: int | None = None  # the cell's first grid column (0-based), for table paragraphs
+    span: int = 1  # grid columns the cell covers (w:gridSpan)
+    merged_up: bool = False  # the cell continues the one above it (w:vMerge without restart)
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
@@ -850,9 +852,16 @@ def _read(document: Any, path: str) -> DocxView:
                 number = len(tables)
                 tables.append(_table_info(child, styles, tbl_style))
                 for r_index, tr in enumerate(child.findall(w("tr"))):
-                    for c_index, tc in enumerate(tr.findall(w("tc"))):
+                    column = 0
+                    for tc in tr.findall(w("tc")):
+                        tc_pr = tc.find(w("tcPr"))
+                        span = max(_int(_wval(tc_pr.find(w("gridSpan")))) or 1, 1) if tc_pr is not None else 1
+                        v_merge = tc_pr.find(w("vMerge")) if tc_pr is not None else None
                         for p in tc.iter(w("p")):
-                            add(p, tbl_style, number, r_index, column=c_index)
+                            add(p, tbl_style, number, r_index, column=column)
+                            paras[-1].span = span
+                            paras[-1].merged_up = v_merge is not None and _wval(v_merge) != "restart"
+                        column += min(span, 64)
             elif child.tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .. import gongwen
 from ..errors import Place
-from ..model import Attachment, Block, Document, Heading, Paragraph, Run, Table
+from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .classify import DATE_LOOSE, Structure, classify, has_placeholder, strip_all
 from .docxread import DocxView, Para, read_docx
 
@@ -44,6 +44,8 @@ BLOCK_ROLES = frozenset({"body", "heading1", "heading2", "heading3", "heading4",
                          "inline_attachment"})
 # The Document fields read from one kind of paragraph each (the role of the same name).
 TEXT_FIELDS = ("copy_number", "secrecy", "urgency", "organ_mark", "to", "note")
+# Layout marks the writer puts between characters that must stay on one line (11月26日): not text.
+WORD_JOINER = "\u2060"
 _ZH_DIGITS = {ch: str(k) for k, ch in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0", "Ｏ": "0"}
 
 
@@ -101,27 +103,33 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
                 read.unread.add(name)
         return found
 
+    def part(attachment: int) -> list[Para]:
+        """The block paragraphs of the body (0) or an attachment, with the blank cells of its tables."""
+        found = [p for p in paras
+                 if roles[p.index].role in BLOCK_ROLES and roles[p.index].attachment == attachment]
+        tables = {p.table for p in found if p.in_table}
+        blank_cells = [p for p in view.paras if p.blank and p.in_table and p.table in tables]
+        return sorted(found + blank_cells, key=lambda p: p.index)
+
     for name in TEXT_FIELDS:
         found = keep(name, of(name))
         if found:
-            text = "".join(strip_all(p.text) for p in found)
+            text = "".join(_plain(p.text) for p in found)
             if name == "note" and text[:1] in "（(" and text[-1:] in "）)":
                 text = text[1:-1]
             setattr(doc, name, text)
     _head(read, of("doc_number"), of("signers"))
     _title(read, keep("title", of("title")))
-    doc.blocks = _blocks(read, [p for p in paras if roles[p.index].role in BLOCK_ROLES
-                                and roles[p.index].attachment == 0])
+    doc.blocks = _blocks(read, part(0))
     for p in keep("attachment_note", of("attachment_note")):
-        text = re.sub(r"^附\s*件\s*[:：]\s*", "", strip_all(p.text))
+        text = re.sub(r"^附\s*件\s*[:：]\s*", "", _plain(p.text))
         doc.attachment_note.append(re.sub(r"^\d{1,2}\s*[.．、]\s*", "", text))
     _signature(read, keep("signature", of("signature")), keep("date", of("date")))
     _colophon(read, keep("cc", of("cc")), keep("printer", of("printer")))
     for k in sorted({r.attachment for r in roles.values() if r.attachment}):
         label, title = of("attachment_label", k), of("attachment_title", k)
-        attachment = Attachment("".join(strip_all(line) for p in title for line in p.text.split("\n")))
-        attachment.blocks = _blocks(read, [p for p in paras if roles[p.index].role in BLOCK_ROLES
-                                           and roles[p.index].attachment == k])
+        attachment = Attachment("".join(_plain(line) for p in title for line in p.text.split("\n")))
+        attachment.blocks = _blocks(read, part(k))
         read._origin[id(attachment)] = label + title
         doc.attachments.append(attachment)
     doc.kind = next((kind for kind in sorted(gongwen.KINDS, key=len, reverse=True)
@@ -151,12 +159,17 @@ def runs_of(p: Para, start: int = 0, end: int | None = None) -> list[Run]:
         a, b = max(r.start, start), min(r.start + len(r.text), end)
         if a >= b:
             continue
-        piece = r.text[a - r.start: b - r.start]
+        piece = r.text[a - r.start: b - r.start].replace(WORD_JOINER, "")
         if out and out[-1].bold == r.bold:
             out[-1].text += piece
         else:
             out.append(Run(piece, r.bold))
     return out
+
+
+def _plain(text: str) -> str:
+    """A paragraph's text as content: without word joiners and the blanks around it."""
+    return strip_all(text.replace(WORD_JOINER, ""))
 
 
 def _trimmed(p: Para) -> tuple[int, int]:
@@ -171,7 +184,7 @@ def _head(read: ReadDocument, numbers: list[Para], signer_lines: list[Para]) -> 
     doc = read.document
     with_names: list[Para] = []
     for p in sorted(numbers + signer_lines, key=lambda q: q.index):
-        rest = strip_all(p.text)
+        rest = _plain(p.text)
         if p in numbers:
             number = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", rest)[0].strip()
             doc.doc_number = doc.doc_number or number
@@ -189,7 +202,7 @@ def _head(read: ReadDocument, numbers: list[Para], signer_lines: list[Para]) -> 
 
 
 def _title(read: ReadDocument, paras: list[Para]) -> None:
-    lines = [strip_all(line) for p in paras for line in p.text.split("\n") if strip_all(line)]
+    lines = [_plain(line) for p in paras for line in p.text.split("\n") if _plain(line)]
     read.document.title = "".join(lines)
     read.document.title_lines = tuple(lines) if len(lines) > 1 else ()
 
@@ -208,15 +221,7 @@ def _blocks(read: ReadDocument, paras: list[Para]) -> list[Block]:
                 table = tables[p.table] = Table([])
                 blocks.append(table)
                 read._origin[id(table)] = []
-            while len(table.rows) <= (p.row or 0):
-                table.rows.append([])
-            row = table.rows[p.row or 0]
-            while len(row) <= (p.column or 0):
-                row.append([])
-            cell = row[p.column or 0]
-            if cell:
-                cell.append(Run("\n"))
-            cell.extend(runs_of(p, *_trimmed(p)))
+            _cell(table, p)
             read._origin[id(table)].append(p)
             continue
         start, end = _trimmed(p)
@@ -236,14 +241,51 @@ def _blocks(read: ReadDocument, paras: list[Para]) -> list[Block]:
             block = Paragraph(runs_of(p, start, end))
         read._origin[id(block)] = [p]
         blocks.append(block)
+    for table in tables.values():
+        _table_title(table)
     return blocks
+
+
+def _cell(table: Table, p: Para) -> None:
+    """Put a table paragraph into its cell; the grid columns a cell spans, and a cell that
+    continues the one above, become merges (MERGE_LEFT, MERGE_UP) as the markup writes them."""
+    r, c = p.row or 0, p.column or 0
+    while len(table.rows) <= r:
+        table.rows.append([])
+    row = table.rows[r]
+    while len(row) < c + p.span:
+        row.append([])
+    for k in range(1, p.span):
+        table.merges[r, c + k] = MERGE_LEFT
+    if p.merged_up:
+        table.merges[r, c] = MERGE_UP
+        return
+    cell = row[c]
+    if cell:
+        cell.append(Run("\n"))
+    cell.extend(runs_of(p, *_trimmed(p)))
+
+
+def _table_title(table: Table) -> None:
+    """A first row that is one cell across the table saying 表1 …: the table's title."""
+    if len(table.rows) < 2 or table.columns < 2:
+        return
+    first = table.rows[0]
+    if not all(table.merges.get((0, c)) == MERGE_LEFT for c in range(1, table.columns)):
+        return
+    title = "".join(r.text for r in first[0])
+    if not re.match(r"^(续)?表\s*[\d一二三四五六七八九十]", title):
+        return
+    table.title = title
+    table.rows = table.rows[1:]
+    table.merges = {(r - 1, c): mark for (r, c), mark in table.merges.items() if r > 0}
 
 
 def _signature(read: ReadDocument, signatures: list[Para], dates: list[Para]) -> None:
     doc = read.document
-    lines = [strip_all(line) for p in signatures for line in p.text.split("\n") if strip_all(line)]
+    lines = [_plain(line) for p in signatures for line in p.text.split("\n") if _plain(line)]
     if dates:
-        date_lines = [strip_all(line) for line in dates[0].text.split("\n") if strip_all(line)]
+        date_lines = [_plain(line) for line in dates[0].text.split("\n") if _plain(line)]
         lines += date_lines[:-1]  # 署名⏎成文日期 in one paragraph
         if len(date_lines) > 1:
             read.fields.setdefault("signature", dates)
@@ -255,11 +297,11 @@ def _signature(read: ReadDocument, signatures: list[Para], dates: list[Para]) ->
 
 def _colophon(read: ReadDocument, cc: list[Para], printer: list[Para]) -> None:
     doc = read.document
-    text = "".join(strip_all(p.text) for p in cc)
+    text = "".join(_plain(p.text) for p in cc)
     text = re.sub(r"^抄\s*送\s*[:：]\s*", "", text).rstrip("。.")
     doc.cc = [organ.strip() for organ in re.split(r"[，、,]", text) if organ.strip()]
     if printer:
-        line = strip_all(printer[0].text)
+        line = _plain(printer[0].text)
         m = re.match(r"^(.*?)[\s　]*(\S*\d{4}\s*年.*?日)?\s*印\s*发$", line)
         if m:
             doc.printer = m[1].strip() or None
