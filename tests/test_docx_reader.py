@@ -15,8 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.batch import project_jobs, render_job_document
-from reportgen.check import read_document
+from reportgen.check import RULES, check_file, read_document
+from reportgen.check.elements import MAPPING, rule_of
 from reportgen.check.to_model import parse_date
+from reportgen.errors import Problem
+from reportgen.fields import check_document
 from reportgen.gongwen import cn_small
 from reportgen.layout import plan, split_title
 from reportgen.markup import parse
@@ -380,3 +383,70 @@ def test_the_kind_is_the_longest_known_last_word(tmp_path: Path) -> None:
         body = _p("某市人民政府文件", CENTRED_BIG, RED) + _p("某政发〔2021〕5号", CENTRED_BIG) + _p(
             title, CENTRED_BIG, TITLE) + _p("现将有关情况报告如下。")
         assert read_document(_docx(body, tmp_path / "k.docx")).document.kind == kind, title
+
+
+def test_word_list_numbering_gives_the_heading_its_number(tmp_path: Path) -> None:
+    """Auto-numbered paragraphs (Word's List Number) read with the number Word shows."""
+    from docx import Document as WordDocument
+
+    d = WordDocument()
+    d.add_paragraph("关于加强网络安全工作的通知").alignment = 1
+    d.add_paragraph("各县区：")
+    d.add_paragraph("加强领导。各单位要落实责任。", style="List Number")
+    d.add_paragraph("完善制度。", style="List Number")
+    d.save(str(tmp_path / "numbered.docx"))
+    doc = read_document(tmp_path / "numbered.docx").document
+    assert [(b.level, b.number, b.text) for b in doc.blocks if isinstance(b, Heading)] == [
+        (3, "1.", "1.加强领导。各单位要落实责任。"), (3, "2.", "2.完善制度。")]
+
+
+# --- check judges the read Document with fields.check_document ----------------------------------
+
+def _fields_problems() -> list[Problem]:
+    """One Document per kind of problem fields.check_document gives on what a .docx can hold."""
+    base = {"title": "关于申请经费的请示", "kind": "请示", "to": "省财政厅：", "signature": "某市人民政府",
+            "date": dt.date(2021, 3, 5), "blocks": [Paragraph([Run("妥否，请批示。")])]}
+    variants = [
+        {"doc_number": "某发[2021]第07号"}, {"doc_number": "某发〔21〕7号"},
+        {"doc_number": "某发〔2021〕年 7号"},
+        {"doc_number": "某发〔2020〕7号"}, {"doc_number": "某发2021"}, {"secrecy": "机密"},
+        {"secrecy": "机密☆1年"}, {"secrecy": "机密★一段时间"}, {"secrecy": "内部"}, {"urgency": "特提"},
+        {"organ_mark": "某市人民政府", "signers": []}, {"to": "省财政厅:"}, {"to": "省财政厅，省发改委。："},
+        {"to": ""}, {"to": "省财政厅、省发改委："}, {"blocks": [Paragraph([Run("特此说明。")])]},
+        {"kind": "报告", "title": "关于经费的报告", "blocks": [Paragraph([Run("妥否，请批示。")])]},
+        {"attachment_note": ["预算表。"]}, {"date": None}, {"print_date": dt.date(2021, 3, 1)},
+        {"title_lines": ("关于申请经费", "的请示")}, {"kind": "请示书"}, {"title": ""},
+        {"title": "关于经费的通知"},
+    ]
+    problems: list[Problem] = []
+    for variant in variants:
+        problems += check_document(Document(**{**base, **variant}))
+    return problems
+
+
+def test_every_problem_fields_gives_has_its_place_in_check() -> None:
+    """fields words its problems for YAML authors; check maps each kind to a rule id (or says why
+    not): a new or reworded fields message fails here instead of vanishing from check."""
+    problems = _fields_problems()
+    assert len(problems) >= 24
+    unmapped = [p.message for p in problems if rule_of(p) is None]
+    assert unmapped == []
+    for problem in problems:
+        mapped = rule_of(problem)
+        assert mapped is not None and (mapped.rule is None or mapped.rule in RULES), problem.message
+
+
+def test_element_findings_are_worded_for_check(tmp_path: Path) -> None:
+    """A read document with several element faults: each finding at its paragraph, one line,
+    and its fix in the words of the document, not of the YAML front matter."""
+    body = (_p("某市人民政府文件", CENTRED_BIG, RED) + _p("某政发〔21〕07号", CENTRED_BIG)
+            + _p("关于申请经费的请示", CENTRED_BIG, TITLE) + _p("省财政厅、省发改委:") + _p("特此说明。")
+            + _p("附件：预算表。") + _p("某市人民政府", SIGN) + _p("2021年5月6日", SIGN))
+    path = _docx(body, tmp_path / "faults.docx")
+    findings = [f for f in check_file(path).findings if f.rule in {m.rule for m in MAPPING}]
+    got = {(f.rule, f.paragraph) for f in findings}
+    assert {("doc-number.year", 2), ("doc-number.zero", 2), ("signers.missing", 2), ("to.colon", 4),
+            ("to.one", 4), ("request.ending", 5), ("attachment-note.punctuation", 6)} <= got
+    for f in findings:
+        assert "\n" not in f.message + f.fix
+        assert not re.search(r"front matter|the data|give \w+:", f.fix), f.fix
