@@ -37,7 +37,7 @@ def _blocks(blocks: list) -> list[tuple]:  # type: ignore[type-arg]
             out.append(("heading", b.level, b.number, b.text))
         elif isinstance(b, Table):
             out.append(("table", [["".join(r.text for r in cell) for cell in row] for row in b.rows], b.title,
-                        b.merges))
+                        b.merges, b.header_rows))
         else:
             bold = [r.text for r in b.runs if r.bold and not ORDINAL.fullmatch(r.text)]
             out.append(("paragraph", b.text, bold))
@@ -450,3 +450,22 @@ def test_element_findings_are_worded_for_check(tmp_path: Path) -> None:
     for f in findings:
         assert "\n" not in f.message + f.fix
         assert not re.search(r"front matter|the data|give \w+:", f.fix), f.fix
+
+
+def test_merged_cells_heading_rows_and_a_table_title(tmp_path: Path) -> None:
+    """gridSpan and vMerge become MERGE_LEFT / MERGE_UP; a 表1 row across the table is its title."""
+    span = '<w:tcPr><w:gridSpan w:val="{}"/></w:tcPr>'
+    up = '<w:tcPr><w:vMerge/></w:tcPr>'
+    start = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>'
+    head = '<w:trPr><w:tblHeader/></w:trPr>'
+    rows = (f"<w:tr>{head}<w:tc>{span.format(3)}{_p('表1 经费')}</w:tc></w:tr>"
+            f"<w:tr>{head}<w:tc>{start}{_p('项目')}</w:tc><w:tc>{span.format(2)}{_p('金额')}</w:tc></w:tr>"
+            f"<w:tr>{head}<w:tc>{up}<w:p/></w:tc><w:tc>{_p('上半年')}</w:tc><w:tc>{_p('下半年')}</w:tc></w:tr>"
+            f"<w:tr><w:tc>{_p('培训')}</w:tc><w:tc>{_p('2')}</w:tc><w:tc>{_p('3')}</w:tc></w:tr>")
+    body = _p("经费如下。") + f"<w:tbl><w:tblPr/>{rows}</w:tbl>"
+    table = read_document(_docx(_letter(body), tmp_path / "m.docx")).document.blocks[1]
+    assert isinstance(table, Table)
+    assert table.title == "表1 经费" and table.header_rows == 2
+    assert [["".join(r.text for r in c) for c in row] for row in table.rows] == [
+        ["项目", "金额", ""], ["", "上半年", "下半年"], ["培训", "2", "3"]]
+    assert table.merges == {(0, 2): "<", (1, 0): "^"}

@@ -154,6 +154,7 @@ class Para:
     column: int | None = None  # the cell's first grid column (0-based), for table paragraphs
     span: int = 1  # grid columns the cell covers (w:gridSpan)
     merged_up: bool = False  # the cell continues the one above it (w:vMerge without restart)
+    header_row: bool = False  # its row repeats at the top of each page (w:tblHeader)
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
@@ -853,6 +854,7 @@ def _read(document: Any, path: str) -> DocxView:
                 tables.append(_table_info(child, styles, tbl_style))
                 for r_index, tr in enumerate(child.findall(w("tr"))):
                     column = 0
+                    header = bool(_on(tr.find(f"{w('trPr')}/{w('tblHeader')}")))
                     for tc in tr.findall(w("tc")):
                         tc_pr = tc.find(w("tcPr"))
                         span = max(_int(_wval(tc_pr.find(w("gridSpan")))) or 1, 1) if tc_pr is not None else 1
@@ -861,6 +863,7 @@ def _read(document: Any, path: str) -> DocxView:
                             add(p, tbl_style, number, r_index, column=column)
                             paras[-1].span = span
                             paras[-1].merged_up = v_merge is not None and _wval(v_merge) != "restart"
+                            paras[-1].header_row = header
                         column += min(span, 64)
             elif child.tag == w("sdt"):
                 content = child.find(w("sdtContent"))

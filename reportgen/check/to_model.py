@@ -15,12 +15,13 @@ objects, found with :meth:`ReadDocument.paras_of` (a block or an attachment) or
 What is read, by element: 份号, 密级, 紧急程度, 发文机关标志 and 发文字号 as their text; the 签发人
 as a list of names; the title as one string, and its lines (``title_lines``) when it was
 written on several lines (paragraphs or line breaks); the 主送 with its colon; the body as
-Heading (level and number as printed, run-in text of levels 3 and 4 in ``tail``), Paragraph
-(runs with bold) and Table (one row per table row, one cell per ``w:tc``; merged cells are
-read as the cells Word stores); the 附件说明 names without 附件： and their numbers; 署名; the
-成文日期 and 印发日期 as dates; the 附注 without its brackets; each attachment's title and
-blocks; the 抄送 organs; the 印发机关. The kind is the title's last word when it names a known
-kind (:data:`reportgen.gongwen.KINDS`).
+Heading (level and number as printed, Word's list numbering included; run-in text of levels
+3 and 4 in ``tail``), Paragraph (runs with bold) and Table (rows, cells, its heading rows,
+merged cells as MERGE_LEFT/MERGE_UP, a 表1 … first row across the table as its title); the
+附件说明 names without 附件： and their numbers; 署名; the 成文日期 and 印发日期 as dates; the
+附注 without its brackets; each attachment's title and blocks; the 抄送 organs; the 印发机关.
+The kind is the title's last word when it names a known kind (:data:`reportgen.gongwen.KINDS`).
+Word joiners (U+2060, which the writer puts inside 11月26日) are layout, not text: dropped.
 
 Where a value cannot be read (a template's ``XX发〔20XX〕XX号``, a date written 2024.1.21) the
 field keeps its text or stays None, and its name is in :attr:`ReadDocument.unread`.
@@ -241,7 +242,9 @@ def _blocks(read: ReadDocument, paras: list[Para]) -> list[Block]:
             block = Paragraph(runs_of(p, start, end))
         read._origin[id(block)] = [p]
         blocks.append(block)
-    for table in tables.values():
+    for number, table in tables.items():
+        heads = {p.row for p in paras if p.in_table and p.table == number and p.header_row}
+        table.header_rows = len(heads)  # the rows Word repeats on each page
         _table_title(table)
     return blocks
 
@@ -277,6 +280,7 @@ def _table_title(table: Table) -> None:
     if not re.match(r"^(续)?表\s*[\d一二三四五六七八九十]", title):
         return
     table.title = title
+    table.header_rows = max(table.header_rows - 1, 0)
     table.rows = table.rows[1:]
     table.merges = {(r - 1, c): mark for (r, c), mark in table.merges.items() if r > 0}
 
