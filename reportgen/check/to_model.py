@@ -23,6 +23,9 @@ merged cells as MERGE_LEFT/MERGE_UP, a 表1 … first row across the table as it
 The kind is the title's last word when it names a known kind (:data:`reportgen.gongwen.KINDS`).
 Word joiners (U+2060, which the writer puts inside 11月26日) are layout, not text: dropped.
 
+In chapter 10's formats ``doc_number`` holds what stands in the 文号's place: a 命令's 令号
+(第1号) or a 纪要's 编号 (〔2026〕第5次); ``ReadDocument.structure.format`` says which.
+
 Where a value cannot be read (a template's ``XX发〔20XX〕XX号``, a date written 2024.1.21) the
 field keeps its text or stays None, and its name is in :attr:`ReadDocument.unread`.
 """
