@@ -1,9 +1,13 @@
 """``reportgen check``: a GB/T 9704-2012 conformance report for any .docx.
 
-Three steps, each usable alone: :func:`docxread.read_docx` reads the package with the
+Steps, each usable alone: :func:`docxread.read_docx` reads the package with the
 formatting Word would apply (styles resolved), :func:`classify.classify` says which 公文
-element each paragraph is, and :class:`rules.Checker` applies the rules, whose numbers
-come from :mod:`reportgen.spec` like the writer's.
+element each paragraph is, and :func:`to_model.to_document` turns both into our
+``model.Document`` with the paragraphs of each element (:func:`read_document` does all three:
+the reader of Word documents for the project). :class:`rules.Checker` applies the formatting
+rules (fonts, grid, positions), whose numbers come from :mod:`reportgen.spec` like the
+writer's, and :func:`elements.element_findings` runs ``fields.check_document`` — the 公文
+element rules the templates' documents are held to — on the read Document.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from ..errors import CheckError, Place
 from ..spec import Style
 from .classify import ROLE_NAMES, Structure, classify
 from .docxread import DocxView, read_docx
+from .elements import element_findings
 from .rules import RULES, Checker, Finding
+from .to_model import ReadDocument, read_document, to_document
 
-__all__ = ["ROLE_NAMES", "RULES", "CheckReport", "Finding", "check_file"]
+__all__ = ["ROLE_NAMES", "RULES", "CheckReport", "Finding", "ReadDocument", "check_file", "read_document",
+           "to_document"]
 
 
 @dataclass
@@ -46,6 +53,7 @@ def check_file(path: Path, style: Style = spec.DEFAULT_STYLE) -> CheckReport:
         view = read_docx(path)
         structure = classify(view)
         findings = Checker(view, structure, style).run()
+        findings += element_findings(to_document(view, structure, str(path)))
     except CheckError:
         raise
     except Exception as exc:

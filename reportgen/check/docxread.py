@@ -151,6 +151,10 @@ class Para:
     in_table: bool = False
     table: int | None = None  # which table (0-based) in the body
     row: int | None = None
+    column: int | None = None  # the cell's first grid column (0-based), for table paragraphs
+    span: int = 1  # grid columns the cell covers (w:gridSpan)
+    merged_up: bool = False  # the cell continues the one above it (w:vMerge without restart)
+    header_row: bool = False  # its row repeats at the top of each page (w:tblHeader)
     shapes: list[Shape] = field(default_factory=list)
     section: int = 0  # 0-based section the paragraph belongs to
     ends_section: bool = False
@@ -809,10 +813,10 @@ def _read(document: Any, path: str) -> DocxView:
     section_of: list[int] = []
 
     def add(p: Any, table_style: str | None = None, table: int | None = None, row: int | None = None,
-            in_box: bool = False) -> None:
+            in_box: bool = False, column: int | None = None) -> None:
         para = reader.para(p, len(paras) + 1, table_style)
         if table is not None:
-            para.in_table, para.table, para.row = True, table, row
+            para.in_table, para.table, para.row, para.column = True, table, row, column
         para.section = len(sect_elements)
         para.in_box = in_box
         paras.append(para)
@@ -849,9 +853,18 @@ def _read(document: Any, path: str) -> DocxView:
                 number = len(tables)
                 tables.append(_table_info(child, styles, tbl_style))
                 for r_index, tr in enumerate(child.findall(w("tr"))):
+                    column = 0
+                    header = bool(_on(tr.find(f"{w('trPr')}/{w('tblHeader')}")))
                     for tc in tr.findall(w("tc")):
+                        tc_pr = tc.find(w("tcPr"))
+                        span = max(_int(_wval(tc_pr.find(w("gridSpan")))) or 1, 1) if tc_pr is not None else 1
+                        v_merge = tc_pr.find(w("vMerge")) if tc_pr is not None else None
                         for p in tc.iter(w("p")):
-                            add(p, tbl_style, number, r_index)
+                            add(p, tbl_style, number, r_index, column=column)
+                            paras[-1].span = span
+                            paras[-1].merged_up = v_merge is not None and _wval(v_merge) != "restart"
+                            paras[-1].header_row = header
+                        column += min(span, 64)
             elif child.tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:
