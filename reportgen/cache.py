@@ -103,13 +103,14 @@ def _judge() -> bytes:
 
 @lru_cache(maxsize=1)
 def _compiler_salt() -> str:
-    """What compiled templates depend on besides their text: Jinja's version and reportgen's
-    own code generator (reportgen.sandbox counts loop steps in the generated code)."""
+    """What compiled templates and rules depend on besides their text: Jinja's version and
+    reportgen's own code generator (reportgen.sandbox counts loop steps in the generated code;
+    reportgen.contract builds a rule's template)."""
     import jinja2
 
     here = Path(__file__).parent
     digest = hashlib.sha256(f"{__version__} jinja2 {jinja2.__version__}".encode())
-    for name in ("sandbox.py", "templating.py"):
+    for name in ("sandbox.py", "templating.py", "contract.py"):
         with contextlib.suppress(OSError):
             digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]

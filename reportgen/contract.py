@@ -293,11 +293,37 @@ def _patterns(node: Any, path: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=256)
 def compiled_rule(expression: str) -> Any:
-    """A rule compiled once per process in the shared sandbox (a build checks the same rules
-    for every document); raises TemplateSyntaxError."""
+    """A rule compiled in the shared sandbox, once per process (a build checks the same rules
+    for every document) and, through the bytecode cache, once per rule text across runs: what
+    ``Environment.compile_expression`` does, with the compiled code kept. Raises
+    TemplateSyntaxError."""
+    from jinja2.environment import TemplateExpression
+
     from .templating import shared_environment
 
-    return shared_environment(()).compile_expression(expression)
+    env = shared_environment(())
+    cache = env.bytecode_cache
+    bucket = cache.get_bucket(env, f"<rule> {expression}", None, expression) if cache else None
+    code = bucket.code if bucket is not None else None
+    if code is None:
+        from jinja2 import TemplateSyntaxError, nodes
+        from jinja2.parser import Parser
+
+        parser = Parser(env, expression, state="variable")
+        try:
+            expr = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+            expr.set_environment(env)
+        except TemplateSyntaxError:
+            env.handle_exception(source=expression)
+        code = env.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)],
+                                          lineno=1))
+        if bucket is not None:
+            bucket.code = code
+            cache.set_bucket(bucket)
+    template = env.template_class.from_code(env, code, env.make_globals(None), None)
+    return TemplateExpression(template, True)
 
 
 def _compile_problem(rule: Rule) -> Problem | None:

@@ -144,3 +144,23 @@ def test_data_that_met_the_schema_before_skip_the_schema_library(tmp_path: Path)
     assert build() == "0 False"
     edit_file(data, "enterprises: 31", "enterprises: -31")
     assert build() == "1 True"  # a miss: checked again, and the error is found
+
+
+def test_a_contract_rule_is_compiled_once_across_runs(cache_at: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.contract import compiled_rule
+    from reportgen.templating import shared_environment
+
+    rule = "registry.party_members <= registry.employees + 1"
+    assert compiled_rule(rule)(registry={"party_members": 3, "employees": 2}) is True
+    _forget()
+    compiled_rule.cache_clear()
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(type(shared_environment(())), "compile", no_compiling)
+    assert compiled_rule(rule)(registry={"party_members": 5, "employees": 2}) is False  # from the cache
+    with pytest.raises(AssertionError, match="compiled again"):
+        compiled_rule(rule + " and true")  # another text is a miss
+    compiled_rule.cache_clear()
