@@ -299,7 +299,7 @@ def compiled_rule(expression: str) -> Any:
     TemplateSyntaxError."""
     from jinja2.environment import TemplateExpression
 
-    from .templating import shared_environment
+    from .templating import TOO_DEEP, shared_environment
 
     env = shared_environment(())
     cache = env.bytecode_cache
@@ -317,8 +317,13 @@ def compiled_rule(expression: str) -> Any:
             expr.set_environment(env)
         except TemplateSyntaxError:
             env.handle_exception(source=expression)
-        code = env.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)],
-                                          lineno=1))
+        except RecursionError:
+            raise TemplateSyntaxError(TOO_DEEP, 1) from None
+        try:
+            code = env.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)],
+                                              lineno=1))
+        except (RecursionError, SyntaxError, MemoryError):
+            raise TemplateSyntaxError(TOO_DEEP, 1) from None
         if bucket is not None:
             bucket.code = code
             cache.set_bucket(bucket)

@@ -231,6 +231,27 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
+# An expression Jinja or Python cannot compile because of its depth (300 nested brackets, a
+# chain of hundreds of operators): a fault of the template, said as such.
+TOO_DEEP = "an expression is nested too deeply or is too long to compile"
+TOO_DEEP_HINT = "split it into several {% set %} steps; no document needs hundreds of nested brackets"
+
+
+def _deepest_line(source: str) -> int:
+    """The line where brackets nest deepest (or, if none nests, the longest line): where an
+    expression too deep to compile most likely is."""
+    depth, deepest, where = 0, -1, 1
+    for number, line in enumerate(source.splitlines(), 1):
+        for ch in line:
+            depth += (ch in "([{") - (ch in ")]}")
+            if depth > deepest:
+                deepest, where = depth, number
+    if deepest < 20:
+        lines = source.splitlines() or [""]
+        where = max(range(len(lines)), key=lambda i: len(lines[i])) + 1
+    return where
+
+
 def render(ref: str, values: dict[str, Any], base: Path | None = None,
            extra: dict[str, Any] | None = None) -> tuple[str, str]:
     """Render a template with the data; return (markup text, template file name).
@@ -254,6 +275,11 @@ def render(ref: str, values: dict[str, Any], base: Path | None = None,
                             hint="check the {{ }} / {% %} tags at that line") from None
     except TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}", place=Place(name)) from None
+    except (RecursionError, SyntaxError, MemoryError):
+        file = dirs[0] / name if dirs else None
+        line = _deepest_line(file.read_text(encoding="utf-8")) if file and file.is_file() else None
+        raise TemplateError(TOO_DEEP, place=Place(str(file) if file else name, line),
+                            hint=TOO_DEEP_HINT) from None
     filename = template.filename or name
     data = wrap(dict(values))
     context = FactDict(data)  # the same wrapped values, at the top level and as `data`
