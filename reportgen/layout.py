@@ -114,14 +114,20 @@ def units(text: str) -> list[str]:
     """Split text into unbreakable units: ASCII words and numbers, …… and ——, single characters,
     each with the marks that extend it (grapheme clusters stay whole).
 
-    A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there.
+    A hyphen followed by a letter ends a unit (Wi-|Fi), as renderers break there. Remembered
+    per text: the line breaker and the .docx writer's joiners both ask for every paragraph.
     """
+    return list(_units(text))
+
+
+@lru_cache(maxsize=4096)
+def _units(text: str) -> tuple[str, ...]:
     found = _UNIT.findall(text)
     if "-" in text:
         found = [part for unit in found for part in _AFTER_HYPHEN.split(unit)]
     if _PLAIN.fullmatch(text) is None:
         found = _clusters(found)
-    return found
+    return tuple(found)
 
 
 def can_break(before: str, after: str) -> bool:

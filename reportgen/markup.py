@@ -341,6 +341,12 @@ def escape(text: str) -> str:
 
 def parse_inline(text: str, source: str = "<markup>", line: int | None = None) -> list[Run]:
     """``**bold**`` and backslash escapes (before any of :data:`ESCAPABLE`) → runs."""
+    if "\\" not in text:  # most paragraphs: only ** to look for
+        pieces = text.split("**")
+        if len(pieces) % 2 == 0:
+            raise MarkupError("unclosed ** (bold)", place=Place(source, line),
+                              hint="close the bold text with ** or escape a literal asterisk as \\*")
+        return [Run(piece, index % 2 == 1) for index, piece in enumerate(pieces) if piece]
     runs: list[Run] = []
     buf: list[str] = []
     bold = False
