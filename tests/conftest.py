@@ -33,12 +33,13 @@ def body_texts(path: Path) -> list[str]:
 
     doc = Document(str(path))
     texts: list[str] = []
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
     for p in doc.element.body.iter(f"{W}p"):
-        text = "".join(node.text or "" for node in p.iter() if node.tag in (f"{W}t",))
-        if p.find(f".//{W}br") is not None:
-            text = "".join(
-                (node.text or "") if node.tag == f"{W}t" else "\n"
-                for node in p.iter() if node.tag in (f"{W}t", f"{W}br"))
+        if any(a.tag == fallback for a in p.iterancestors()):
+            continue  # a text box kept twice (DrawingML and VML): its Choice is read
+        # The paragraph's own text: a text box anchored in it has paragraphs of its own.
+        own = [node for node in p.iter(f"{W}t", f"{W}br") if next(node.iterancestors(f"{W}p")) is p]
+        text = "".join((node.text or "") if node.tag == f"{W}t" else "\n" for node in own)
         text = text.replace("\u2060", "")  # word joiners (writers/docx.joiner_offsets) print as nothing
         if text.strip():
             texts.append(text)

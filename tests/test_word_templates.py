@@ -649,10 +649,14 @@ def test_body_template_error_is_reported(tmp_path: Path) -> None:
 
 
 def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, built: Path) -> None:
-    """examples/word-template: the office's 红头 saved by LibreOffice, the body from the shipped
-    summary template; its body paragraphs are those of the text-template example's summary, and
-    the letter around them is the built-in letter's."""
-    from conftest import EXAMPLE, REPORT_NAME, SUMMARY_NAME, body_texts
+    """examples/word-template: the office's 红头 saved by LibreOffice (organ mark in a text box),
+    the body from the shipped summary template; its body paragraphs are those of the text-template
+    example's summary, a table has a row per founded organisation, and the letter around them is
+    the built-in letter's."""
+    import zipfile
+
+    import yaml
+    from conftest import DATA, EXAMPLE, REPORT_NAME, SUMMARY_NAME, body_texts
     from openxml_audit import OpenXmlValidator
 
     from reportgen.check import check_file
@@ -670,9 +674,19 @@ def test_word_template_example_builds_with_the_summary_text(tmp_path: Path, buil
     letter = body_texts(built / REPORT_NAME)
     body = letter.index("现随文报来《2020年宝鸡市互联网企业党建工作总结》，请审阅。")
     assert word[:start] == letter[:body]
+    # Then the table of founded organisations, a row each from the data ({%tr for %}).
+    founded = yaml.safe_load(DATA.read_text(encoding="utf-8"))["founded"]
+    table = ["序号", "新成立的网络社会组织", "同步建立党组织"]
+    for n, org in enumerate(founded, 1):
+        table += [str(n), org["name"], "是" if org["party_org"] else "否"]
+    rest = word[start + last - first + 1:]
+    assert rest[:len(table)] == table
     # LibreOffice keeps a line break where reportgen ends the date line; the text is the same.
-    assert [t.strip() for t in word[start + last - first + 1:]] == [
+    assert [t.strip() for t in rest[len(table):]] == [
         t.replace("抄送：市委组织部", "抄送：市委组织部。") for t in letter[body + 1:]]
+    # The organ mark sits in a text box, as offices keep their 红头, and still prints once.
+    assert word.count("中共宝鸡市委网信办") == 2  # the mark and the signature
+    assert b"txbxContent" in zipfile.ZipFile(project / "红头模板.docx").read("word/document.xml")
     assert check_file(out).errors == 0
     assert OpenXmlValidator().validate(str(out)).errors == []
 
