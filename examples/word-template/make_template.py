@@ -57,12 +57,15 @@ TEXT_BOX = """<w:r xmlns:w="{w}"><w:drawing><wp:anchor xmlns:wp="http://schemas.
 <wp:docPr id="1" name="发文机关标志"/><wp:cNvGraphicFramePr/>
 <a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">
 <a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
-<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:cNvSpPr txBox="1"/>
-<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>
+<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<wps:cNvSpPr txBox="1"/>
+<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
+<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>
 <a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
 <wps:txbx><w:txbxContent><w:p><w:pPr><w:spacing w:lineRule="exact" w:line="{line}" w:before="0" w:after="0"/>
 <w:jc w:val="center"/></w:pPr>{run}</w:p></w:txbxContent></wps:txbx>
-<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t"><a:noAutofit/></wps:bodyPr>
+<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">
+<a:noAutofit/></wps:bodyPr>
 </wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"""
 
 
