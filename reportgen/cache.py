@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import os
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,17 +51,13 @@ def cache_dir() -> Path | None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write a cache entry through a temporary file and a rename; failures are ignored."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Write a cache entry the way every output is written (reportgen.files.write_atomic);
+    a failure costs only speed."""
+    from .errors import OutputError
+    from .files import write_atomic
+
+    with contextlib.suppress(OutputError):
+        write_atomic(path, data)
 
 
 def known(kind: str, payload: str) -> bool:
