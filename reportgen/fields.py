@@ -19,8 +19,6 @@ from .model import Document, Paragraph, iter_blocks
 
 # 文种 of 《党政机关公文处理工作条例》 art. 8, whose titles end with their name.
 KINDS = tuple(name for name, kind in gongwen.KINDS.items() if kind.group == "文种")
-# A 报告 must not carry a request for instructions (请示事项).
-ASKS_FOR_INSTRUCTIONS = re.compile(r"请(?:予)?(?:批示|批复|审批|指示|批准)|妥否")
 
 
 def trace(facts: Facts | None, source: str | None, *candidates: Any) -> Place:
@@ -89,7 +87,7 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
                 "separate several organs with 、 and end with the colon only", body)
     if doc.kind == "报告":
         for text in _texts(doc):
-            found = ASKS_FOR_INSTRUCTIONS.search(text)
+            found = gongwen.REQUEST.search(text)  # a 报告 carries no 请示事项
             if found:
                 add(f"a 报告 asks for instructions: “…{_around(text, found)}…”",
                     "a 报告 must not carry 请示事项; send a separate 请示, or end with 特此报告",

@@ -51,7 +51,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 # What people write for a kind, with the kind they mean.
 KIND_ALIASES = {"会议纪要": "纪要", "工作总结": "总结", "年度总结": "总结", "讲话稿": "讲话",
                 "工作要点": "要点", "实施方案": "方案", "工作方案": "方案", "函件": "函", "批示": "批复"}
-# The closing request of a 请示 (条例 art. 15: 请示 asks; its last words say what it asks for).
+# A request for instructions: how a 请示 ends (条例 art. 15: its last words say what it asks for),
+# and what a 报告 must not carry (请示事项).
 REQUEST = re.compile(r"(妥否|当否|可否|是否(?:妥当|可行))"
                      r"|请(?:予)?(?:批示|批复|审批|审定|指示|批准|同意|研究|核准|审核|予以)")
 

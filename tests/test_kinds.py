@@ -73,3 +73,13 @@ def test_a_qingshi_ends_with_its_request(tmp_path: Path, last: str, warned: bool
     assert code == 0
     assert ("a 请示 ends with its request" in stderr) is warned
 
+
+
+@pytest.mark.parametrize("request_", ["妥否，请批示。", "请审定。", "以上请示，请予审批。", "当否，请批复。"])
+def test_one_vocabulary_of_requests_for_a_qingshi_and_a_baogao(tmp_path: Path, request_: str) -> None:
+    """What ends a 请示 is what a 报告 must not carry: one pattern (gongwen.REQUEST) for both."""
+    front = "kind: {0}\ntitle: 关于某事的{0}\nto: 某局\n"
+    code, stderr = _validate(tmp_path, front.format("请示"), f"事由如下。\n\n{request_}")
+    assert code == 0 and "ends with its request" not in stderr
+    code, stderr = _validate(tmp_path, front.format("报告"), f"情况如下。\n\n{request_}")
+    assert code == 0 and "a 报告 asks for instructions" in stderr
