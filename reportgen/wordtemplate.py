@@ -871,27 +871,30 @@ def render_word(ref: str, values: dict[str, Any], base: Path | None = None,
     when = _stamp(values)
     if "docProps/core.xml" in parts:
         parts["docProps/core.xml"] = _core(parts["docProps/core.xml"], when)
-    return WordResult(_zip(parts, (when.year, when.month, when.day, 0, 0, 0)), visible_text(parts),
-                      _pages(parts["word/document.xml"], breaks))
+    data = _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
+    return WordResult(data, visible_text(parts), _pages(data, breaks))
 
 
-def _pages(document_xml: bytes, breaks: int) -> int:
-    """About how many pages: the body's text laid out on the 公文 grid (22 lines of 28
-    characters), or one more than its page breaks if that is more. Word lays the file out
-    with the template's own page setup, so this is only an estimate for messages."""
-    from lxml import etree
+def _pages(data: bytes, breaks: int) -> int:
+    """How many pages: the rendered package read back as a 公文 (the reader of ``check``: its
+    版头, headings, tables, signature and 版记) and laid out on the 公文 grid, or one more than
+    its page breaks if that is more. Word lays the file out with the template's own page setup,
+    so this is a prediction on the GB/T 9704 grid; a package the reader cannot classify counts
+    its paragraphs as body text."""
+    import io
+
+    import docx
 
     from . import spec
+    from .check.classify import classify
+    from .check.docxread import _read
+    from .check.to_model import to_document
     from .layout import plan
-    from .model import Document, Paragraph, Run
 
-    root = etree.fromstring(document_xml)
-    texts = [_own_text(p) for p in root.iter(f"{_W}p")
-             if next(p.iterancestors(f"{{{MC_NS}}}Fallback"), None) is None]
-    blocks: list[Any] = [Paragraph([Run(t)]) for t in texts if t.strip()]
     try:
-        laid = plan(Document(blocks=blocks), spec.DEFAULT_STYLE).pages
-    except (ReportgenError, ValueError):
+        view = _read(docx.Document(io.BytesIO(data)), "template")
+        laid = plan(to_document(view, classify(view)).document, spec.DEFAULT_STYLE).pages
+    except Exception:  # an estimate for a message must never stop a build
         laid = 1
     return max(laid, breaks + 1)
 

@@ -27,6 +27,17 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "Example" in out and f"reportgen {command}" in out
 
 
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "reportgen", "--version"], capture_output=True, text=True,
+                          env=env, cwd=root, check=False)
+    assert done.returncode == 0 and re.search(r"reportgen, version \d+\.\d+", done.stdout)
+
+
 def test_preview_shows_pages_of_22_by_28() -> None:
     code, out, _ = run_cli("preview", str(EXAMPLE), "--doc", "summary")
     assert code == 0

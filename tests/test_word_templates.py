@@ -937,3 +937,24 @@ def test_stock_heading_styles_are_not_taken(tmp_path: Path) -> None:
 
     with zipfile.ZipFile(template) as zf:
         assert _own_styles(zf.read("word/styles.xml")) == {}
+
+
+def test_word_template_example_announces_the_pages_libreoffice_prints(tmp_path: Path) -> None:
+    """The page count printed after a build is the rendered package read back as a 公文 (版头,
+    headings, the table, 版记) and laid out on the grid: the example prints 8 pages, which a count
+    of its plain paragraphs (7) missed."""
+    import shutil
+    import subprocess
+
+    from conftest import EXAMPLE
+
+    if shutil.which("soffice") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("LibreOffice (soffice) or poppler (pdfinfo) is not on PATH")
+    project = EXAMPLE.parent / "word-template"
+    code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path), "--pdf")
+    assert code == 0, stderr
+    announced = int(stdout.split("(")[1].split(" 页")[0])
+    (pdf,) = tmp_path.glob("*.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    printed = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert announced == printed == 8
