@@ -51,7 +51,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 # The formats of GB/T 9704: 文件格式 (chapter 7) and chapter 10's 信函格式, 命令（令）格式 and 纪要格式,
 # as the front matter's ``format:`` names them (the standard's words, or these ids).
 FORMATS = {"文件": "standard", "信函": "letter", "命令": "order", "令": "order", "纪要": "minutes"}
-FORMAT_NAMES = {"standard": "文件格式", "letter": "信函格式", "order": "命令（令）格式", "minutes": "纪要格式"}
+FORMAT_NAMES = {"standard": "文件格式", "letter": "信函格式", "order": "命令（令）格式",
+                "minutes": "纪要格式"}
 # The format a kind takes when the front matter names none: a 函 goes out in 信函格式 [10.1].
 KIND_FORMATS = {"函": "letter", "命令": "order", "令": "order", "纪要": "minutes"}
 # A 命令's 令号 (第5号) and a 纪要's number line (〔2026〕第5次, 第5期) [10.2, 10.3].

@@ -999,8 +999,8 @@ def _letter_head(doc: Document, style: Style) -> list[Item]:
     the first double line, 份号, 密级和保密期限 and 紧急程度 顶格 at the left, one a line, and the
     文号 顶格 at the right on the first of those lines; the title two lines below [10.1]."""
     head = letter_head(doc, style)
-    items = [Item("letter_head", [Seg(head.mark, "xiaobiaosong", head.size, color=style.red, scale=head.scale)],
-                  align="center")]
+    mark = Seg(head.mark, "xiaobiaosong", head.size, color=style.red, scale=head.scale)
+    items = [Item("letter_head", [mark], align="center")]
     left = [Item(role, [Seg(text, "fangsong" if role == "copy_number" else "heiti")], align="left")
             for role, text in (("copy_number", doc.copy_number), ("secrecy", doc.secrecy),
                                ("urgency", doc.urgency)) if text]
@@ -1030,8 +1030,8 @@ def _order_head(doc: Document, style: Style) -> list[Item]:
     if doc.organ_mark:
         size, scale = organ_mark_fit(doc.organ_mark, style)
         line, lines = mark_line(size, ORDER_MARK_TOP_MM * spec.TWIPS_PER_MM)
-        items.append(Item("organ_mark", [Seg(doc.organ_mark, "xiaobiaosong", size, color=style.red, scale=scale)],
-                          align="center", grid_lines=lines, size=size, line_twips=line))
+        mark = Seg(doc.organ_mark, "xiaobiaosong", size, color=style.red, scale=scale)
+        items.append(Item("organ_mark", [mark], align="center", grid_lines=lines, size=size, line_twips=line))
         items += [Item("blank"), Item("blank")]
     if doc.doc_number:
         items.append(Item("doc_number", [Seg(doc.doc_number)], align="center"))

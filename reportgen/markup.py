@@ -324,10 +324,12 @@ def _check_format(doc: Document, meta: dict[str, Any], source: str, lines: dict[
     keys, why = _NOT_IN_FORMAT.get(doc.format, ((), ""))
     for key in keys:
         if meta.get(key) not in (None, "", []):
-            raise MarkupError(f"{key} has no place in {FORMAT_NAMES[doc.format]}", place=_at(source, key, lines),
+            raise MarkupError(f"{key} has no place in {FORMAT_NAMES[doc.format]}",
+                              place=_at(source, key, lines),
                               hint=f"{why}: remove {key}, or write format: 文件 for the standard format")
     if doc.attendance and doc.format != "minutes":
-        raise MarkupError("attendance lists are printed in 纪要格式 only", place=_at(source, "attendance", lines),
+        raise MarkupError("attendance lists are printed in 纪要格式 only",
+                          place=_at(source, "attendance", lines),
                           hint="write kind: 纪要 (or format: 纪要), or leave attendance out")
     if doc.signature_title and doc.format != "order":
         raise MarkupError("signature_title (签发人职务) is printed in 命令格式 only",

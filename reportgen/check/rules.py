@@ -16,6 +16,7 @@ from ..layout import break_lines, cells
 from ..spec import Style
 from .classify import (
     CC,
+    COPY_NUMBER,
     FORMAL_GENRES,
     MINUTES_LABEL,
     NOTE_ITEM,
@@ -27,6 +28,7 @@ from .classify import (
     doc_number_match,
     font_kind,
     is_red,
+    letter_number_split,
     strip_all,
 )
 from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
@@ -423,6 +425,11 @@ class Checker:
             m = re.search(r"[。！？]", text)
             cut = m.end() if m and text[m.end() :].strip() else len(text)
             return [(0, cut, head_kind), (cut, len(text), "fangsong")]
+        split = letter_number_split(text) if role.role == "doc_number" else None
+        if split:  # 信函: 份号 (仿宋) or 密级, 紧急程度 (黑体) left of the 文号 [10.1]
+            tab = text.index("\t")
+            left = "fangsong" if COPY_NUMBER.match(split[0]) else "heiti"
+            return [(0, tab, left), (tab, len(text), "fangsong")]
         if role.role in ("doc_number", "signers") and "签发人" in text:
             label = text.index("签发人")
             colon = re.search(r"签发人\s*[:：]?", text[label:])
@@ -581,7 +588,8 @@ class Checker:
         if doc_number_match(p.text) is None or self.s.format in ("order", "minutes"):
             return  # a 令号 or a 纪要's 编号 [10.2, 10.3]
         if self.s.format == "letter":  # 信函格式: 文号 顶格居版心右边缘, under the double line [10.1]
-            gap = self.right_gap(p)
+            gap = (self._tab_gap(p) if "\t" in strip_all(p.text) else None)
+            gap = self.right_gap(p) if gap is None else gap
             if abs(gap) > spec.POSITION_TOLERANCE:
                 self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 "
                          f"ends at the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)

@@ -40,7 +40,15 @@ from pathlib import Path
 from .. import gongwen
 from ..errors import Place
 from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Paragraph, Run, Table
-from .classify import DATE_LOOSE, Structure, classify, has_placeholder, strip_all
+from .classify import (
+    COPY_NUMBER,
+    DATE_LOOSE,
+    Structure,
+    classify,
+    has_placeholder,
+    letter_number_split,
+    strip_all,
+)
 from .docxread import DocxView, Para, read_docx
 
 # Roles whose paragraphs are blocks of the body (or of an attachment).
@@ -189,6 +197,12 @@ def _head(read: ReadDocument, numbers: list[Para], signer_lines: list[Para]) -> 
     with_names: list[Para] = []
     for p in sorted(numbers + signer_lines, key=lambda q: q.index):
         rest = _plain(p.text)
+        split = letter_number_split(p.text) if p in numbers else None
+        if split:  # 信函: 份号 (or 密级, 紧急程度) left, 文号 right on one line [10.1]
+            doc.doc_number = doc.doc_number or split[1]
+            if COPY_NUMBER.match(split[0]):
+                doc.copy_number = doc.copy_number or split[0]
+            continue
         if p in numbers:
             number = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", rest)[0].strip()
             doc.doc_number = doc.doc_number or number

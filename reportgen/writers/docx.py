@@ -20,11 +20,11 @@ from .. import spec
 from ..errors import OutputError, Place
 from ..layout import (
     CELL_INSET,
+    GLUE_AFTER,
+    GLUE_BEFORE,
     LETTER_LINE_GAP_PT,
     LETTER_THICK_PT,
     LETTER_THIN_PT,
-    GLUE_AFTER,
-    GLUE_BEFORE,
     NO_LINE_END,
     NO_LINE_START,
     QUOTES_CLOSE,
@@ -648,7 +648,8 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     from docx.opc.oxml import serialize_part_xml
 
     colophon = plan.colophon
-    skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before, plan.format == "letter")
+    skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before,
+                         plan.format == "letter")
     document = copy.deepcopy(skeleton.document)
     body = document.body
     room = 0
