@@ -121,10 +121,17 @@ class RunInfo:
 
 @dataclass
 class Shape:
-    """A drawing or VML shape in a paragraph: only what the checker needs."""
+    """A drawing or VML shape in a paragraph: only what the checker needs. A DrawingML shape
+    placed on the page by offsets (wp:anchor, positions relative to the page) has its place:
+    ``page_x``/``page_y`` of its top-left corner, ``length`` (its width) and ``stroke`` (the
+    line's width), all in EMU; None otherwise."""
 
     is_line: bool
     color: str | None
+    page_x: int | None = None
+    page_y: int | None = None
+    length: int | None = None
+    stroke: int | None = None
 
 
 @dataclass
@@ -459,6 +466,23 @@ def text_boxes(p: Any) -> list[Any]:
     return out
 
 
+def _page_place(drawing: Any) -> tuple[int | None, int | None, int | None, int | None]:
+    """(x, y, width, line width) in EMU of a drawing anchored by offsets from the page's edges."""
+    anchor = drawing.find(f"{{{WP_NS}}}anchor")
+    if anchor is None:
+        return None, None, None, None
+    offsets: list[int | None] = []
+    for axis in ("positionH", "positionV"):
+        pos = anchor.find(f"{{{WP_NS}}}{axis}")
+        offset = pos.find(f"{{{WP_NS}}}posOffset") if pos is not None else None
+        page = pos is not None and pos.get("relativeFrom") == "page" and offset is not None
+        offsets.append(_int(offset.text) if page else None)
+    extent = anchor.find(f"{{{WP_NS}}}extent")
+    ln = next(drawing.iter(f"{{{A_NS}}}ln"), None)
+    return (offsets[0], offsets[1], _int(extent.get("cx")) if extent is not None else None,
+            _int(ln.get("w")) if ln is not None else None)
+
+
 def _shapes(p: Any) -> list[Shape]:
     shapes: list[Shape] = []
     for drawing in p.iter(w("drawing")):
@@ -469,7 +493,7 @@ def _shapes(p: Any) -> list[Shape]:
             clr = next(ln.iter(f"{{{A_NS}}}srgbClr"), None)
             if clr is not None:
                 color = _shape_color(clr.get("val"))
-        shapes.append(Shape(is_line, color))
+        shapes.append(Shape(is_line, color, *_page_place(drawing)))
     for pict in p.iter(w("pict")):
         for el in pict.iter():
             if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{V_NS}}}"):

@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import gongwen, spec
-from ..layout import break_lines, cells
+from ..layout import (
+    LETTER_BOTTOM_LINE_MM,
+    LETTER_LINE_MM,
+    LETTER_MARK_GAP_MM,
+    LETTER_MARK_TOP_MM,
+    ORDER_MARK_TOP_MM,
+    break_lines,
+    cells,
+)
 from ..spec import Style
 from .classify import (
     CC,
@@ -152,6 +160,13 @@ RULES: dict[str, Rule] = {
     "page-number.format": Rule("页码", "error", "7.5", "— 1 —: Arabic page number between 一字线 (—)"),
     "page-number.position": Rule("页码", "error", "7.5",
                                  "odd pages right, even pages left, 一字 from the edge of the type area"),
+    "organ-mark.position": Rule("版头", "error", "10.1, 10.2, 10.3",
+                                "the mark's top: 信函 30 mm from the page's top edge, 命令 20 mm and 纪要 "
+                                "35 mm below the type area's top"),
+    "letter.double-lines": Rule("版头", "error", "10.1",
+                                "信函: red double lines 170 mm long, centred: 上粗下细 4 mm under the mark, "
+                                "上细下粗 20 mm above the page's bottom edge"),
+    "letter.page-number": Rule("页码", "error", "10.1", "信函: no page number on the first page"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
     "classify.not-measured": Rule("识别", "notice", "",
                                   "elements in text boxes: fonts checked, place not measured"),
@@ -189,6 +204,15 @@ def excerpt(text: str, n: int = 12) -> str:
 
 def mm(twips: float) -> float:
     return twips / spec.TWIPS_PER_MM
+
+
+# Chapter 10's places [10.1–10.3], as reportgen.layout writes them.
+CHAPTER10_MARK_TOP_MM = {"order": ORDER_MARK_TOP_MM, "minutes": spec.ORGAN_MARK_TOP_MM}
+LETTER_BOTTOM_MM = LETTER_BOTTOM_LINE_MM
+EMU_PER_MM = 36000
+# With exact line spacing the baseline stands 0.80 of the line below its top; a CJK em box rises
+# 0.88 em above the baseline (LibreOffice and the usual Chinese fonts, measured).
+EXACT_BASELINE, EM_ASCENT = 0.80, 0.88
 
 
 class Checker:
@@ -270,6 +294,7 @@ class Checker:
         self.grid()
         self.fonts()
         self.head()
+        self.chapter10()
         self.title()
         self.to()
         self.body()
@@ -700,6 +725,112 @@ class Checker:
             self.add("red-rule.width", f"分隔线短于版心 the rule is shorter than the type width (indents "
                      f"left {mm(p.left):.1f} mm, right {mm(p.right):.1f} mm)",
                      "段落左右缩进设为 0，位置用首行缩进或制表位调整", p)
+
+    # --- chapter 10: 信函, 命令, 纪要 ------------------------------------------------------
+
+    def chapter10(self) -> None:
+        """Where a chapter 10 format puts its mark and, for a 信函, its double lines and page 1's
+        footer [10.1, 10.2, 10.3]. Places that depend on how a program draws (a mark in a text box
+        not anchored to the page, paragraphs without exact line spacing) are not judged."""
+        fmt = self.s.format
+        marks = list(self.each("organ_mark"))
+        if fmt in ("order", "minutes") and marks and not marks[0].in_box:
+            top = self._flow_top(marks[0])
+            wanted = CHAPTER10_MARK_TOP_MM[fmt]
+            if top is not None and abs(top - wanted) > spec.PAGE_TOLERANCE_MM:
+                name = {"order": "命令", "minutes": "纪要"}[fmt]
+                self.add("organ-mark.position",
+                         f"{name}标志上边缘距版心上边缘 {top:.1f} mm，应为 {wanted:g} mm "
+                         f"the mark's top is {top:.1f} mm below the type area (expected {wanted:g})",
+                         "调整标志之上的空行或标志段落的段前距、行距", marks[0])
+        if fmt == "letter":
+            self._letter(marks)
+
+    def _flow_top(self, p: Para) -> float | None:
+        """Millimetres from the type area's top to the top of the em box of ``p``'s first line, for a
+        paragraph on page 1 under paragraphs of exact line spacing (one line each); else None."""
+        top = 0
+        for q in self.view.paras:
+            if q.index == p.index:
+                break
+            if q.in_box or q.in_table or q.section or q.page_break_before or q.has_page_break:
+                if q.in_box:
+                    continue
+                return None
+            if q.line_rule != "exact" or not q.line or "\n" in q.text:
+                return None
+            top += q.before + q.line + q.after
+        if p.line_rule != "exact" or not p.line:
+            return None
+        return mm(top + p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+
+    def _letter(self, marks: list[Para]) -> None:
+        """信函: the mark 30 mm from the page's top, the two double lines, no page number on page 1."""
+        sec = self.view.sections[0] if self.view.sections else None
+        if sec is not None:
+            first = sec.footers.get("first") if sec.title_page else sec.footers.get("default")
+            if first is not None and "{PAGE}" in first.page_text:
+                self.add("letter.page-number", "信函首页不显示页码 a 信函 shows no page number on page 1",
+                         "页面设置 → 版式 → 首页不同，首页页脚留空",
+                         where="第1节 section 1 页脚 footer（首页 first page）", xml="w:titlePg")
+        title = self.s.first("title")
+        head = [p for p in self.view.paras if title is None or p.index < title]
+        placed = [sh for p in head for sh in p.shapes if sh.page_y is not None]
+        box = next((sh for sh in placed if not sh.is_line), None)
+        mark_bottom = None
+        if marks and marks[0].in_box and box is not None and marks[0].line_rule == "exact" and marks[0].line:
+            p = marks[0]
+            top = box.page_y / EMU_PER_MM + mm(p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+            mark_bottom = top + p.size * 25.4 / 72
+            self.unmeasured = [u for u in self.unmeasured if not u.startswith(ROLE_NAMES["organ_mark"])]
+            if abs(top - LETTER_MARK_TOP_MM) > spec.PAGE_TOLERANCE_MM:
+                self.add("organ-mark.position", f"信函标志上边缘距页面上边缘 {top:.1f} mm，应为 "
+                         f"{LETTER_MARK_TOP_MM:g} mm the mark's top is {top:.1f} mm from the page's top",
+                         "调整文本框的垂直位置（相对于页面）", p)
+        lines = sorted((sh for sh in placed if sh.is_line and sh.length), key=lambda sh: sh.page_y or 0)
+        if not lines:
+            self.unmeasured.append("信函红色双线 double lines")
+            return
+        problems = self._double_lines(lines, mark_bottom, sec)
+        if problems:
+            self.add("letter.double-lines", "信函红色双线 double lines: " + "，".join(problems),
+                     f"两条红色双线长 {LETTER_LINE_MM:g} mm、居中：标志下 4 mm 上粗下细，距页面下边缘 "
+                     f"{LETTER_BOTTOM_MM:g} mm 上细下粗", where="第1页 page 1")
+
+    def _double_lines(self, lines: list, mark_bottom: float | None, sec: SectionInfo | None) -> list[str]:
+        problems: list[str] = []
+        page_w = mm(sec.page_width or spec.PAGE_WIDTH) if sec else mm(spec.PAGE_WIDTH)
+        page_h = mm(sec.page_height or spec.PAGE_HEIGHT) if sec else mm(spec.PAGE_HEIGHT)
+        left = mm(sec.margins.get("left") or spec.MARGIN_LEFT) if sec else mm(spec.MARGIN_LEFT)
+        area_centre = left + mm(sec.text_width if sec else spec.TEXT_WIDTH) / 2
+        tol = spec.PAGE_TOLERANCE_MM
+        for sh in lines:
+            length = sh.length / EMU_PER_MM
+            centre = sh.page_x / EMU_PER_MM + length / 2 if sh.page_x is not None else None
+            if abs(length - LETTER_LINE_MM) > tol:
+                problems.append(f"长 {length:.1f} mm（应为 {LETTER_LINE_MM:g}）")
+            elif centre is not None and min(abs(centre - area_centre), abs(centre - page_w / 2)) > tol:
+                problems.append(f"未居中 not centred（中点 {centre:.1f} mm）")
+            if not is_red(sh.color):
+                problems.append(f"颜色 {sh.color or '自动 auto'}（应为红色 red）")
+        pairs = [lines[k:k + 2] for k in range(0, len(lines) - 1, 2)
+                 if (lines[k + 1].page_y - lines[k].page_y) / EMU_PER_MM < 3]
+        if len(pairs) != 2 or len(lines) != 4:
+            problems.append(f"{len(lines)} 条线 lines，应为两组双线 two double lines")
+            return list(dict.fromkeys(problems))
+        (thick_1, thin_1), (thin_2, thick_2) = pairs
+        if (thick_1.stroke or 0) <= (thin_1.stroke or 0):
+            problems.append("第一条应上粗下细 the first is thick over thin")
+        if (thick_2.stroke or 0) <= (thin_2.stroke or 0):
+            problems.append("第二条应上细下粗 the second is thin over thick")
+        if mark_bottom is not None:
+            gap = (thick_1.page_y - (thick_1.stroke or 0) / 2) / EMU_PER_MM - mark_bottom
+            if abs(gap - LETTER_MARK_GAP_MM) > tol:
+                problems.append(f"距标志 {gap:.1f} mm（应为 {LETTER_MARK_GAP_MM:g}）")
+        bottom = page_h - (thick_2.page_y + (thick_2.stroke or 0) / 2) / EMU_PER_MM
+        if abs(bottom - LETTER_BOTTOM_MM) > tol:
+            problems.append(f"第二条距页面下边缘 {bottom:.1f} mm（应为 {LETTER_BOTTOM_MM:g}）")
+        return list(dict.fromkeys(problems))
 
     # --- 标题 -----------------------------------------------------------------------
 
