@@ -267,7 +267,7 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         printer=text("printer"),
         print_date=_as_date(meta.get("print_date"), "print_date", source, lines),
         source=source,
-        format=_format(text("format"), kind, source, lines),
+        format=_format(text("format"), kind, bool(text("organ_mark")), source, lines),
         signature_title=text("signature_title"),
         attendance=_attendance(meta.get("attendance"), source, lines),
     )
@@ -275,11 +275,13 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
     return doc
 
 
-def _format(value: str | None, kind: str, source: str, lines: dict[str, int]) -> str:
+def _format(value: str | None, kind: str, marked: bool, source: str, lines: dict[str, int]) -> str:
     """``format:`` 文件 / 信函 / 命令 / 纪要 (or standard / letter / order / minutes); by default the
-    kind's own (a 函 in 信函格式, a 命令 in 命令格式, a 纪要 in 纪要格式), else 文件格式."""
+    kind's own (a 函 with an organ mark in 信函格式, a 命令 in 命令格式, a 纪要 in 纪要格式), else
+    文件格式 (a 函 without a mark is laid out as a plain document)."""
     if value is None:
-        return kind_format(kind)
+        default = kind_format(kind)
+        return default if marked or default != "letter" else "standard"
     name = value.strip().removesuffix("格式")
     if name in FORMATS:
         return FORMATS[name]
@@ -321,6 +323,10 @@ _NOT_IN_FORMAT = {
 
 def _check_format(doc: Document, meta: dict[str, Any], source: str, lines: dict[str, int]) -> None:
     """Keys the document's format has no place for; attendance lists only in a 纪要."""
+    if doc.format == "letter" and not doc.organ_mark:
+        raise MarkupError("信函格式 needs its mark (organ_mark)", place=_at(source, "format", lines),
+                          hint="organ_mark: 宝鸡市委网信办 (the organ's full name, GB/T 9704 10.1), "
+                               "or leave format out")
     keys, why = _NOT_IN_FORMAT.get(doc.format, ((), ""))
     for key in keys:
         if meta.get(key) not in (None, "", []):

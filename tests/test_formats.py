@@ -81,6 +81,14 @@ def test_what_a_format_has_no_place_for_is_an_error_at_its_key(extra: str, key: 
     assert problem.place.line == letter(extra).split("\n").index(extra.split("\n")[0]) + 1
 
 
+def test_a_letter_needs_its_mark() -> None:
+    """A 函 without an organ mark is a plain document; asking for 信函格式 without one is an error."""
+    assert parse("---\nkind: 函\ntitle: 关于某事的函\n---\n正文。\n").format == "standard"
+    with pytest.raises(MarkupError, match="needs its mark") as caught:
+        parse("---\nkind: 函\nformat: 信函\ntitle: 关于某事的函\n---\n正文。\n", "x.md")
+    assert caught.value.problems[0].place.line == 3
+
+
 @pytest.mark.parametrize(("attendance", "words"), [
     ("[张三]", "mapping of labels"), ("{参加: 张三}", "unknown attendance label"),
     ("{出席: []}", "names nobody"),
@@ -220,3 +228,21 @@ def test_builtin_template_contract_names_a_missing_fact(tmp_path: Path) -> None:
     code, stdout, stderr = run_cli("render", "order", str(facts), "-o", str(tmp_path / "o.docx"))
     assert_clean_failure(code, stdout, stderr)
     assert "signer" in stderr and not (tmp_path / "o.docx").exists()
+
+
+def test_the_reader_gives_the_chapter_10_elements_back(tmp_path: Path) -> None:
+    from reportgen.check.to_model import read_document
+
+    markup = ("---\nkind: 命令\norgan_mark: 某市人民政府令\nnumber: 第5号\nsignature_title: 市长\n"
+              "signature: 张三\ndate: 2021-03-01\n---\n正文。\n")
+    order = read_document(_write(tmp_path, markup, "order")).document
+    assert (order.format, order.doc_number, order.signature_title, order.signature) == \
+        ("order", "第5号", "市长", "张三")
+    minutes = read_document(_write(tmp_path, "---\nkind: 纪要\norgan_mark: 某会议纪要\nnumber: 第5期\n"
+                                             "attendance: {出席: [张三, 李四], 请假: 王五}\n---\n正文。\n",
+                                   "minutes")).document
+    assert minutes.format == "minutes"
+    assert minutes.attendance == [("出席", ["张三", "李四"]), ("请假", ["王五"])]
+    assert [b.text for b in minutes.blocks] == ["正文。"]
+    copy = read_document(_write(tmp_path, letter('copy_number: "000012"\n'), "letter")).document
+    assert (copy.format, copy.copy_number, copy.doc_number) == ("letter", "000012", "宝网信函〔2021〕7号")

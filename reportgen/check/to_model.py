@@ -43,6 +43,7 @@ from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, 
 from .classify import (
     COPY_NUMBER,
     DATE_LOOSE,
+    MINUTES_LABEL,
     Structure,
     classify,
     has_placeholder,
@@ -133,6 +134,9 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
     _head(read, of("doc_number"), of("signers"))
     _title(read, keep("title", of("title")))
     doc.blocks = _blocks(read, part(0))
+    doc.format = structure.format if structure.format in ("letter", "order", "minutes") else "standard"
+    if doc.format == "minutes":
+        _attendance(read)
     for p in keep("attachment_note", of("attachment_note")):
         text = re.sub(r"^附\s*件\s*[:：]\s*", "", _plain(p.text))
         doc.attachment_note.append(re.sub(r"^\d{1,2}\s*[.．、]\s*", "", text))
@@ -314,6 +318,25 @@ def _signature(read: ReadDocument, signatures: list[Para], dates: list[Para]) ->
         if doc.date is None:
             read.unread.add("date")
     doc.signature = "\n".join(lines) or None
+    if read.structure.format == "order" and doc.signature:
+        # 签发人职务 and 签名章 on one line, two 字 apart [7.3.5.3]
+        parts = re.split(r"[ \t\u3000]{2,}", doc.signature, maxsplit=1)
+        if len(parts) == 2:
+            doc.signature_title, doc.signature = parts
+
+
+def _attendance(read: ReadDocument) -> None:
+    """A 纪要's 主持/出席/请假/列席/记录 lines at the end of its body, as ``attendance`` [10.3]."""
+    doc = read.document
+    while doc.blocks and isinstance(doc.blocks[-1], Paragraph):
+        m = MINUTES_LABEL.match(doc.blocks[-1].text)
+        if m is None:
+            break
+        block = doc.blocks.pop()
+        label = re.sub(r"\s", "", m.group(1))
+        names = [n.strip() for n in block.text[m.end():].split("、")]
+        doc.attendance.insert(0, (label, [n for n in names if n]))
+        read.fields.setdefault("attendance", [])[:0] = read.paras_of(block)
 
 
 def _colophon(read: ReadDocument, cc: list[Para], printer: list[Para]) -> None:
