@@ -12,6 +12,10 @@ The markup is deliberately small and not CommonMark:
   matter's ``numbering: false`` numbers no heading of the document (an article's bold
   headings); an unnumbered heading does not count in the numbering of the others.
 * ``subtitle:`` (the ——… line) and ``byline:`` (author or occasion) print under the title.
+* ``format:`` 文件, 信函, 命令 or 纪要 (GB/T 9704 chapters 7 and 10; by default the kind's:
+  a 函 with an organ mark is a 信函, a 命令 a 命令, a 纪要 a 纪要); a 命令's ``signature_title:``
+  (签发人职务) stands left of its ``signature:`` (签名章); a 纪要's ``attendance:`` maps
+  主持/出席/请假/列席/记录 to names, printed under the body in the order written.
 * ``**bold**`` is the only inline markup; ``\\*`` and ``\\#`` escape.
 * Blank lines separate paragraphs; lines of one paragraph are joined without a
   space (CJK text has none), except between two Latin words.
