@@ -39,7 +39,7 @@ from .classify import (
     letter_number_split,
     strip_all,
 )
-from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
+from .docxread import Border, DocxView, Para, RunInfo, SectionInfo, Shape
 
 # A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
 LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
@@ -784,6 +784,7 @@ class Checker:
             mark_bottom = top + p.size * 25.4 / 72
             self.unmeasured = [u for u in self.unmeasured if not u.startswith(ROLE_NAMES["organ_mark"])]
             if abs(top - LETTER_MARK_TOP_MM) > spec.PAGE_TOLERANCE_MM:
+                mark_bottom = None  # the lines are judged on their own, not by a misplaced mark
                 self.add("organ-mark.position", f"信函标志上边缘距页面上边缘 {top:.1f} mm，应为 "
                          f"{LETTER_MARK_TOP_MM:g} mm the mark's top is {top:.1f} mm from the page's top",
                          "调整文本框的垂直位置（相对于页面）", p)
@@ -797,7 +798,10 @@ class Checker:
                      f"两条红色双线长 {LETTER_LINE_MM:g} mm、居中：标志下 4 mm 上粗下细，距页面下边缘 "
                      f"{LETTER_BOTTOM_MM:g} mm 上细下粗", where="第1页 page 1")
 
-    def _double_lines(self, lines: list, mark_bottom: float | None, sec: SectionInfo | None) -> list[str]:
+    def _double_lines(self, lines: list[Shape], mark_bottom: float | None,
+                      sec: SectionInfo | None) -> list[str]:
+        """What is wrong with a 信函's double lines: each drawn as two lines, or as one line of a
+        compound style (thickThin, thinThick) [10.1]."""
         problems: list[str] = []
         page_w = mm(sec.page_width or spec.PAGE_WIDTH) if sec else mm(spec.PAGE_WIDTH)
         page_h = mm(sec.page_height or spec.PAGE_HEIGHT) if sec else mm(spec.PAGE_HEIGHT)
@@ -805,29 +809,46 @@ class Checker:
         area_centre = left + mm(sec.text_width if sec else spec.TEXT_WIDTH) / 2
         tol = spec.PAGE_TOLERANCE_MM
         for sh in lines:
-            length = sh.length / EMU_PER_MM
-            centre = sh.page_x / EMU_PER_MM + length / 2 if sh.page_x is not None else None
+            length = (sh.length or 0) / EMU_PER_MM
+            x = (sh.page_x / EMU_PER_MM if sh.page_x is not None
+                 else left + sh.margin_x / EMU_PER_MM if sh.margin_x is not None else None)
+            centre = x + length / 2 if x is not None else None
             if abs(length - LETTER_LINE_MM) > tol:
                 problems.append(f"长 {length:.1f} mm（应为 {LETTER_LINE_MM:g}）")
-            elif centre is not None and min(abs(centre - area_centre), abs(centre - page_w / 2)) > tol:
+            elif centre is not None and not sh.centred and \
+                    min(abs(centre - area_centre), abs(centre - page_w / 2)) > tol:
                 problems.append(f"未居中 not centred（中点 {centre:.1f} mm）")
             if not is_red(sh.color):
                 problems.append(f"颜色 {sh.color or '自动 auto'}（应为红色 red）")
-        pairs = [lines[k:k + 2] for k in range(0, len(lines) - 1, 2)
-                 if (lines[k + 1].page_y - lines[k].page_y) / EMU_PER_MM < 3]
-        if len(pairs) != 2 or len(lines) != 4:
+        # Each double line as (top edge, bottom edge, upper thicker, lower thicker), in mm.
+        doubles: list[tuple[float, float, bool, bool]] = []
+        singles = [sh for sh in lines if sh.compound is None]
+        for sh in lines:
+            y, w = (sh.page_y or 0) / EMU_PER_MM, (sh.stroke or 0) / EMU_PER_MM
+            if sh.compound is not None:
+                doubles.append((y - w / 2, y + w / 2, sh.compound == "thickThin", sh.compound == "thinThick"))
+        for upper, lower in zip(singles[::2], singles[1::2], strict=False):
+            uy, lw = (upper.page_y or 0) / EMU_PER_MM, (lower.stroke or 0) / EMU_PER_MM
+            ly = (lower.page_y or 0) / EMU_PER_MM
+            if ly - uy < 3:
+                thick_over = (upper.stroke or 0) > (lower.stroke or 0)
+                thin_over = (lower.stroke or 0) > (upper.stroke or 0)
+                top = uy - (upper.stroke or 0) / EMU_PER_MM / 2
+                doubles.append((top, ly + lw / 2, thick_over, thin_over))
+        doubles.sort()
+        if len(doubles) != 2 or len(singles) % 2:
             problems.append(f"{len(lines)} 条线 lines，应为两组双线 two double lines")
             return list(dict.fromkeys(problems))
-        (thick_1, thin_1), (thin_2, thick_2) = pairs
-        if (thick_1.stroke or 0) <= (thin_1.stroke or 0):
+        (top_1, _, thick_over_1, _), (_, bottom_2, _, thin_over_2) = doubles
+        if not thick_over_1:
             problems.append("第一条应上粗下细 the first is thick over thin")
-        if (thick_2.stroke or 0) <= (thin_2.stroke or 0):
+        if not thin_over_2:
             problems.append("第二条应上细下粗 the second is thin over thick")
         if mark_bottom is not None:
-            gap = (thick_1.page_y - (thick_1.stroke or 0) / 2) / EMU_PER_MM - mark_bottom
+            gap = top_1 - mark_bottom
             if abs(gap - LETTER_MARK_GAP_MM) > tol:
                 problems.append(f"距标志 {gap:.1f} mm（应为 {LETTER_MARK_GAP_MM:g}）")
-        bottom = page_h - (thick_2.page_y + (thick_2.stroke or 0) / 2) / EMU_PER_MM
+        bottom = page_h - bottom_2
         if abs(bottom - LETTER_BOTTOM_MM) > tol:
             problems.append(f"第二条距页面下边缘 {bottom:.1f} mm（应为 {LETTER_BOTTOM_MM:g}）")
         return list(dict.fromkeys(problems))
