@@ -52,7 +52,9 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
         problems.append(Problem(message, trace(facts, src, *candidates), hint, severity))
 
     problems.extend(_kind(doc, facts))
-    if doc.doc_number:
+    if doc.doc_number and doc.format in ("order", "minutes"):
+        problems.extend(_special_number(doc, facts))
+    elif doc.doc_number:
         problems.extend(_doc_number(doc, facts))
     if doc.secrecy:
         fault = gongwen.secrecy_fault(doc.secrecy)
@@ -117,6 +119,20 @@ def check_document(doc: Document, facts: Facts | None = None) -> list[Problem]:
         add(f"印发日期 {doc.print_date} is before 成文日期 {doc.date}",
             "a document is printed on or after the day it is signed", doc.print_date, severity="warning")
     return problems
+
+
+def _special_number(doc: Document, facts: Facts | None) -> list[Problem]:
+    """A 命令's 令号 (第5号) or a 纪要's number line (〔2026〕第5次, 第5期) [10.2, 10.3]."""
+    number = doc.doc_number or ""
+    if doc.format == "order":
+        if gongwen.ORDER_NUMBER.match(number):
+            return []
+        return [Problem(f"令号 {number!r} is not written 第N号", trace(facts, doc.source, number),
+                        "a 命令's number: 第5号 (Arabic digits, no leading zero)")]
+    if gongwen.MINUTES_NUMBER.match(number):
+        return []
+    return [Problem(f"纪要 number {number!r} is not written 第N次 or 第N期", trace(facts, doc.source, number),
+                    "a 纪要's number line: 第5次, 第12期, or with the year 〔2026〕第5次", "warning")]
 
 
 # How each fault of a 发文字号 is worded (gongwen.DocNumber.faults).

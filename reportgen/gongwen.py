@@ -48,6 +48,26 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("总结", "文章"), Kind("综述", "文章"), Kind("讲话", "文章"), Kind("信息", "文章"),
     Kind("调研报告", "文章"), Kind("方案", "文章"), Kind("要点", "文章"), Kind("规划", "文章"),
 )}
+# The formats of GB/T 9704: 文件格式 (chapter 7) and chapter 10's 信函格式, 命令（令）格式 and 纪要格式,
+# as the front matter's ``format:`` names them (the standard's words, or these ids).
+FORMATS = {"文件": "standard", "信函": "letter", "命令": "order", "令": "order", "纪要": "minutes"}
+FORMAT_NAMES = {"standard": "文件格式", "letter": "信函格式", "order": "命令（令）格式",
+                "minutes": "纪要格式"}
+# The format a kind takes when the front matter names none: a 函 goes out in 信函格式 [10.1].
+KIND_FORMATS = {"函": "letter", "命令": "order", "令": "order", "纪要": "minutes"}
+# A 命令's 令号 (第5号) and a 纪要's number line (〔2026〕第5次, 第5期) [10.2, 10.3].
+ORDER_NUMBER = re.compile(r"^第\d+号$")
+MINUTES_NUMBER = re.compile(r"^(〔\d{4}〕)?第\d+[次期]$")
+# The lines under a 纪要's body, in the order offices print them; 出席、请假、列席 are the
+# standard's [10.3], 主持 and 记录 its "根据实际制作需要".
+ATTENDANCE_LABELS = ("主持", "出席", "请假", "列席", "记录")
+
+
+def kind_format(kind: str) -> str:
+    """The format a kind of document takes by default: ``standard`` unless KIND_FORMATS says."""
+    return KIND_FORMATS.get(kind, "standard")
+
+
 # What people write for a kind, with the kind they mean.
 KIND_ALIASES = {"会议纪要": "纪要", "工作总结": "总结", "年度总结": "总结", "讲话稿": "讲话",
                 "工作要点": "要点", "实施方案": "方案", "工作方案": "方案", "函件": "函", "批示": "批复"}

@@ -366,6 +366,7 @@ class Item:
     given_lines: tuple[str, ...] = ()  # a title's lines as its author gave them
     grid: TableGrid | None = None  # a table row: its table, laid out
     row_index: int = 0  # which row of grid
+    line_twips: int | None = None  # an exact line height other than the grid's (a 命令's mark)
 
     @property
     def text(self) -> str:
@@ -397,6 +398,8 @@ class Plan:
     colophon: Colophon | None
     pages: int = 1
     style: Style = field(default_factory=Style)
+    format: str = "standard"  # the Document's: standard, letter (信函), order (命令), minutes (纪要)
+    letter: LetterHead | None = None  # 信函格式: the mark and double lines drawn on page 1
 
 
 def _runs_to_segs(runs: list[Run], font: str, style: Style) -> list[Seg]:
@@ -706,7 +709,11 @@ def _doc_number_lines(doc: Document, style: Style) -> list[Item]:
 def build_items(doc: Document, style: Style) -> list[Item]:
     """Turn the Document into grid items in printing order (without the 版记)."""
     items: list[Item] = []
-    if doc.has_head:
+    if doc.format == "letter":
+        items += _letter_head(doc, style)
+    elif doc.format == "order":
+        items += _order_head(doc, style)
+    elif doc.has_head:
         items += _head_marks(doc)
         if doc.organ_mark:
             mark = doc.organ_mark + style.organ_mark_suffix
@@ -743,7 +750,11 @@ def build_items(doc: Document, style: Style) -> list[Item]:
                 items.append(Item("attachment_note", [Seg(f"{label}{k}.{name}")],
                                   first_line=-cells(f"{label}{k}."),
                                   left=spec.ATTACHMENT_NOTE_INDENT + cells(f"附件：{k}.")))
-    if doc.signature or doc.date:
+    if doc.attendance:
+        items += _attendance(doc)
+    if doc.format == "order" and doc.signature_title:
+        _order_signature(items, doc)
+    elif doc.signature or doc.date:
         _signature(items, doc, style)
     if doc.note:
         note = doc.note if doc.note.startswith("（") else f"（{doc.note}）"
@@ -804,7 +815,7 @@ def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
         given = item.given_lines or (item.text,)
         item.lines = [line for part in given for line in _split_title(part, width)]
         return
-    if item.role in ("organ_mark", "blank"):
+    if item.role in ("organ_mark", "blank", "letter_head"):
         item.lines = [item.text]
         return
     if item.grid is not None:
@@ -882,17 +893,19 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
         colophon = _colophon(doc, style)
         page = pages
         free = style.lines_per_page - used
-        if page % 2 == 1 or free < colophon.height:
+        # A 信函's 版记 stands at the foot of its last page, odd or even [10.1].
+        if (page % 2 == 1 and doc.format != "letter") or free < colophon.height:
             colophon.page_break_before = True
             page += 1
-            if page % 2 == 1:
+            if page % 2 == 1 and doc.format != "letter":
                 page += 1  # a blank page, then the 版记 on the even page
                 colophon.blank_page_before = True
             free = style.lines_per_page
         colophon.pad_lines = free - colophon.height
         colophon.page = page
         pages = page
-    return Plan(items, colophon, pages, style)
+    letter = letter_head(doc, style) if doc.format == "letter" else None
+    return Plan(items, colophon, pages, style, doc.format, letter)
 
 
 def _colophon(doc: Document, style: Style) -> Colophon:
@@ -914,3 +927,141 @@ def _colophon(doc: Document, style: Style) -> Colophon:
         item.lines = [item.text]
         rows.append(item)
     return Colophon(rows)
+
+
+# --- GB/T 9704 chapter 10: 信函格式, 命令（令）格式, 纪要格式 ---------------------------------
+#
+# A 纪要 is laid out as the standard head (its mark 35 mm below the type area's top, as 7.2.4's,
+# its number line where the 文号 stands, under it the red rule), with its attendance lines under
+# the body. A 信函 and a 命令 have heads of their own, below.
+
+# With exact line spacing LibreOffice puts the baseline 0.80 of the line height below the line's
+# top, and a CJK em box rises 0.88 em above its baseline (writers.docx.EXACT_BASELINE, EM_ASCENT).
+_EXACT_BASELINE, _EM_ASCENT = 0.80, 0.88
+
+LETTER_MARK_TOP_MM = 30.0  # 信函: the mark's top 30 mm below the page's top edge [10.1]
+LETTER_MARK_GAP_MM = 4.0  # the first double line 4 mm under the mark [10.1]
+LETTER_LINE_MM = 170.0  # both double lines 170 mm long, centred [10.1]
+LETTER_BOTTOM_LINE_MM = 20.0  # the second double line 20 mm above the page's bottom edge [10.1]
+LETTER_NUMBER_GAP = 7 / 8  # the first element under the line: 7/8 of a 3号 character below it [10.1]
+# The double lines: a thick and a thin red line, this far apart (centre to centre), in points.
+LETTER_THICK_PT, LETTER_THIN_PT, LETTER_LINE_GAP_PT = 1.5, 0.5, 2.5
+ORDER_MARK_TOP_MM = 20.0  # 命令: the mark's top 20 mm below the type area's top [10.2]
+ORDER_SIGNATURE_GAP = "　　"  # the 签发人职务 stands 左空二字 of the 签名章 [7.3.5.3]
+
+
+@dataclass
+class LetterHead:
+    """What a 信函 draws on its first page, outside the text's flow: the organ mark and the two
+    red double lines. Positions in twips from the page's top edge; the lines' x from its left edge.
+
+    The elements under the first double line sit on grid line 2, so the line stands 7/8 of a 3号
+    character above their tops; the mark stands 4 mm above the line, its top 30 mm from the page's
+    top: its size follows (about 29 pt with the standard's margins), narrowed for a long name.
+    """
+
+    mark: str
+    size: float
+    scale: int
+    mark_top: int  # the em box's top
+    top_line: int  # centre of the first double line's thick (upper) line
+    bottom_line: int  # centre of the second double line's thin (upper) line; the thick one below it
+    line_left: int
+    line_length: int
+
+
+def letter_head(doc: Document, style: Style) -> LetterHead:
+    """The geometry of a 信函's mark and double lines [10.1]."""
+    mm = spec.TWIPS_PER_MM
+    pitch = spec.LINE_PITCH
+    # The top of the em box of a 3号 character on grid line 2, then the lower (thin) line's bottom.
+    em_top = (style.page.top + pitch + _EXACT_BASELINE * pitch
+              - _EM_ASCENT * spec.BODY_SIZE * spec.TWIPS_PER_PT)
+    thin_bottom = em_top - LETTER_NUMBER_GAP * spec.BODY_SIZE * spec.TWIPS_PER_PT
+    thin_centre = thin_bottom - LETTER_THIN_PT * 10
+    thick_centre = thin_centre - LETTER_LINE_GAP_PT * 20
+    mark_bottom = thick_centre - LETTER_THICK_PT * 10 - LETTER_MARK_GAP_MM * mm
+    mark_top = LETTER_MARK_TOP_MM * mm
+    size = math.floor((mark_bottom - mark_top) / spec.TWIPS_PER_PT * 2) / 2  # the em box is the size
+    text = doc.organ_mark or ""
+    room = style.text_width / 20 * 0.96  # a little air at both ends, as organ_mark_fit
+    scale = max(ORGAN_MARK_MIN_SCALE, min(100, int(100 * room / (max(cells(text), 1) * size))))
+    length = round(LETTER_LINE_MM * mm)
+    centre = style.page.left + style.text_width / 2
+    # The second double line is thin above thick (上细下粗); the thick line's lower edge 20 mm up.
+    bottom = spec.PAGE_HEIGHT - LETTER_BOTTOM_LINE_MM * mm - LETTER_THICK_PT * 10 - LETTER_LINE_GAP_PT * 20
+    return LetterHead(text, size, scale, round(mark_top), round(thick_centre), round(bottom),
+                      round(centre - length / 2), length)
+
+
+def _letter_head(doc: Document, style: Style) -> list[Item]:
+    """Grid line 1 holds the drawn mark and lines (its text is the mark, for the preview); under
+    the first double line, 份号, 密级和保密期限 and 紧急程度 顶格 at the left, one a line, and the
+    文号 顶格 at the right on the first of those lines; the title two lines below [10.1]."""
+    head = letter_head(doc, style)
+    mark = Seg(head.mark, "xiaobiaosong", head.size, color=style.red, scale=head.scale)
+    items = [Item("letter_head", [mark], align="center")]
+    left = [Item(role, [Seg(text, "fangsong" if role == "copy_number" else "heiti")], align="left")
+            for role, text in (("copy_number", doc.copy_number), ("secrecy", doc.secrecy),
+                               ("urgency", doc.urgency)) if text]
+    number = doc.doc_number
+    if number and left:
+        first = left[0]
+        left[0] = Item("doc_number", [*first.segs, Seg(number, tab_before=True)], align="left",
+                       right_tab=True)
+    elif number:
+        left.insert(0, Item("doc_number", [Seg(number)], align="right"))
+    items += left or [Item("blank")]
+    items += [Item("blank"), Item("blank")]
+    return items
+
+
+def mark_line(size: float, top_twips: float) -> tuple[int, int]:
+    """(exact line height in twips, grid lines) of a mark's paragraph whose em box's top stands
+    ``top_twips`` below the paragraph's top; the space after it fills whole grid lines."""
+    line = round((top_twips + _EM_ASCENT * size * spec.TWIPS_PER_PT) / _EXACT_BASELINE)
+    return line, max(1, math.ceil(line / spec.LINE_PITCH))
+
+
+def _order_head(doc: Document, style: Style) -> list[Item]:
+    """The mark (organ + 命令 or 令) with its top 20 mm below the type area's top, the 令号 two
+    lines below it, centred, and the body two lines below the 令号 [10.2]."""
+    items: list[Item] = []
+    if doc.organ_mark:
+        size, scale = organ_mark_fit(doc.organ_mark, style)
+        line, lines = mark_line(size, ORDER_MARK_TOP_MM * spec.TWIPS_PER_MM)
+        mark = Seg(doc.organ_mark, "xiaobiaosong", size, color=style.red, scale=scale)
+        items.append(Item("organ_mark", [mark], align="center", grid_lines=lines, size=size, line_twips=line))
+        items += [Item("blank"), Item("blank")]
+    if doc.doc_number:
+        items.append(Item("doc_number", [Seg(doc.doc_number)], align="center"))
+        items += [Item("blank"), Item("blank")]
+    return items
+
+
+def _order_signature(items: list[Item], doc: Document) -> None:
+    """签发人职务 and 签名章 two lines under the text, the 签名章 右空四字, the 职务 左空二字 of
+    it; the date one line under the 签名章, 右空四字 [7.3.5.3, 10.2]."""
+    for item in reversed(items):
+        if item.role != "blank":
+            item.keep_next = True  # never a page with only the signature
+            break
+    items += [Item("blank", keep_next=True), Item("blank", keep_next=True)]
+    segs = [Seg(f"{doc.signature_title}{ORDER_SIGNATURE_GAP}{doc.signature}")]
+    items.append(Item("signature", segs, align="right", right=spec.SEALED_DATE_RIGHT,
+                      keep_next=bool(doc.date)))
+    if doc.date:
+        items += [Item("blank", keep_next=True),
+                  Item("date", [Seg(format_date(doc.date))], align="right", right=spec.SEALED_DATE_RIGHT)]
+
+
+def _attendance(doc: Document) -> list[Item]:
+    """A 纪要's lines under the body, one blank line below it: the label in 3号黑体 with a
+    full-width colon 左空二字, the names in 仿宋 separated by 、, wrapped lines under the first
+    name [10.3]."""
+    items = [Item("blank")]
+    for label, names in doc.attendance:
+        head = f"{label}："
+        items.append(Item("attendance", [Seg(head, "heiti"), Seg("、".join(names))], align="left",
+                          first_line=-cells(head), left=spec.BODY_INDENT + cells(head)))
+    return items

@@ -12,6 +12,10 @@ The markup is deliberately small and not CommonMark:
   matter's ``numbering: false`` numbers no heading of the document (an article's bold
   headings); an unnumbered heading does not count in the numbering of the others.
 * ``subtitle:`` (the ——… line) and ``byline:`` (author or occasion) print under the title.
+* ``format:`` 文件, 信函, 命令 or 纪要 (GB/T 9704 chapters 7 and 10; by default the kind's:
+  a 函 with an organ mark is a 信函, a 命令 a 命令, a 纪要 a 纪要); a 命令's ``signature_title:``
+  (签发人职务) stands left of its ``signature:`` (签名章); a 纪要's ``attendance:`` maps
+  主持/出席/请假/列席/记录 to names, printed under the body in the order written.
 * ``**bold**`` is the only inline markup; ``\\*`` and ``\\#`` escape.
 * Blank lines separate paragraphs; lines of one paragraph are joined without a
   space (CJK text has none), except between two Latin words.
@@ -35,7 +39,7 @@ from typing import Any
 
 from .data import XML_ILLEGAL
 from .errors import DataError, MarkupError, Place, Problem
-from .gongwen import heading_marker
+from .gongwen import ATTENDANCE_LABELS, FORMAT_NAMES, FORMATS, heading_marker, kind_format
 from .model import (
     MERGE_LEFT,
     MERGE_UP,
@@ -61,7 +65,7 @@ _TABLE_WIDTHS = re.compile(r"^:::\s*列宽\s*(.*?)\s*$")
 FRONT_MATTER_KEYS = {
     "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
     "title", "to", "signature", "date", "note", "attachments", "cc", "printer",
-    "print_date", "subtitle", "byline", "numbering",
+    "print_date", "subtitle", "byline", "numbering", "format", "signature_title", "attendance",
 }
 # A heading that takes no number, as pandoc writes it: ``# 标题 {-}`` or ``{.unnumbered}``.
 _UNNUMBERED = re.compile(r"\s*(?<!\\)\{(?:-|\.unnumbered)\}$")
@@ -245,8 +249,9 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
     copy_number = text("copy_number")
     if copy_number and copy_number.isdigit():
         copy_number = copy_number.zfill(6)  # 6 digits [7.2.1]
-    return Document(
-        kind=text("kind") or "",
+    kind = text("kind") or ""
+    doc = Document(
+        kind=kind,
         copy_number=copy_number,
         secrecy=text("secrecy"),
         urgency=text("urgency"),
@@ -266,7 +271,84 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         printer=text("printer"),
         print_date=_as_date(meta.get("print_date"), "print_date", source, lines),
         source=source,
+        format=_format(text("format"), kind, bool(text("organ_mark")), source, lines),
+        signature_title=text("signature_title"),
+        attendance=_attendance(meta.get("attendance"), source, lines),
     )
+    _check_format(doc, meta, source, lines)
+    return doc
+
+
+def _format(value: str | None, kind: str, marked: bool, source: str, lines: dict[str, int]) -> str:
+    """``format:`` 文件 / 信函 / 命令 / 纪要 (or standard / letter / order / minutes); by default the
+    kind's own (a 函 with an organ mark in 信函格式, a 命令 in 命令格式, a 纪要 in 纪要格式), else
+    文件格式 (a 函 without a mark is laid out as a plain document)."""
+    if value is None:
+        default = kind_format(kind)
+        return default if marked or default != "letter" else "standard"
+    name = value.strip().removesuffix("格式")
+    if name in FORMATS:
+        return FORMATS[name]
+    if name in FORMATS.values():
+        return name
+    raise MarkupError(f"unknown format {value!r}", place=_at(source, "format", lines),
+                      hint="format: 文件, 信函, 命令 or 纪要 (GB/T 9704 chapters 7 and 10)")
+
+
+def _attendance(value: Any, source: str, lines: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """A 纪要's ``attendance:`` mapping: label (出席, 请假, 列席, 主持, 记录) → a name or a list of
+    names, printed in the order written."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise MarkupError(f"must be a mapping of labels to names, got {value!r}",
+                          place=_at(source, "attendance", lines),
+                          hint="attendance: {出席: [张三, 李四], 请假: 王五, 列席: [赵六]}")
+    out: list[tuple[str, list[str]]] = []
+    for label, names in value.items():
+        if label not in ATTENDANCE_LABELS:
+            raise MarkupError(f"unknown attendance label {label!r}", place=_at(source, "attendance", lines),
+                              hint="the labels are " + "、".join(ATTENDANCE_LABELS))
+        listed = _as_list(names, f"attendance.{label}", source, lines)
+        if not listed:
+            raise MarkupError(f"attendance {label} names nobody", place=_at(source, "attendance", lines),
+                              hint=f"give the names after {label}:, or leave the line out")
+        out.append((label, listed))
+    return out
+
+
+# Elements a chapter 10 format does not have, with the clause that says so.
+_NOT_IN_FORMAT = {
+    "letter": (("printer", "print_date"), "a 信函's 版记 has no 印发机关 and 印发日期 (GB/T 9704 10.1)"),
+    "order": (("copy_number", "secrecy", "urgency", "signers"),
+              "a 命令 has its mark, 令号, body, 签发人职务, 签名章 and date (GB/T 9704 10.2)"),
+}
+
+
+def _check_format(doc: Document, meta: dict[str, Any], source: str, lines: dict[str, int]) -> None:
+    """Keys the document's format has no place for; attendance lists only in a 纪要."""
+    if doc.format == "letter" and not doc.organ_mark:
+        raise MarkupError("信函格式 needs its mark (organ_mark)", place=_at(source, "format", lines),
+                          hint="organ_mark: 宝鸡市委网信办 (the organ's full name, GB/T 9704 10.1), "
+                               "or leave format out")
+    keys, why = _NOT_IN_FORMAT.get(doc.format, ((), ""))
+    for key in keys:
+        if meta.get(key) not in (None, "", []):
+            raise MarkupError(f"{key} has no place in {FORMAT_NAMES[doc.format]}",
+                              place=_at(source, key, lines),
+                              hint=f"{why}: remove {key}, or write format: 文件 for the standard format")
+    if doc.attendance and doc.format != "minutes":
+        raise MarkupError("attendance lists are printed in 纪要格式 only",
+                          place=_at(source, "attendance", lines),
+                          hint="write kind: 纪要 (or format: 纪要), or leave attendance out")
+    if doc.signature_title and doc.format != "order":
+        raise MarkupError("signature_title (签发人职务) is printed in 命令格式 only",
+                          place=_at(source, "signature_title", lines),
+                          hint="write kind: 命令 (or format: 命令), or leave signature_title out")
+    if doc.signature_title and not doc.signature:
+        raise MarkupError("signature_title without signature: the 签名章 is the signer's name",
+                          place=_at(source, "signature_title", lines),
+                          hint="signature: 张三 (the name on the 签名章), signature_title: 市长")
 
 
 def _subtitle(text: str | None) -> str | None:

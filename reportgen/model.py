@@ -137,6 +137,11 @@ class Document:
     printer: str | None = None  # 印发机关
     print_date: dt.date | None = None  # 印发日期
     source: str | None = None  # the template it came from, for messages
+    # GB/T 9704's format: standard (文件格式), or chapter 10's letter (信函), order (命令), minutes (纪要).
+    format: str = "standard"
+    signature_title: str | None = None  # a 命令's 签发人职务, left of the 签名章 (``signature``) [7.3.5.3]
+    # A 纪要's lines under the body: (label, names) such as ("出席", ["张三", "李四"]) [10.3].
+    attendance: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def is_upward(self) -> bool:

@@ -156,7 +156,44 @@ print_date: 2021-09-02
 ---
 """ + "\n\n".join(["为深入贯彻落实网络强国战略，加强网络安全宣传教育工作，提升全民网络安全意识。"] * 13)
 
+# Chapter 10: a 函 in 信函格式, a 命令 and a 纪要.
+LETTER = """---
+kind: 函
+copy_number: "000012"
+organ_mark: 宝鸡市委网信办
+number: 宝网信函〔2021〕7号
+title: 关于商请协助开展调研的函
+to: 西安市委网信办
+signature: 宝鸡市委网信办
+date: 2021-04-06
+cc: [市委组织部]
+---
+""" + "\n\n".join(["为学习借鉴兄弟城市互联网企业党建工作经验，我办拟于近期赴贵市开展专题调研。"] * 20)
+
+ORDER = """---
+kind: 命令
+organ_mark: 宝鸡市人民政府令
+number: 第5号
+signature_title: 市长
+signature: 张某某
+date: 2021-03-01
+---
+《宝鸡市互联网企业党建工作示范点管理办法》已经市人民政府常务会议通过，现予公布，自2021年5月1日起施行。
+"""
+
+MINUTES = """---
+kind: 纪要
+organ_mark: 宝鸡市互联网企业党建工作联席会议纪要
+number: 〔2021〕第2次
+attendance: {主持: 张某某, 出席: [李某某, 王某某], 请假: 郑某某, 列席: 冯某某}
+---
+会议研究部署2021年度示范点创建工作。
+"""
+
 OURS = {
+    "letter": (LETTER, {}),
+    "order": (ORDER, {}),
+    "minutes": (MINUTES, {}),
     "full": (FULL, {}),
     "notice": (NOTICE, {"organ_mark_suffix": "文件"}),
     "notice-unsealed": (NOTICE, {"sealed": False}),
@@ -359,6 +396,30 @@ def _remove_signers(d) -> None:  # type: ignore[no-untyped-def]
         p.remove(r)
 
 
+def _anchor(d, name: str):  # type: ignore[no-untyped-def]
+    """The wp:anchor of the drawing named ``name`` (a 信函's mark and double lines)."""
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    return next(a for a in d.element.body.iter(f"{wp}anchor") if a.find(f"{wp}docPr").get("name") == name)
+
+
+def _shorten_line(d) -> None:  # type: ignore[no-untyped-def]
+    """The first double line's upper line 160 mm long instead of 170 mm."""
+    anchor = _anchor(d, "红色双线1")
+    for el in anchor.iter():
+        if el.get("cx"):
+            el.set("cx", str(160 * 36000))
+
+
+def _move_mark(d, name: str, drop: int) -> None:  # type: ignore[no-untyped-def]
+    """The mark's paragraph ``drop`` twips lower: its exact line that much taller, the space after
+    it that much shorter, so that the text under it stays where it was."""
+    p = _find(d, name)
+    spacing = p.find(f"{W}pPr/{W}spacing")
+    line, after = int(spacing.get(f"{W}line")), int(spacing.get(f"{W}after"))
+    spacing.set(f"{W}line", str(line + drop))
+    spacing.set(f"{W}after", str(after - drop))
+
+
 Change = Callable[[object], None]
 # (case id, base document, change, rule, element, place: a paragraph's first characters or a
 # piece of the place named for page setup and footers)
@@ -500,6 +561,11 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      lambda d: _set(d.element.body.findall(f"{W}tbl")[-1], "w:tblPr/w:tblBorders/w:insideH", sz="8"),
      "colophon.rules", "版记", "抄送："),
     ("text after 版记", "full", _colophon_after, "colophon.order", "版记", "此页无正文"),
+    ("信函 page 1 numbered", "letter", lambda d: _body_sect(d).remove(_body_sect(d).find(f"{W}titlePg")),
+     "letter.page-number", "页码", "首页"),
+    ("信函 double line 160 mm", "letter", _shorten_line, "letter.double-lines", "版头", "第1页"),
+    ("命令 mark 5 mm low", "order", lambda d: _move_mark(d, "宝鸡市人民政府令", 360),
+     "organ-mark.position", "版头", "宝鸡市人民政府令"),
     ("no PAGE field", "full",
      lambda d: [r.getparent().remove(r) for r in list(_footer(d).iter(f"{W}r"))[1:-1]],
      "page-number.missing", "页码", "奇数页"),

@@ -93,8 +93,8 @@ PRINTER = re.compile(r"印\s*发\s*$")
 INLINE_ATTACHMENT = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*([（(][^）)]{{0,10}}[）)])?\s*[:：]?$")
 # A date written with dots, dashes or slashes (2024.1.21, 2024-01-21): a date, in the wrong form.
 NUMERIC_DATE = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})$")
-# The labels of a 纪要's attendance lines [10.3].
-MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席)(人员)?\s*[:：]")
+# The labels of a 纪要's attendance lines [10.3], and the 主持/记录 lines offices add.
+MINUTES_LABEL = re.compile(r"^\s*(出\s*席|请\s*假|列\s*席|主\s*持|记\s*录)(人员)?\s*[:：]")
 # A template's date or signature to come: [日期], 【成文日期】, [发文单位], 〔发文机关〕.
 DATE_SLOT = re.compile(r"^[\[【〔（(]\s*(成文|发文)?日期\s*[\]】〕）)]$")
 NAME_SLOT = re.compile(r"^[\[【〔（(][^\]】〕）)]{0,8}(单位|机关|部门|署名)[\]】〕）)]$")
@@ -294,6 +294,8 @@ def classify(view: DocxView) -> Structure:
             s.roles[p.index] = Role("table")
         s.roles[p.index].placeholder = has_placeholder(p.text)
     s.format = _format(view, s, by_index)
+    if s.format in ("order", "minutes"):  # the mark stands for the title [10.2, 10.3]
+        s.notes = [note for note in s.notes if not note[1].startswith("没有找到标题")]
     return s
 
 
@@ -388,11 +390,23 @@ def _colophon(paras: list[Para], s: Structure) -> int:
     return start
 
 
+def letter_number_split(text: str) -> tuple[str, str] | None:
+    """A 信函's first line under the double line: 份号 (or 密级, 紧急程度) at the left, a tab, the
+    文号 at the right [10.1]; (left part, 文号), or None for another line."""
+    parts = strip_all(text).split("\t")
+    if len(parts) < 2:
+        return None
+    left, number = parts[0].strip(), parts[-1].strip()
+    if not (COPY_NUMBER.match(left) or SECRECY.match(left) or URGENCY.match(left)):
+        return None
+    return (left, number) if doc_number_match(number) else None
+
+
 def _head(window: list[Para], s: Structure) -> int:
     number = next((p for p in window if cells(strip_all(p.text)) <= 60 and not p.in_box
                    and (doc_number_match(p.text) or ORDER_NUMBER.match(plain(p.text))
                         or NUMBER_SLOT.match(strip_all(p.text))
-                        or MINUTES_NUMBER.match(plain(p.text)))), None)
+                        or MINUTES_NUMBER.match(plain(p.text)) or letter_number_split(p.text))), None)
     before = [p for p in window if number is None or p.index < number.index]
     marks = [p for p in before if red_text(p) and not doc_number_match(p.text) and _han(p.text) >= 2]
     if not marks and number is not None:
@@ -435,6 +449,15 @@ def _head(window: list[Para], s: Structure) -> int:
             if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
                 s.roles[p.index] = Role("signers")
         end = number.index
+        if letter_number_split(number.text):  # 信函: 密级, 紧急程度 under the 份号 [10.1]
+            for p in (q for q in window if q.index > number.index):
+                text = strip_all(p.text)
+                role = "secrecy" if SECRECY.match(text) else "urgency" if URGENCY.match(text) else None
+                if role is None:
+                    break
+                s.roles[p.index] = Role(role)
+                end = p.index
+            return end
         # A 纪要's 编号 line may be followed by one with the organ and the date [10.3].
         after = [p for p in window if p.index > number.index]
         minutes = MINUTES_NUMBER.match(plain(number.text)) or re.sub(r"\s", "", "".join(

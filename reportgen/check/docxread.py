@@ -121,10 +121,22 @@ class RunInfo:
 
 @dataclass
 class Shape:
-    """A drawing or VML shape in a paragraph: only what the checker needs."""
+    """A drawing or VML shape in a paragraph: only what the checker needs. A DrawingML shape
+    placed at an offset from the page's top edge (wp:anchor) has its place: ``page_y`` of its
+    top, ``page_x`` of its left (from the page's edge) or ``margin_x`` (from the left margin)
+    when placed by an offset, ``centred`` when aligned to the centre, ``length`` (its width) and
+    ``stroke`` (the line's width), all in EMU; ``compound`` is a line's a:ln/@cmpd (thickThin,
+    thinThick, dbl: one shape drawn as a double line). None where not so placed."""
 
     is_line: bool
     color: str | None
+    page_x: int | None = None
+    page_y: int | None = None
+    length: int | None = None
+    stroke: int | None = None
+    margin_x: int | None = None
+    centred: bool = False
+    compound: str | None = None
 
 
 @dataclass
@@ -459,6 +471,37 @@ def text_boxes(p: Any) -> list[Any]:
     return out
 
 
+def _page_place(drawing: Any) -> dict[str, Any]:
+    """Where a drawing anchored at an offset from the page's top edge stands (Shape's fields)."""
+    anchor = drawing.find(f"{{{WP_NS}}}anchor")
+    if anchor is None:
+        return {}
+    place: dict[str, Any] = {}
+    vertical = anchor.find(f"{{{WP_NS}}}positionV")
+    offset = vertical.find(f"{{{WP_NS}}}posOffset") if vertical is not None else None
+    if vertical is None or vertical.get("relativeFrom") != "page" or offset is None:
+        return {}
+    place["page_y"] = _int(offset.text)
+    horizontal = anchor.find(f"{{{WP_NS}}}positionH")
+    if horizontal is not None:
+        offset = horizontal.find(f"{{{WP_NS}}}posOffset")
+        align = horizontal.find(f"{{{WP_NS}}}align")
+        origin = horizontal.get("relativeFrom")
+        if offset is not None and origin == "page":
+            place["page_x"] = _int(offset.text)
+        elif offset is not None and origin == "margin":
+            place["margin_x"] = _int(offset.text)
+        place["centred"] = align is not None and (align.text or "").strip() == "center" \
+            and origin in ("page", "margin")
+    extent = anchor.find(f"{{{WP_NS}}}extent")
+    place["length"] = _int(extent.get("cx")) if extent is not None else None
+    ln = next(drawing.iter(f"{{{A_NS}}}ln"), None)
+    if ln is not None:
+        place["stroke"] = _int(ln.get("w"))
+        place["compound"] = ln.get("cmpd") if ln.get("cmpd") not in (None, "sng") else None
+    return place
+
+
 def _shapes(p: Any) -> list[Shape]:
     shapes: list[Shape] = []
     for drawing in p.iter(w("drawing")):
@@ -469,7 +512,7 @@ def _shapes(p: Any) -> list[Shape]:
             clr = next(ln.iter(f"{{{A_NS}}}srgbClr"), None)
             if clr is not None:
                 color = _shape_color(clr.get("val"))
-        shapes.append(Shape(is_line, color))
+        shapes.append(Shape(is_line, color, **_page_place(drawing)))
     for pict in p.iter(w("pict")):
         for el in pict.iter():
             if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{V_NS}}}"):

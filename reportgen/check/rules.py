@@ -12,10 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import gongwen, spec
-from ..layout import break_lines, cells
+from ..layout import (
+    LETTER_BOTTOM_LINE_MM,
+    LETTER_LINE_MM,
+    LETTER_MARK_GAP_MM,
+    LETTER_MARK_TOP_MM,
+    ORDER_MARK_TOP_MM,
+    break_lines,
+    cells,
+)
 from ..spec import Style
 from .classify import (
     CC,
+    COPY_NUMBER,
     FORMAL_GENRES,
     MINUTES_LABEL,
     NOTE_ITEM,
@@ -27,9 +36,10 @@ from .classify import (
     doc_number_match,
     font_kind,
     is_red,
+    letter_number_split,
     strip_all,
 )
-from .docxread import Border, DocxView, Para, RunInfo, SectionInfo
+from .docxread import Border, DocxView, Para, RunInfo, SectionInfo, Shape
 
 # A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
 LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
@@ -150,6 +160,13 @@ RULES: dict[str, Rule] = {
     "page-number.format": Rule("页码", "error", "7.5", "— 1 —: Arabic page number between 一字线 (—)"),
     "page-number.position": Rule("页码", "error", "7.5",
                                  "odd pages right, even pages left, 一字 from the edge of the type area"),
+    "organ-mark.position": Rule("版头", "error", "10.1, 10.2, 10.3",
+                                "the mark's top: 信函 30 mm from the page's top edge, 命令 20 mm and 纪要 "
+                                "35 mm below the type area's top"),
+    "letter.double-lines": Rule("版头", "error", "10.1",
+                                "信函: red double lines 170 mm long, centred: 上粗下细 4 mm under the mark, "
+                                "上细下粗 20 mm above the page's bottom edge"),
+    "letter.page-number": Rule("页码", "error", "10.1", "信函: no page number on the first page"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
     "classify.not-measured": Rule("识别", "notice", "",
                                   "elements in text boxes: fonts checked, place not measured"),
@@ -187,6 +204,15 @@ def excerpt(text: str, n: int = 12) -> str:
 
 def mm(twips: float) -> float:
     return twips / spec.TWIPS_PER_MM
+
+
+# Chapter 10's places [10.1–10.3], as reportgen.layout writes them.
+CHAPTER10_MARK_TOP_MM = {"order": ORDER_MARK_TOP_MM, "minutes": spec.ORGAN_MARK_TOP_MM}
+LETTER_BOTTOM_MM = LETTER_BOTTOM_LINE_MM
+EMU_PER_MM = 36000
+# With exact line spacing the baseline stands 0.80 of the line below its top; a CJK em box rises
+# 0.88 em above the baseline (LibreOffice and the usual Chinese fonts, measured).
+EXACT_BASELINE, EM_ASCENT = 0.80, 0.88
 
 
 class Checker:
@@ -268,6 +294,7 @@ class Checker:
         self.grid()
         self.fonts()
         self.head()
+        self.chapter10()
         self.title()
         self.to()
         self.body()
@@ -423,6 +450,11 @@ class Checker:
             m = re.search(r"[。！？]", text)
             cut = m.end() if m and text[m.end() :].strip() else len(text)
             return [(0, cut, head_kind), (cut, len(text), "fangsong")]
+        split = letter_number_split(text) if role.role == "doc_number" else None
+        if split:  # 信函: 份号 (仿宋) or 密级, 紧急程度 (黑体) left of the 文号 [10.1]
+            tab = text.index("\t")
+            left = "fangsong" if COPY_NUMBER.match(split[0]) else "heiti"
+            return [(0, tab, left), (tab, len(text), "fangsong")]
         if role.role in ("doc_number", "signers") and "签发人" in text:
             label = text.index("签发人")
             colon = re.search(r"签发人\s*[:：]?", text[label:])
@@ -581,7 +613,8 @@ class Checker:
         if doc_number_match(p.text) is None or self.s.format in ("order", "minutes"):
             return  # a 令号 or a 纪要's 编号 [10.2, 10.3]
         if self.s.format == "letter":  # 信函格式: 文号 顶格居版心右边缘, under the double line [10.1]
-            gap = self.right_gap(p)
+            gap = (self._tab_gap(p) if "\t" in strip_all(p.text) else None)
+            gap = self.right_gap(p) if gap is None else gap
             if abs(gap) > spec.POSITION_TOLERANCE:
                 self.add("doc-number.position", "信函格式的发文字号应顶格居版心右边缘 in 信函格式 the 文号 "
                          f"ends at the right edge (now {gap:.1f} 字 from it)", "段落 → 右对齐，右缩进 0", p)
@@ -692,6 +725,133 @@ class Checker:
             self.add("red-rule.width", f"分隔线短于版心 the rule is shorter than the type width (indents "
                      f"left {mm(p.left):.1f} mm, right {mm(p.right):.1f} mm)",
                      "段落左右缩进设为 0，位置用首行缩进或制表位调整", p)
+
+    # --- chapter 10: 信函, 命令, 纪要 ------------------------------------------------------
+
+    def chapter10(self) -> None:
+        """Where a chapter 10 format puts its mark and, for a 信函, its double lines and page 1's
+        footer [10.1, 10.2, 10.3]. Places that depend on how a program draws (a mark in a text box
+        not anchored to the page, paragraphs without exact line spacing) are not judged."""
+        fmt = self.s.format
+        marks = list(self.each("organ_mark"))
+        if fmt in ("order", "minutes") and marks and not marks[0].in_box:
+            top = self._flow_top(marks[0])
+            wanted = CHAPTER10_MARK_TOP_MM[fmt]
+            if top is not None and abs(top - wanted) > spec.PAGE_TOLERANCE_MM:
+                name = {"order": "命令", "minutes": "纪要"}[fmt]
+                self.add("organ-mark.position",
+                         f"{name}标志上边缘距版心上边缘 {top:.1f} mm，应为 {wanted:g} mm "
+                         f"the mark's top is {top:.1f} mm below the type area (expected {wanted:g})",
+                         "调整标志之上的空行或标志段落的段前距、行距", marks[0])
+        if fmt == "letter":
+            self._letter(marks)
+
+    def _flow_top(self, p: Para) -> float | None:
+        """Millimetres from the type area's top to the top of the em box of ``p``'s first line, for a
+        paragraph on page 1 under paragraphs of exact line spacing (one line each); else None."""
+        top = 0
+        for q in self.view.paras:
+            if q.index == p.index:
+                break
+            if q.in_box or q.in_table or q.section or q.page_break_before or q.has_page_break:
+                if q.in_box:
+                    continue
+                return None
+            if q.line_rule != "exact" or not q.line or "\n" in q.text:
+                return None
+            top += q.before + q.line + q.after
+        if p.line_rule != "exact" or not p.line:
+            return None
+        return mm(top + p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+
+    def _letter(self, marks: list[Para]) -> None:
+        """信函: the mark 30 mm from the page's top, the two double lines, no page number on page 1."""
+        sec = self.view.sections[0] if self.view.sections else None
+        if sec is not None:
+            first = sec.footers.get("first") if sec.title_page else sec.footers.get("default")
+            if first is not None and "{PAGE}" in first.page_text:
+                self.add("letter.page-number", "信函首页不显示页码 a 信函 shows no page number on page 1",
+                         "页面设置 → 版式 → 首页不同，首页页脚留空",
+                         where="第1节 section 1 页脚 footer（首页 first page）", xml="w:titlePg")
+        title = self.s.first("title")
+        head = [p for p in self.view.paras if title is None or p.index < title]
+        placed = [sh for p in head for sh in p.shapes if sh.page_y is not None]
+        box = next((sh for sh in placed if not sh.is_line), None)
+        mark_bottom = None
+        if marks and marks[0].in_box and box is not None and marks[0].line_rule == "exact" and marks[0].line:
+            p = marks[0]
+            top = box.page_y / EMU_PER_MM + mm(p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+            mark_bottom = top + p.size * 25.4 / 72
+            self.unmeasured = [u for u in self.unmeasured if not u.startswith(ROLE_NAMES["organ_mark"])]
+            if abs(top - LETTER_MARK_TOP_MM) > spec.PAGE_TOLERANCE_MM:
+                mark_bottom = None  # the lines are judged on their own, not by a misplaced mark
+                self.add("organ-mark.position", f"信函标志上边缘距页面上边缘 {top:.1f} mm，应为 "
+                         f"{LETTER_MARK_TOP_MM:g} mm the mark's top is {top:.1f} mm from the page's top",
+                         "调整文本框的垂直位置（相对于页面）", p)
+        lines = sorted((sh for sh in placed if sh.is_line and sh.length), key=lambda sh: sh.page_y or 0)
+        if not lines:
+            self.unmeasured.append("信函红色双线 double lines")
+            return
+        problems = self._double_lines(lines, mark_bottom, sec)
+        if problems:
+            self.add("letter.double-lines", "信函红色双线 double lines: " + "，".join(problems),
+                     f"两条红色双线长 {LETTER_LINE_MM:g} mm、居中：标志下 4 mm 上粗下细，距页面下边缘 "
+                     f"{LETTER_BOTTOM_MM:g} mm 上细下粗", where="第1页 page 1")
+
+    def _double_lines(self, lines: list[Shape], mark_bottom: float | None,
+                      sec: SectionInfo | None) -> list[str]:
+        """What is wrong with a 信函's double lines: each drawn as two lines, or as one line of a
+        compound style (thickThin, thinThick) [10.1]."""
+        problems: list[str] = []
+        page_w = mm(sec.page_width or spec.PAGE_WIDTH) if sec else mm(spec.PAGE_WIDTH)
+        page_h = mm(sec.page_height or spec.PAGE_HEIGHT) if sec else mm(spec.PAGE_HEIGHT)
+        left = mm(sec.margins.get("left") or spec.MARGIN_LEFT) if sec else mm(spec.MARGIN_LEFT)
+        area_centre = left + mm(sec.text_width if sec else spec.TEXT_WIDTH) / 2
+        tol = spec.PAGE_TOLERANCE_MM
+        for sh in lines:
+            length = (sh.length or 0) / EMU_PER_MM
+            x = (sh.page_x / EMU_PER_MM if sh.page_x is not None
+                 else left + sh.margin_x / EMU_PER_MM if sh.margin_x is not None else None)
+            centre = x + length / 2 if x is not None else None
+            if abs(length - LETTER_LINE_MM) > tol:
+                problems.append(f"长 {length:.1f} mm（应为 {LETTER_LINE_MM:g}）")
+            elif centre is not None and not sh.centred and \
+                    min(abs(centre - area_centre), abs(centre - page_w / 2)) > tol:
+                problems.append(f"未居中 not centred（中点 {centre:.1f} mm）")
+            if not is_red(sh.color):
+                problems.append(f"颜色 {sh.color or '自动 auto'}（应为红色 red）")
+        # Each double line as (top edge, bottom edge, upper thicker, lower thicker), in mm.
+        doubles: list[tuple[float, float, bool, bool]] = []
+        singles = [sh for sh in lines if sh.compound is None]
+        for sh in lines:
+            y, w = (sh.page_y or 0) / EMU_PER_MM, (sh.stroke or 0) / EMU_PER_MM
+            if sh.compound is not None:
+                doubles.append((y - w / 2, y + w / 2, sh.compound == "thickThin", sh.compound == "thinThick"))
+        for upper, lower in zip(singles[::2], singles[1::2], strict=False):
+            uy, lw = (upper.page_y or 0) / EMU_PER_MM, (lower.stroke or 0) / EMU_PER_MM
+            ly = (lower.page_y or 0) / EMU_PER_MM
+            if ly - uy < 3:
+                thick_over = (upper.stroke or 0) > (lower.stroke or 0)
+                thin_over = (lower.stroke or 0) > (upper.stroke or 0)
+                top = uy - (upper.stroke or 0) / EMU_PER_MM / 2
+                doubles.append((top, ly + lw / 2, thick_over, thin_over))
+        doubles.sort()
+        if len(doubles) != 2 or len(singles) % 2:
+            problems.append(f"{len(lines)} 条线 lines，应为两组双线 two double lines")
+            return list(dict.fromkeys(problems))
+        (top_1, _, thick_over_1, _), (_, bottom_2, _, thin_over_2) = doubles
+        if not thick_over_1:
+            problems.append("第一条应上粗下细 the first is thick over thin")
+        if not thin_over_2:
+            problems.append("第二条应上细下粗 the second is thin over thick")
+        if mark_bottom is not None:
+            gap = top_1 - mark_bottom
+            if abs(gap - LETTER_MARK_GAP_MM) > tol:
+                problems.append(f"距标志 {gap:.1f} mm（应为 {LETTER_MARK_GAP_MM:g}）")
+        bottom = page_h - bottom_2
+        if abs(bottom - LETTER_BOTTOM_MM) > tol:
+            problems.append(f"第二条距页面下边缘 {bottom:.1f} mm（应为 {LETTER_BOTTOM_MM:g}）")
+        return list(dict.fromkeys(problems))
 
     # --- 标题 -----------------------------------------------------------------------
 

@@ -40,7 +40,16 @@ from pathlib import Path
 from .. import gongwen
 from ..errors import Place
 from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Paragraph, Run, Table
-from .classify import DATE_LOOSE, Structure, classify, has_placeholder, strip_all
+from .classify import (
+    COPY_NUMBER,
+    DATE_LOOSE,
+    MINUTES_LABEL,
+    Structure,
+    classify,
+    has_placeholder,
+    letter_number_split,
+    strip_all,
+)
 from .docxread import DocxView, Para, read_docx
 
 # Roles whose paragraphs are blocks of the body (or of an attachment).
@@ -125,6 +134,9 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
     _head(read, of("doc_number"), of("signers"))
     _title(read, keep("title", of("title")))
     doc.blocks = _blocks(read, part(0))
+    doc.format = structure.format if structure.format in ("letter", "order", "minutes") else "standard"
+    if doc.format == "minutes":
+        _attendance(read)
     for p in keep("attachment_note", of("attachment_note")):
         text = re.sub(r"^附\s*件\s*[:：]\s*", "", _plain(p.text))
         doc.attachment_note.append(re.sub(r"^\d{1,2}\s*[.．、]\s*", "", text))
@@ -189,6 +201,12 @@ def _head(read: ReadDocument, numbers: list[Para], signer_lines: list[Para]) -> 
     with_names: list[Para] = []
     for p in sorted(numbers + signer_lines, key=lambda q: q.index):
         rest = _plain(p.text)
+        split = letter_number_split(p.text) if p in numbers else None
+        if split:  # 信函: 份号 (or 密级, 紧急程度) left, 文号 right on one line [10.1]
+            doc.doc_number = doc.doc_number or split[1]
+            if COPY_NUMBER.match(split[0]):
+                doc.copy_number = doc.copy_number or split[0]
+            continue
         if p in numbers:
             number = re.split(r"[\t　 ]*签发人|\t|[　 ]{2,}", rest)[0].strip()
             doc.doc_number = doc.doc_number or number
@@ -300,6 +318,25 @@ def _signature(read: ReadDocument, signatures: list[Para], dates: list[Para]) ->
         if doc.date is None:
             read.unread.add("date")
     doc.signature = "\n".join(lines) or None
+    if read.structure.format == "order" and doc.signature:
+        # 签发人职务 and 签名章 on one line, two 字 apart [7.3.5.3]
+        parts = re.split(r"[ \t\u3000]{2,}", doc.signature, maxsplit=1)
+        if len(parts) == 2:
+            doc.signature_title, doc.signature = parts
+
+
+def _attendance(read: ReadDocument) -> None:
+    """A 纪要's 主持/出席/请假/列席/记录 lines at the end of its body, as ``attendance`` [10.3]."""
+    doc = read.document
+    while doc.blocks and isinstance(doc.blocks[-1], Paragraph):
+        m = MINUTES_LABEL.match(doc.blocks[-1].text)
+        if m is None:
+            break
+        block = doc.blocks.pop()
+        label = re.sub(r"\s", "", m.group(1))
+        names = [n.strip() for n in block.text[m.end():].split("、")]
+        doc.attendance.insert(0, (label, [n for n in names if n]))
+        read.fields.setdefault("attendance", [])[:0] = read.paras_of(block)
 
 
 def _colophon(read: ReadDocument, cc: list[Para], printer: list[Para]) -> None:

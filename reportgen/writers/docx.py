@@ -22,11 +22,15 @@ from ..layout import (
     CELL_INSET,
     GLUE_AFTER,
     GLUE_BEFORE,
+    LETTER_LINE_GAP_PT,
+    LETTER_THICK_PT,
+    LETTER_THIN_PT,
     NO_LINE_END,
     NO_LINE_START,
     QUOTES_CLOSE,
     QUOTES_OPEN,
     Item,
+    LetterHead,
     Plan,
     Seg,
     TableGrid,
@@ -208,7 +212,7 @@ def _ppr(style: Style, keep_next: bool, page_break_before: bool, red_rule: bool,
     height = line_twips or spec.LINE_PITCH * grid_lines
     after = 0
     if organ_mark:
-        height = organ_mark_line(size)
+        height = line_twips or organ_mark_line(size)  # a 命令's mark stands higher (layout.mark_line)
         after = spec.LINE_PITCH * grid_lines - height
     _insert_ordered(ppr, _el("w:spacing", before="0", after=str(after), line=str(height), lineRule="exact"),
                     seq)
@@ -252,6 +256,10 @@ def red_rule_room(style: spec.Style) -> int:
 
 def _item(item: Item, plan: Plan, line_twips: int | None = None):  # type: ignore[no-untyped-def]
     p = _paragraph(item, plan, line_twips)
+    if plan.format == "letter" and item.role == "doc_number" and item.right_tab:
+        # 信函: the 文号 顶格 at the right edge of the type area, beside the 份号 [10.1]
+        for tab in p.iter(_w("w:tab")):
+            tab.set(_w("w:pos"), str(plan.style.text_width))
     if item.role in ("title", "attachment_title"):
         # The title's lines were chosen by the splitter (梯形/菱形): keep them with breaks.
         for index, line in enumerate(item.lines):
@@ -410,15 +418,19 @@ class _Skeleton:
 
 
 @lru_cache(maxsize=8)
-def _skeleton(style: Style, blank_page_section: bool) -> _Skeleton:
+def _skeleton(style: Style, blank_page_section: bool, unnumbered_first: bool = False) -> _Skeleton:
     """The package: page-number footers and, when the 版记 needs a blank page before it, a
-    second section whose footers are empty (7.5: those pages carry no number)."""
+    second section whose footers are empty (7.5: those pages carry no number).
+    ``unnumbered_first``: a first page whose footer is empty (信函格式 [10.1])."""
     from docx import Document as open_docx  # noqa: N813 - a function, read as one
 
     d = open_docx(io.BytesIO(base_docx(style)))
     section = d.sections[0]
     _page_number_footer(section.footer, odd=True)
     _page_number_footer(section.even_page_footer, odd=False)
+    if unnumbered_first:
+        section.different_first_page_header_footer = True
+        _clear_footer(section.first_page_footer)
     block_width = int(d._block_width)
     if blank_page_section:
         from docx.enum.section import WD_SECTION
@@ -489,8 +501,9 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # 
     _insert_ordered(tblpr, _el("w:tblW", w=str(plan.style.text_width), type="dxa"), seq)
     borders = _el("w:tblBorders")
     thick, thin = str(plan.style.colophon_thick_sz), str(plan.style.colophon_thin_sz)
-    for side, val, sz in (("top", "single", thick), ("left", "nil", "0"), ("bottom", "single", thick),
-                          ("right", "nil", "0"), ("insideH", "single", thin), ("insideV", "nil", "0")):
+    ruled = "nil" if plan.format == "letter" else "single"  # a 信函's 版记 has no rules [10.1]
+    for side, val, sz in (("top", ruled, thick), ("left", "nil", "0"), ("bottom", ruled, thick),
+                          ("right", "nil", "0"), ("insideH", ruled, thin), ("insideV", "nil", "0")):
         attrs = {"val": val}
         if val != "nil":
             attrs.update(sz=sz, space="0", color=spec.BLACK)
@@ -635,7 +648,8 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     from docx.opc.oxml import serialize_part_xml
 
     colophon = plan.colophon
-    skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before)
+    skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before,
+                         plan.format == "letter")
     document = copy.deepcopy(skeleton.document)
     body = document.body
     room = 0
@@ -643,6 +657,12 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
         if item.grid is not None:
             if item.row_index == 0:
                 body.append(_table(item.grid, plan))
+            continue
+        if item.role == "letter_head" and plan.letter is not None:
+            body.append(letter_head(item, plan, plan.letter))
+            continue
+        if item.line_twips:
+            body.append(_item(item, plan, item.line_twips))
             continue
         # The red rule's border adds room below the 文号 line; the blank line after it gives
         # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
@@ -718,3 +738,75 @@ def _zip(parts: dict[str, bytes], date_time: tuple[int, int, int, int, int, int]
             info.create_system = 3
             dst.writestr(info, parts[name])
     return out.getvalue()
+
+
+# --- 信函格式 [10.1]: the mark and the red double lines, drawn on page 1 ---------------------
+
+EMU_PER_TWIP = 635
+EMU_PER_PT = 12700
+_DRAWING_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+# The line height of the mark's paragraph in its box, in em: its em box's top is then the box's
+# top (baseline 0.80 of the line down, the em box 0.88 em above the baseline).
+LETTER_MARK_LINE = EM_ASCENT / EXACT_BASELINE
+
+
+def _anchor(number: int, name: str, x: int, y: int, cx: int, cy: int, shape: str):  # type: ignore[no-untyped-def]
+    """A run holding a shape placed on the page (EMU from its top-left corner), in front of the
+    text and not moving it (wrapNone)."""
+    from docx.oxml import parse_xml
+
+    xml = (f'<w:r {_DRAWING_NS}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0"'
+           f' relativeHeight="{number}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+           '<wp:simplePos x="0" y="0"/>'
+           f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+           f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+           f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+           f'<wp:docPr id="{number}" name="{name}"/><wp:cNvGraphicFramePr/>'
+           '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+           f'{shape}</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    return parse_xml(xml)
+
+
+def _line_shape(length: int, width_pt: float, color: str) -> str:
+    return ('<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{length}" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+            f'<a:ln w="{round(width_pt * EMU_PER_PT)}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+            '</a:ln></wps:spPr><wps:bodyPr/></wps:wsp>')
+
+
+def letter_head(item: Item, plan: Plan, head: LetterHead):  # type: ignore[no-untyped-def]
+    """Grid line 1 of a 信函: an empty line anchoring the organ mark (a text box, its top 30 mm
+    from the page's top) and the two red double lines, 170 mm long and centred: 上粗下细 4 mm
+    under the mark, 上细下粗 20 mm above the page's bottom edge [10.1]."""
+    style = plan.style
+    p = _paragraph(Item("blank"), plan)
+    line = round(head.size * spec.TWIPS_PER_PT * LETTER_MARK_LINE)
+    mark = Item("organ_mark", item.segs, align="center", size=head.size)
+    box_p = _paragraph(mark, plan, line)
+    _add_segs(box_p, mark, plan)
+    for ppr in box_p.findall(_w("w:pPr")):  # the exact line, not the organ mark's 35 mm one
+        spacing = ppr.find(_w("w:spacing"))
+        spacing.set(_w("w:line"), str(line))
+        spacing.set(_w("w:after"), "0")
+    box = ('<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+           f'<a:ext cx="{style.text_width * EMU_PER_TWIP}" cy="{line * EMU_PER_TWIP}"/></a:xfrm>'
+           '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+           '<wps:txbx><w:txbxContent/></wps:txbx>'
+           '<wps:bodyPr lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" wrap="square"><a:noAutofit/>'
+           '</wps:bodyPr></wps:wsp>')
+    run = _anchor(1, "发文机关标志", style.page.left * EMU_PER_TWIP, head.mark_top * EMU_PER_TWIP,
+                  style.text_width * EMU_PER_TWIP, line * EMU_PER_TWIP, box)
+    next(run.iter(_w("w:txbxContent"))).append(box_p)
+    p.append(run)
+    gap = round(LETTER_LINE_GAP_PT * 20)
+    lines = ((head.top_line, LETTER_THICK_PT), (head.top_line + gap, LETTER_THIN_PT),
+             (head.bottom_line, LETTER_THIN_PT), (head.bottom_line + gap, LETTER_THICK_PT))
+    for number, (y, width) in enumerate(lines, 2):
+        shape = _line_shape(head.line_length * EMU_PER_TWIP, width, style.red)
+        p.append(_anchor(number, f"红色双线{number - 1}", head.line_left * EMU_PER_TWIP, y * EMU_PER_TWIP,
+                         head.line_length * EMU_PER_TWIP, 0, shape))
+    return p

@@ -23,7 +23,7 @@ def _plain(text: str, role: str) -> str:
 
 def ansi_styler(text: str, role: str) -> str:
     """Colour for the organ mark and rules, bold for titles and headings."""
-    if role in ("organ_mark", "red_rule"):
+    if role in ("organ_mark", "red_rule", "letter_head"):
         return f"\x1b[31m{text}\x1b[0m"
     if role in ("title", "attachment_title", "heading1", "heading2", "attachment_label"):
         return f"\x1b[1m{text}\x1b[0m"
@@ -167,7 +167,7 @@ def render_text(plan: Plan, styler: Styler = _plain) -> str:
         for line in lines:
             out.append("│ " + _pad(line, width) + " │")
         out.append("└" + "─" * (width + 2) + "┘")
-        if number <= numbered_until:
+        if number <= numbered_until and not (number == 1 and plan.format == "letter"):  # 信函 [10.1]
             label = f"— {number} —"
             out.append(label.rjust(width + 2) if number % 2 else "  " + label)
         else:
