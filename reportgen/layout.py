@@ -269,6 +269,11 @@ def title_shape_ok(widths: list[float]) -> bool:
     return title_shape(widths) is None
 
 
+#: What a title line of less than half the longest line costs: more than a break inside a word
+#: at a natural point (10), less than one inside a word (80) [7.3.1 长短适宜].
+SHORT_LINE_PENALTY = 40.0
+
+
 @lru_cache(maxsize=256)
 def _split_title(text: str, width: int) -> tuple[str, ...]:
     """split_title remembered per process: the documents of a batch often share a title."""
@@ -301,8 +306,10 @@ def split_title(text: str, width: int = TITLE_CELLS) -> list[str]:
         score = penalty + 25.0 * (len(lines) - 2)
         if not title_shape_ok(widths):
             score += 1000.0
-        # Among good shapes prefer balanced neighbours (a 菱形's outer lines not too short).
+        # Among good shapes prefer balanced neighbours (a 菱形's outer lines not too short), and
+        # no line of less than half the longest (关于 alone over a long line is not 长短适宜).
         score += sum(abs(a - b) for a, b in itertools.pairwise(widths)) * 0.2
+        score += SHORT_LINE_PENALTY * sum(1 for w in widths if w < max(widths) / 2)
         if best is None or score < best[0]:
             best = (score, lines)
 

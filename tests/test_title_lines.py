@@ -81,3 +81,17 @@ def test_a_year_stays_with_the_phrase_it_dates(title: str, first: str | None) ->
     assert not any(line.endswith("年") and line[-5:-1].isdigit() for line in lines[:-1]), lines
     if first is not None:
         assert lines[0] == first
+
+
+@pytest.mark.parametrize("title", [
+    "关于商请协助开展互联网企业党建工作调研的函",
+    "关于报送互联网企业党建工作示范点创建情况的报告",
+    "关于进一步做好网络社会组织党建工作有关事项的通知",
+])
+def test_no_line_of_a_split_title_is_less_than_half_the_longest(title: str) -> None:
+    """长短适宜 [7.3.1]: 关于 alone over a line of nineteen characters is a 梯形 but not a title
+    an office would print; the split keeps every line at least half as long as the longest."""
+    lines = split_title(title)
+    assert "".join(lines) == title and len(lines) == 2
+    assert min(map(len, lines)) >= max(map(len, lines)) / 2, lines
+    assert len(lines[0]) <= len(lines[1])  # still 上短下长
