@@ -22,6 +22,7 @@ from .classify import (
     NUMERIC_DATE,
     ROLE_ELEMENTS,
     ROLE_NAMES,
+    SIDE_BY_SIDE,
     Role,
     Structure,
     doc_number_match,
@@ -866,7 +867,7 @@ class Checker:
         name = names[-1]
         if self.role(name).placeholder:
             return  # XXXX / [发文单位]: the width of the name to come is not known
-        if any(re.search(r"\S[ \t　]{2,}\S", strip_all(n.text)) for n in names):
+        if any(SIDE_BY_SIDE.search(strip_all(n.text)) for n in names):
             self.unmeasured.append("联合署名 joint signatures")
             return
         name_gap = self.right_gap(name)
