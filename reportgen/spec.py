@@ -66,6 +66,10 @@ SEAL_DIAMETER_MM = 42.0
 # 联合行文 with seals: at most three seals a row, "每排印章两端不得超出版心" [7.3.5.1].
 SEALS_PER_ROW = 3
 
+# A document variable (w:docVar) of the .docx written for paper with a pre-printed 版头: the
+# checker then expects no organ mark and no red rule in the file.
+LETTERHEAD_VARIABLE = "reportgenLetterhead"
+
 # --- Positions in characters (字) of the element's own size -----------------
 # Shared by the layout (which places the elements) and the checker (which measures them).
 BODY_INDENT = 2.0  # every paragraph and heading: first line 左空二字 [7.3.3]

@@ -456,6 +456,8 @@ def _head(window: list[Para], s: Structure) -> int:
         s.roles[number.index] = Role("doc_number")
         # 签发人 lines above the 文号 (the 文号 stands on the last signer line).
         for p in before:
+            if s.roles[p.index].role in ("copy_number", "secrecy", "urgency"):
+                continue  # 份号, 密级, 紧急程度 over a 文号 with no organ mark (pre-printed paper)
             if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
                 s.roles[p.index] = Role("signers")
         end = number.index

@@ -234,6 +234,7 @@ class DocxView:
     has_styles: bool
     theme_fonts: dict[str, str] = field(default_factory=dict)  # minorEastAsia → 等线 …
     tables: list[TableInfo] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # w:docVars of the settings part
 
 
 # --- styles ------------------------------------------------------------------------
@@ -925,7 +926,9 @@ def _read(document: Any, path: str) -> DocxView:
     theme_part = _related(part, RT_THEME)
     lang = settings.find(w("themeFontLang")) if settings is not None else None
     theme = _theme_fonts(theme_part, _wval(lang, "eastAsia")) if theme_part is not None else {}
-    return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables)
+    variables = {} if settings is None else {
+        var.get(w("name")) or "": var.get(w("val")) or "" for var in settings.iter(w("docVar"))}
+    return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables, variables)
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -571,6 +571,9 @@ class Checker:
             self._doc_number(p)
         if self.s.format != "standard":
             return  # 信函: a double line; 命令, 纪要: no red rule [10]
+        if self.view.variables.get(spec.LETTERHEAD_VARIABLE) == "preprinted":
+            self.unmeasured.append("发文机关标志和红色分隔线（预印版头 pre-printed letterhead）")
+            return
         if numbers:
             self._signers(numbers[0], signers)
             self._red_rule(numbers[0], signers)

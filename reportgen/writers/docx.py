@@ -813,8 +813,7 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
 
 
-#: A document variable saying the document is for paper with a pre-printed 版头 (check reads it).
-LETTERHEAD_VARIABLE = "reportgenLetterhead"
+LETTERHEAD_VARIABLE = spec.LETTERHEAD_VARIABLE
 
 
 def _with_variable(settings: bytes, name: str, value: str) -> bytes:
