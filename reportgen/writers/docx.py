@@ -309,9 +309,12 @@ def _joint_mark(item: Item, plan: Plan):  # type: ignore[no-untyped-def]
                         PPR_SEQ)
         return p
     char = _mark_char(joint)
-    # A quarter of a character of air: a cell exactly as wide as its text wraps in LibreOffice.
-    names_width = math.ceil((joint.names_cells + 0.25) * char)
-    suffix_width = math.ceil((JOINT_SUFFIX_GAP + cells(joint.suffix) + 0.25) * char) if joint.suffix else 0
+    # Air after each cell's text (a cell exactly as wide as its text wraps in LibreOffice), and as
+    # much before the names, so that the printed mark is centred.
+    names_width = math.ceil((joint.names_cells + 2 * MARK_AIR) * char)
+    suffix_width = 0
+    if joint.suffix:
+        suffix_width = math.ceil((JOINT_SUFFIX_GAP + cells(joint.suffix) + MARK_AIR) * char)
     widths = [names_width] + ([suffix_width] if suffix_width else [])
     tbl = _el("w:tbl")
     tblpr = _el("w:tblPr")
@@ -328,19 +331,22 @@ def _joint_mark(item: Item, plan: Plan):  # type: ignore[no-untyped-def]
     for width in widths:
         grid.append(_el("w:gridCol", w=str(width)))
     tbl.append(grid)
-    name_seg, suffix_seg = item.segs[0], item.segs[-1]
+    seg = item.segs[0]  # every name and the suffix share the mark's font, size, colour and width
     for r, name in enumerate(joint.names):
         tr = _el("w:tr")
         trpr = _el("w:trPr")
         trpr.append(_el("w:cantSplit"))
         trpr.append(_el("w:trHeight", val=str(joint.row_twips), hRule="exact"))
         tr.append(trpr)
-        tr.append(_mark_cell(plan, joint, names_width, name, name_seg, None))
+        tr.append(_mark_cell(plan, joint, names_width, name, seg, None))
         if suffix_width:
-            tr.append(_mark_cell(plan, joint, suffix_width, joint.suffix if r == 0 else "", suffix_seg,
+            tr.append(_mark_cell(plan, joint, suffix_width, joint.suffix if r == 0 else "", seg,
                                  "restart" if r == 0 else "continue"))
         tbl.append(tr)
     return tbl
+
+
+MARK_AIR = 0.25  # characters
 
 
 def _mark_char(joint: JointMark) -> float:
@@ -368,8 +374,8 @@ def _mark_cell(plan: Plan, joint: JointMark, width: int, text: str, seg: Seg,  #
     _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(joint.row_twips), lineRule="exact"),
                     PPR_SEQ)
     char = _mark_char(joint)
-    if merge is not None:
-        _insert_ordered(ppr, _el("w:ind", left=str(round(JOINT_SUFFIX_GAP * char)), right="0"), PPR_SEQ)
+    lead = JOINT_SUFFIX_GAP if merge is not None else MARK_AIR
+    _insert_ordered(ppr, _el("w:ind", left=str(round(lead * char)), right="0"), PPR_SEQ)
     _insert_ordered(ppr, _el("w:jc", val="left"), PPR_SEQ)
     if not text:
         return tc
