@@ -162,6 +162,7 @@ class Para:
     in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
     box_align: str | None = None  # the box's horizontal alignment on the margins (left, outside …)
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
+    keep_next: bool = False  # w:keepNext, directly or from its style: kept on the page of the next
 
     @property
     def size(self) -> float:
@@ -587,6 +588,7 @@ class Reader:
             mark_size=mark_size,
             shapes=_shapes(p),
             has_image=_has_image(p),
+            keep_next=bool(_on(_last(plevels, "keepNext"))),
         )
 
     @staticmethod
