@@ -813,7 +813,8 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     parts["docProps/core.xml"] = serialize_part_xml(core_xml)
     if pad is not None and anchored:
         parts["word/settings.xml"] = _with_pad_variable(parts["word/settings.xml"], pad)
-    if plan.style.letterhead == "preprinted" and plan.items and plan.items[0].role != "title":
+    head = any(i.role in ("organ_mark", "doc_number") for i in plan.items)
+    if plan.style.letterhead == "preprinted" and head:
         parts["word/settings.xml"] = _with_variable(parts["word/settings.xml"], LETTERHEAD_VARIABLE,
                                                     "preprinted")
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
