@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import KITCHEN_SINK, build_pdfs, copy_project, edit_file, line_of_file, run_cli
+from conftest import KITCHEN_SINK, W, build_pdfs, copy_project, edit_file, line_of_file, run_cli
 from pdfmeasure import (
     AREA_LEFT,
     AREA_RIGHT,
@@ -35,6 +35,7 @@ from reportgen.errors import MarkupError
 from reportgen.layout import SEAL_CELLS, plan, seal_columns
 from reportgen.markup import parse
 from reportgen.project import load_project, make_style, render_document
+from reportgen.writers.docx import write_docx
 
 JOINT = ["joint-two", "joint-three", "joint-stacked"]
 MARKS = {
@@ -358,3 +359,35 @@ def test_check_expects_no_mark_on_preprinted_paper(tmp_path: Path) -> None:
     roles = {r.role for r in report.structure.roles.values()}
     assert {"copy_number", "secrecy", "urgency", "doc_number", "title", "signature"} <= roles
     assert "organ_mark" not in roles
+
+
+def test_check_measures_the_last_joint_signature_over_the_date(tmp_path: Path) -> None:
+    """The last seal presses the last signature and the date: a last signature moved off the date's
+    centre is a signature.position error, on a tab stop or on a line of its own."""
+    from docx import Document
+
+    code, _, stderr = run_cli("build", str(KITCHEN_SINK), "-o", str(tmp_path), "--doc", "joint-two")
+    assert code == 0, stderr
+    d = Document(str(tmp_path / "joint-two.docx"))
+    row = next(p for p in d.paragraphs if p.text.startswith("\t中共宝鸡市委网信办"))
+    stop = row._p.findall(f"{W}pPr/{W}tabs/{W}tab")[-1]
+    stop.set(f"{W}pos", str(int(stop.get(f"{W}pos")) - 2 * 315))  # two characters to the left
+    moved = tmp_path / "moved.docx"
+    d.save(str(moved))
+    found = [(f.rule, f.severity) for f in check_file(moved).findings]
+    assert found == [("signature.position", "error")]
+
+    long = tmp_path / "long.docx"
+    doc = parse(_doc("organ_mark: 甲\n"
+                     "signature: [中共宝鸡市委网信办, 宝鸡市工业和信息化局, 宝鸡市市场监督管理局]"))
+    laid = plan(doc)
+    rows = [i for i in laid.items if i.role == "signature"]
+    assert [len(r.segs) for r in rows] == [2, 1]  # too wide for three a row: two, then the last alone
+    long.write_bytes(write_docx(laid, doc))
+    assert check_file(long).errors == 0
+    d = Document(str(long))
+    alone = next(p for p in d.paragraphs if p.text == "宝鸡市市场监督管理局")
+    ind = alone._p.find(f"{W}pPr/{W}ind")
+    ind.set(f"{W}right", str(int(ind.get(f"{W}right")) + 3 * 315))
+    d.save(str(long))
+    assert [f.rule for f in check_file(long).findings] == ["signature.position"]

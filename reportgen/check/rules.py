@@ -878,7 +878,7 @@ class Checker:
         if self.role(name).placeholder:
             return  # XXXX / [发文单位]: the width of the name to come is not known
         if any(SIDE_BY_SIDE.search(strip_all(n.text)) for n in names):
-            self.unmeasured.append("联合署名 joint signatures")
+            self._joint_signature(name, date, date_gap, date_w)
             return
         name_gap = self.right_gap(name)
         name_w = cells(strip_all(name.text))
@@ -996,6 +996,39 @@ class Checker:
             if out[b][0] > out[a][0]:
                 out[a] = (*out[a][:2], True)
         return out
+
+    def _joint_signature(self, name: Para, date: Para, date_gap: float, date_w: float) -> None:
+        """联合行文 with seals [7.3.5.1]: the signatures stand side by side, each under its seal;
+        the last seal presses the last signature and the date, so the last signature is centred
+        over the date (右空四字). Measured where the last signature's place is known: on a
+        centring tab stop, or a line of its own; signatures set apart by blanks are not."""
+        tol = spec.POSITION_TOLERANCE
+        text = strip_all(name.text)
+        centres = sorted(pos / name.cell for val, pos in name.tabs if val == "center")
+        raw = name.text.strip("\n 　")
+        parts = raw.split("\t")[1:]  # a tab before each name: the k-th name on the k-th stop
+        if raw.startswith("\t") and parts and len(centres) >= len(parts):
+            last = parts[-1].strip()
+            centre = centres[len(parts) - 1]
+            wanted = self.line_cells(date) - date_gap - date_w / 2
+            if abs(centre - wanted) > tol:
+                self.add("signature.position", f"联合行文最后一个署名应以成文日期为准居中 the last signature "
+                         f"“{last}” is centred over the date (its centre {centre:.1f} 字, the date's "
+                         f"{wanted:.1f} 字 from the left)",
+                         f"段落 → 制表位：居中对齐 {wanted:.1f} 字", name)
+        elif not SIDE_BY_SIDE.search(text):
+            centre = self.line_cells(name) - self.right_gap(name) - cells(text) / 2
+            wanted = self.line_cells(date) - date_gap - date_w / 2
+            if abs(centre - wanted) > tol:
+                self.add("signature.position", "联合行文最后一个署名应以成文日期为准居中 the last signature "
+                         f"is centred over the date (off by {centre - wanted:+.1f} 字)",
+                         "段落 → 对齐方式 右对齐，调整右侧缩进", name)
+        else:
+            self.unmeasured.append("联合署名 joint signatures")
+        if abs(date_gap - spec.SEALED_DATE_RIGHT) > tol:
+            self.add("date.position",
+                     f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符", date)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
         numeric = NUMERIC_DATE.match(re.sub(r"\s", "", text))
