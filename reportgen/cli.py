@@ -296,6 +296,38 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
 
 
 @main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--kind", help="The kind of document (文种): 通知, 请示, 综述 … (see --list).")
+@click.option("--list", "list_kinds", is_flag=True, help="List the kinds with a built-in template and exit.")
+def init(directory: Path | None, kind: str | None, list_kinds: bool) -> None:
+    """Start a project for one kind of document in a new or empty DIRECTORY.
+
+    Writes reportgen.yaml (the built-in template for the kind) and data.yaml (the document's
+    elements, with illustrative values 某某 to replace); the project builds at once.
+
+    \b
+    Example:
+      reportgen init --list
+      reportgen init --kind 通知 notice/ && reportgen build notice/ -o out/
+    """
+    from .errors import ProjectError
+    from .starter import init_project, starters
+
+    if list_kinds:
+        for starter in starters().values():
+            click.echo(f"{starter.kind}\t{starter.template}\t{starter.what}")
+        return
+    if kind is None or directory is None:
+        raise ProjectError("say which kind of document and where: --kind KIND DIRECTORY",
+                           hint="reportgen init --kind 通知 notice/ (reportgen init --list shows the kinds)")
+    starter, written = init_project(kind, directory)
+    for path in written:
+        click.echo(f"{path}")
+    click.echo(f"{starter.kind}: reportgen build {directory} -o {directory / 'out'}"
+               " （先把 data.yaml 中的示例值改为实际内容 replace the illustrative values first）")
+
+
+@main.command()
 @click.argument("data_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path),
               help="The new file (default: DATA_FILE's name with the next year, e.g. baoji-2021.yaml).")

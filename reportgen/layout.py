@@ -374,6 +374,8 @@ class Item:
     grid: TableGrid | None = None  # a table row: its table, laid out
     row_index: int = 0  # which row of grid
     line_twips: int | None = None  # an exact line height other than the grid's (a 命令's mark)
+    center_tabs: tuple[float, ...] = ()  # centring tab stops, in cells from the left (joint signatures)
+    joint: JointMark | None = None  # 联合行文: the stacked organ marks this item prints
 
     @property
     def text(self) -> str:
@@ -646,9 +648,13 @@ def organ_mark_fit(text: str, style: Style | None = None) -> tuple[float, int]:
     The house size (小初 by default) when it fits; else smaller down to 一号, then narrower
     characters (w:w, as offices condense long names) down to 50 %, then smaller again.
     """
-    style = style or spec.DEFAULT_STYLE
+    return _mark_fit(cells(text), style or spec.DEFAULT_STYLE)
+
+
+def _mark_fit(n: float, style: Style) -> tuple[float, int]:
+    """:func:`organ_mark_fit` for a mark ``n`` cells wide."""
     room = style.text_width / 20 * 0.96  # a little air at both ends
-    n = max(cells(text), 1)
+    n = max(n, 1)
     size = style.organ_mark_size
     if n * size <= room:
         return size, 100
@@ -722,7 +728,10 @@ def build_items(doc: Document, style: Style) -> list[Item]:
         items += _order_head(doc, style)
     elif doc.has_head:
         items += _head_marks(doc)
-        if doc.organ_mark:
+        if doc.organ_marks:
+            items.append(joint_mark_item(doc.organ_marks, style))
+            items += [Item("blank"), Item("blank")]
+        elif doc.organ_mark:
             mark = doc.organ_mark + style.organ_mark_suffix
             size, scale = organ_mark_fit(mark, style)
             items.append(Item("organ_mark", [Seg(mark, "xiaobiaosong", size, color=style.red, scale=scale)],
@@ -786,6 +795,9 @@ def _signature(items: list[Item], doc: Document, style: Style) -> None:
         if item.role != "blank":
             item.keep_next = True
             break
+    if doc.signatures:
+        _joint_signatures(items, doc.signatures, date_text, style)
+        return
     blanks = style.signature_blank_lines if style.sealed else 1
     for _ in range(blanks):
         items.append(Item("blank", keep_next=True))
@@ -822,8 +834,8 @@ def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
         given = item.given_lines or (item.text,)
         item.lines = [line for part in given for line in _split_title(part, width)]
         return
-    if item.role in ("organ_mark", "blank", "letter_head"):
-        item.lines = [item.text]
+    if item.role in ("organ_mark", "blank", "letter_head") or item.center_tabs:
+        item.lines = [item.text]  # a joint signature row: one line, each name at its tab stop
         return
     if item.grid is not None:
         item.lines = [""] * item.grid.heights[item.row_index]
@@ -1072,3 +1084,143 @@ def _attendance(doc: Document) -> list[Item]:
         items.append(Item("attendance", [Seg(head, "heiti"), Seg("、".join(names))], align="left",
                           first_line=-cells(head), left=spec.BODY_INDENT + cells(head)))
     return items
+
+
+# --- 联合行文: stacked organ marks, several signatures -------------------------------
+
+#: Grid lines a single organ mark takes (its exact line and the space after it).
+MARK_LINES = 2
+#: Room between the stacked organ names and 文件 beside them, in cells of the mark's size.
+JOINT_SUFFIX_GAP = 1.0
+
+
+@dataclass
+class JointMark:
+    """Two to four organ marks stacked, 主办机关 first, and the suffix (文件) once beside them,
+    centred vertically on the stack [7.2.4].
+
+    Names of different lengths are spread to the width of the longest (分散对齐, as offices set
+    a joint 红头), so the stack is a block and 文件 stands at the same distance from each name.
+    Every name takes a row of ``row_twips`` (the single mark's exact line, which puts the first
+    name's top 35 mm below the type area). Below the last name the 版头 goes on as under a single
+    mark (its two grid lines, 下空二行, the 文号, the red rule), so the rule keeps its place
+    relative to the last mark; the stack then takes ``grid_lines`` whole grid lines in the
+    layout, and the part of a line it leaves over (:attr:`room_after`) is added under the red
+    rule, so the title and body stay on the grid [7.2.5, 7.2.7, 5.2.3].
+    """
+
+    names: list[str]
+    suffix: str
+    size: float
+    scale: int
+    row_twips: int
+    grid_lines: int
+
+    @property
+    def names_cells(self) -> float:
+        """Width of the names' column, in cells of the mark's size (before condensing)."""
+        return max(cells(name) for name in self.names)
+
+    @property
+    def height(self) -> int:
+        """Twips from the top of the stack to the end of the last name's two grid lines."""
+        return (len(self.names) - 1) * self.row_twips + MARK_LINES * spec.LINE_PITCH
+
+    @property
+    def room_after(self) -> int:
+        """Twips the stack falls short of its whole grid lines (added under the red rule)."""
+        return self.grid_lines * spec.LINE_PITCH - self.height
+
+
+def joint_mark_item(names: list[str], style: Style) -> Item:
+    """The 版头's stacked organ marks as one grid item (:class:`JointMark`)."""
+    from .writers.docx import organ_mark_line  # the exact line that puts the mark at 35 mm
+
+    suffix = style.organ_mark_suffix
+    width = max(cells(name) for name in names) + (JOINT_SUFFIX_GAP + cells(suffix) if suffix else 0)
+    size, scale = _mark_fit(width, style)
+    row = organ_mark_line(size)
+    lines = math.ceil(((len(names) - 1) * row + MARK_LINES * spec.LINE_PITCH) / spec.LINE_PITCH)
+    joint = JointMark(list(names), suffix, size, scale, row, lines)
+    # In reading order, as a page prints them top to bottom: 文件 stands beside the middle name
+    # (three names), or between the two middle ones (two or four).
+    texts = list(names)
+    if suffix:
+        texts.insert((len(names) - 1) // 2 + 1, suffix)
+    segs = [Seg(text, "xiaobiaosong", size, color=style.red, scale=scale) for text in texts]
+    return Item("organ_mark", segs, align="center", grid_lines=lines, size=size, joint=joint)
+
+
+#: Cells of one seal across (3号 characters with their tracking): 42 mm ≈ 7.6 cells.
+SEAL_CELLS = (spec.SEAL_DIAMETER_MM * spec.TWIPS_PER_MM
+              / (spec.BODY_SIZE * spec.TWIPS_PER_PT + spec.BODY_TRACKING))
+#: Seals a row apart: their width and a little air, so that they neither overlap nor touch.
+SEAL_PITCH = math.ceil(SEAL_CELLS + 0.4)
+#: Grid lines from one row of signatures to the next: a seal's height and a little air.
+SEAL_ROW_LINES = math.ceil(spec.SEAL_DIAMETER_MM * spec.TWIPS_PER_MM / spec.LINE_PITCH + 0.4)
+
+
+def seal_columns(names: list[str], date_text: str, style: Style) -> list[float]:
+    """Centres (cells from the left) of the columns joint signatures stand in, right to left
+    order reversed (the leftmost first); as many columns as a row holds.
+
+    The last column is centred over the date (右空四字), so the last seal presses the last
+    signature and the date; the others stand a seal's width apart (or a name's, when a name is
+    wider), and no seal or name may pass the type area's left edge [7.3.5.1]. Three a row when
+    they fit, else two, else one.
+    """
+    width = float(style.chars_per_line)
+    date_cells = cells(date_text) if date_text else 0.0
+    last = width - spec.SEALED_DATE_RIGHT - date_cells / 2
+    widest = max(cells(name) for name in names)
+    half = max(SEAL_CELLS, widest) / 2
+    last = min(last, width - half)
+    pitch = max(SEAL_PITCH, widest + 1)
+    for count in range(min(len(names), spec.SEALS_PER_ROW), 1, -1):
+        first = last - (count - 1) * pitch
+        if first - half >= 0:
+            return [first + k * pitch for k in range(count)]
+    return [last]
+
+
+def _joint_signatures(items: list[Item], names: list[str], date_text: str, style: Style) -> None:
+    """Several 署名, the 主办机关 first [7.3.5].
+
+    Sealed (7.3.5.1): the signatures side by side in rows of up to three, each under its seal,
+    the last one over the date; rows are a seal's height apart; a row that is not full keeps to
+    the right-hand columns, so the last signature stands over the date. Unsealed (7.3.5.2): one
+    signature a line, 主办机关 first, all ending at one right indent, and the date under the last
+    as with one signature.
+    """
+    if not style.sealed:
+        edge, shift = spec.UNSEALED_SIGNATURE_RIGHT, spec.UNSEALED_DATE_SHIFT
+        last = cells(names[-1])
+        name_right = edge + max(cells(date_text) - (last - shift), 0.0)
+        date_right = max(edge, name_right + last - shift - cells(date_text))
+        items.append(Item("blank", keep_next=True))
+        for name in names:
+            items.append(Item("signature", [Seg(name)], align="right", right=name_right, keep_next=True))
+        if date_text:
+            items.append(Item("date", [Seg(date_text)], align="right", right=date_right))
+        return
+    columns = seal_columns(names, date_text, style)
+    per_row = len(columns)
+    rows = math.ceil(len(names) / per_row)
+    per_row = math.ceil(len(names) / rows)  # 4 names in rows of two, not three and one
+    columns = columns[-per_row:]
+    for _ in range(style.signature_blank_lines):
+        items.append(Item("blank", keep_next=True))
+    for index in range(rows):
+        row = names[index * per_row : (index + 1) * per_row]
+        stops = tuple(columns[-len(row):])
+        if index:
+            items += [Item("blank", keep_next=True) for _ in range(SEAL_ROW_LINES - 1)]
+        if len(row) == 1:
+            right = float(style.chars_per_line) - stops[0] - cells(row[0]) / 2
+            items.append(Item("signature", [Seg(row[0])], align="right", right=max(right, 0.0),
+                              keep_next=True))
+        else:
+            items.append(Item("signature", [Seg(name, tab_before=True) for name in row], align="left",
+                              center_tabs=stops, keep_next=True))
+    if date_text:
+        items.append(Item("date", [Seg(date_text)], align="right", right=spec.SEALED_DATE_RIGHT))

@@ -37,6 +37,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import spec
 from .data import XML_ILLEGAL
 from .errors import DataError, MarkupError, Place, Problem
 from .gongwen import ATTENDANCE_LABELS, FORMAT_NAMES, FORMATS, heading_marker, kind_format
@@ -246,6 +247,8 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
     to = text("to")
     if to and not to.endswith(("：", ":")):
         to += "："
+    marks = _organs(meta.get("organ_mark"), "organ_mark", source, lines, spec.JOINT_MARKS_MAX)
+    signatures = _organs(meta.get("signature"), "signature", source, lines, None)
     copy_number = text("copy_number")
     if copy_number and copy_number.isdigit():
         copy_number = copy_number.zfill(6)  # 6 digits [7.2.1]
@@ -255,7 +258,8 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         copy_number=copy_number,
         secrecy=text("secrecy"),
         urgency=text("urgency"),
-        organ_mark=text("organ_mark"),
+        organ_mark=marks[0] if marks else None,
+        organ_marks=marks if len(marks) > 1 else [],
         doc_number=text("number"),
         signers=_as_list(meta.get("signers"), "signers", source, lines),
         title="".join(title_lines),
@@ -264,14 +268,15 @@ def _document_from_meta(meta: dict[str, Any], source: str, lines: dict[str, int]
         byline=text("byline"),
         to=to,
         attachment_note=_as_list(meta.get("attachments"), "attachments", source, lines),
-        signature=text("signature"),
+        signature=signatures[0] if signatures else None,
+        signatures=signatures if len(signatures) > 1 else [],
         date=_as_date(meta.get("date"), "date", source, lines),
         note=text("note"),
         cc=_as_list(meta.get("cc"), "cc", source, lines),
         printer=text("printer"),
         print_date=_as_date(meta.get("print_date"), "print_date", source, lines),
         source=source,
-        format=_format(text("format"), kind, bool(text("organ_mark")), source, lines),
+        format=_format(text("format"), kind, bool(marks), source, lines),
         signature_title=text("signature_title"),
         attendance=_attendance(meta.get("attendance"), source, lines),
     )
@@ -349,6 +354,26 @@ def _check_format(doc: Document, meta: dict[str, Any], source: str, lines: dict[
         raise MarkupError("signature_title without signature: the 签名章 is the signer's name",
                           place=_at(source, "signature_title", lines),
                           hint="signature: 张三 (the name on the 签名章), signature_title: 市长")
+
+
+def _organs(value: Any, key: str, source: str, lines: dict[str, int], most: int | None) -> list[str]:
+    """``organ_mark:`` or ``signature:``: one organ's text, or a list of them for a joint document
+    (联合行文), the 主办机关 first [7.2.4, 7.3.5]; empty entries are refused, not skipped."""
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        return [_text(value, key, source, lines)]
+    names = [_text(item, f"{key}[{index}]", source, lines).strip() for index, item in enumerate(value)]
+    if not names or not all(names):
+        raise MarkupError(f"{key} lists an empty name" if names else f"{key} is an empty list",
+                          place=_at(source, key, lines),
+                          hint=f"{key}: [主办机关, 联署机关] — one name per organ, the 主办机关 first")
+    if most is not None and len(names) > most:
+        raise MarkupError(f"{key} stacks {len(names)} organs; at most {most} fit the 版头",
+                          place=_at(source, key, lines),
+                          hint=f"give the 主办机关's mark alone ({key}: {names[0]}) and the organs in the"
+                               " signature; GB/T 9704 7.2.4 lets a joint document show the 主办机关 only")
+    return names
 
 
 def _subtitle(text: str | None) -> str | None:

@@ -119,7 +119,8 @@ class Document:
     copy_number: str | None = None  # 份号
     secrecy: str | None = None  # 密级和保密期限, e.g. 机密★1年
     urgency: str | None = None  # 紧急程度
-    organ_mark: str | None = None  # 发文机关标志 (may end with 文件)
+    organ_mark: str | None = None  # 发文机关标志 (may end with 文件); of a joint document, the 主办机关's
+    organ_marks: list[str] = field(default_factory=list)  # 联合行文: every organ's mark, 主办机关 first
     doc_number: str | None = None  # 发文字号
     signers: list[str] = field(default_factory=list)  # 签发人
     title: str = ""
@@ -129,7 +130,8 @@ class Document:
     to: str | None = None  # 主送机关, with its colon
     blocks: list[Block] = field(default_factory=list)
     attachment_note: list[str] = field(default_factory=list)  # 附件说明 names
-    signature: str | None = None  # 发文机关署名
+    signature: str | None = None  # 发文机关署名; of a joint document, the 主办机关's
+    signatures: list[str] = field(default_factory=list)  # 联合行文: every organ's 署名, 主办机关 first
     date: dt.date | None = None  # 成文日期
     note: str | None = None  # 附注
     attachments: list[Attachment] = field(default_factory=list)

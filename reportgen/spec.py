@@ -58,6 +58,17 @@ BLACK = "000000"
 ORGAN_MARK_TOP_MM = 35.0
 # Red rule under the 文号 [7.2.7].
 RED_RULE_BELOW_MM = 4.0
+# 联合行文 [7.2.4]: at most this many organ marks stacked in the 版头 (主办机关 first).
+JOINT_MARKS_MAX = 4
+# The seal of a local organ (4.2 cm across): joint signatures are spaced so that their seals
+# neither overlap nor touch, and rows of seals stand clear of each other [7.3.5.1].
+SEAL_DIAMETER_MM = 42.0
+# 联合行文 with seals: at most three seals a row, "每排印章两端不得超出版心" [7.3.5.1].
+SEALS_PER_ROW = 3
+
+# A document variable (w:docVar) of the .docx written for paper with a pre-printed 版头: the
+# checker then expects no organ mark and no red rule in the file.
+LETTERHEAD_VARIABLE = "reportgenLetterhead"
 
 # --- Positions in characters (字) of the element's own size -----------------
 # Shared by the layout (which places the elements) and the checker (which measures them).
@@ -236,6 +247,9 @@ class Style:
     # Word and WPS break lines where the layout does (writers/docx.joiner_offsets); false leaves the
     # text as typed, should an office's Word or WPS show the joiner.
     word_joiners: bool = True
+    # "printed": the 版头's organ mark and red rule are printed with the text; "preprinted": the
+    # office prints onto paper that carries them, so their room is left blank at its exact height.
+    letterhead: str = "printed"
 
     def __post_init__(self) -> None:
         """Every setting within its range (:data:`STYLE_RANGES`), whether it came from
@@ -343,7 +357,8 @@ RANGES: dict[str, tuple[float, float, str]] = {
     **{f"page.{key}": (0, 100, "millimetres") for key in MM_KEYS},
 }
 # Settings that take one of a few words: the font of 一是/二是 ("" keeps the paragraph's).
-CHOICES: dict[str, tuple[str, ...]] = {"ordinal_font": ("", "heiti", "kaiti")}
+CHOICES: dict[str, tuple[str, ...]] = {"ordinal_font": ("", "heiti", "kaiti"),
+                                       "letterhead": ("printed", "preprinted")}
 # Text settings: a font name Windows can install has at most 31 characters (LF_FACESIZE).
 TEXT_LIMITS: dict[str, int] = {"organ_mark_suffix": 20, "red": 6, **{
     f"{group}.{f}": 31 for f in ("fangsong", "heiti", "kaiti", "xiaobiaosong", "songti", "latin")

@@ -519,6 +519,10 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      "body.indent", "正文", "妥否"),
     ("(1)", "full", lambda d: _replace_text(_find(d, "（1）单独组建"), "（1）", "(1)"),
      "heading.marker", "正文层级", "(1)单独组建"),
+    ("heading not kept", "full",
+     lambda d: [ppr.remove(ppr.find(f"{W}{tag}")) for ppr in [_find(d, "一、基本情况").find(f"{W}pPr")]
+                for tag in ("keepNext", "keepLines")],
+     "heading.keep-next", "正文层级", "一、基本情况"),
     ("三、 after 一、", "full", lambda d: _replace_text(_find(d, "二、请求事项"), "二、", "三、"),
      "heading.sequence", "正文层级", "三、请求事项"),
     ("附件 3.", "full", lambda d: _replace_text(_find(d, "2.2021年互联网"), "2.2021", "3.2021"),

@@ -55,8 +55,9 @@ def _elements(doc: Document, mark_suffix: str = "") -> dict[str, object]:
     organ_mark = doc.organ_mark + mark_suffix if doc.organ_mark else None
     return {"kind": kind, "copy_number": doc.copy_number, "secrecy": doc.secrecy, "urgency": doc.urgency,
             "organ_mark": organ_mark, "doc_number": doc.doc_number, "signers": doc.signers,
-            "title": doc.title, "to": doc.to, "blocks": _blocks(doc.blocks),
-            "attachment_note": doc.attachment_note, "signature": doc.signature, "date": doc.date,
+            "title": doc.title, "to": doc.to, "blocks": _blocks(doc.blocks), "organ_marks": doc.organ_marks,
+            "attachment_note": doc.attachment_note, "signature": doc.signature, "signatures": doc.signatures,
+            "date": doc.date,
             "note": doc.note, "attachments": [(a.title, _blocks(a.blocks)) for a in doc.attachments],
             "cc": doc.cc, "printer": doc.printer, "print_date": doc.print_date}
 

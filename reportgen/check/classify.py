@@ -34,6 +34,10 @@ from ..layout import cells
 from ..spec import Style
 from .docxread import DocxView, Para
 
+# Names side by side on one line, apart by a tab or by two blanks or more: joint signatures
+# (联合行文), a 命令's 职务 and 签名章.
+SIDE_BY_SIDE = re.compile(r"\S(?:\t|[ 　]{2,})[ \t　]*\S")
+
 
 def doc_number_match(text: str) -> DocNumber | None:
     """The 发文字号 of a line that is one (maybe with 签发人 after it), None otherwise.
@@ -227,7 +231,9 @@ def classify(view: DocxView) -> Structure:
     for p in paras:
         seal = SEAL.match(strip_all(p.text)) is not None
         s.roles[p.index] = Role("blank" if p.blank else "seal" if seal else "unknown")
-    main = [p for p in paras if not p.blank and not p.in_table and s.roles[p.index].role != "seal"]
+    head_table = _head_table(paras)
+    main = [p for p in paras if not p.blank and (not p.in_table or p.index in head_table)
+            and s.roles[p.index].role != "seal"]
     by_index = {p.index: p for p in paras}
     if not main and not any(p.in_table and not p.blank for p in paras):
         s.format = "not-gongwen"  # an empty template: one notice
@@ -297,6 +303,24 @@ def classify(view: DocxView) -> Structure:
     if s.format in ("order", "minutes"):  # the mark stands for the title [10.2, 10.3]
         s.notes = [note for note in s.notes if not note[1].startswith("没有找到标题")]
     return s
+
+
+def _head_table(paras: list[Para]) -> set[int]:
+    """Paragraphs of a table the document opens with whose text is all red: the stacked organ
+    marks of a joint document (联合行文), set in a table without rules as offices do [7.2.4].
+    They are read as the 版头's lines, not as a table."""
+    first = next((p for p in paras if not p.blank), None)
+    if first is None or not first.in_table:
+        first = next((p for p in paras if p.in_table), None)
+        before = [p for p in paras if first is not None and p.index < first.index and not p.blank]
+        if first is None or any(not (COPY_NUMBER.match(strip_all(p.text)) or SECRECY.match(strip_all(p.text))
+                                     or URGENCY.match(strip_all(p.text))) for p in before):
+            return set()
+    cells_of = [p for p in paras if p.in_table and p.table == first.table]
+    text = [p for p in cells_of if not p.blank]
+    if not text or not all(red_text(p) for p in text):
+        return set()
+    return {p.index for p in cells_of}
 
 
 def _format(view: DocxView, s: Structure, by_index: dict[int, Para]) -> str:
@@ -446,6 +470,8 @@ def _head(window: list[Para], s: Structure) -> int:
         s.roles[number.index] = Role("doc_number")
         # 签发人 lines above the 文号 (the 文号 stands on the last signer line).
         for p in before:
+            if s.roles[p.index].role in ("copy_number", "secrecy", "urgency"):
+                continue  # 份号, 密级, 紧急程度 over a 文号 with no organ mark (pre-printed paper)
             if p.index > end and not p.blank and ("签发人" in p.text or cells(strip_all(p.text)) <= 12):
                 s.roles[p.index] = Role("signers")
         end = number.index
@@ -557,7 +583,7 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
         above = tail[k + 1].index - 1
         while s.roles.get(above) is not None and s.roles[above].role == "seal":
             above -= 1  # 〔此处加盖印章〕 between the signature and the date
-        wide = k >= 0 and re.search(r"\S[ \t　]{2,}\S", strip_all(tail[k].text)) is not None
+        wide = k >= 0 and SIDE_BY_SIDE.search(strip_all(tail[k].text)) is not None
         if wide and above - 3 <= tail[k].index < above:
             above = tail[k].index  # a 命令's 签名章 line, or joint signatures, with room left for seals
         while k >= 0 and len(signatures) < 4 and tail[k].index == above:
@@ -568,13 +594,14 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
             right_side = p.align in ("right", "center") or start > 8 * p.cell or text != p.text.strip("\n") \
                 or NAME_SLOT.match(text) is not None
             # 联合行文: organs side by side; a 命令's 职务 and 签名章 (市长  张三).
-            joint = re.search(r"\S[ \t　]{2,}\S", text) is not None
+            joint = SIDE_BY_SIDE.search(text) is not None
             ends = text.endswith((*tuple(SENTENCE_END), "：", ":", "，"))
             if (cells(text) <= (44 if joint else 24) and not ends and heading_marker(text) is None
                     and (right_side or joint) and not ATTACHMENT_NOTE.match(text)):
                 signatures.append(p)
                 k -= 1
-                if joint and k >= 0 and tail[k].index >= p.index - 5:
+                if (joint or SIDE_BY_SIDE.search(strip_all(tail[k].text) if k >= 0 else "")) \
+                        and k >= 0 and tail[k].index >= p.index - 5:
                     above = tail[k].index  # the rows of a joint signature leave room for the seals
             else:
                 break

@@ -174,6 +174,7 @@ class Para:
     in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
     box_align: str | None = None  # the box's horizontal alignment on the margins (left, outside …)
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
+    keep_next: bool = False  # w:keepNext, directly or from its style: kept on the page of the next
 
     @property
     def size(self) -> float:
@@ -246,6 +247,7 @@ class DocxView:
     has_styles: bool
     theme_fonts: dict[str, str] = field(default_factory=dict)  # minorEastAsia → 等线 …
     tables: list[TableInfo] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # w:docVars of the settings part
 
 
 # --- styles ------------------------------------------------------------------------
@@ -629,6 +631,7 @@ class Reader:
             mark_size=mark_size,
             shapes=_shapes(p),
             has_image=_has_image(p),
+            keep_next=bool(_on(_last(plevels, "keepNext"))),
         )
 
     @staticmethod
@@ -968,7 +971,9 @@ def _read(document: Any, path: str) -> DocxView:
     theme_part = _related(part, RT_THEME)
     lang = settings.find(w("themeFontLang")) if settings is not None else None
     theme = _theme_fonts(theme_part, _wval(lang, "eastAsia")) if theme_part is not None else {}
-    return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables)
+    variables = {} if settings is None else {
+        var.get(w("name")) or "": var.get(w("val")) or "" for var in settings.iter(w("docVar"))}
+    return DocxView(path, paras, sections, even_and_odd, styles_part is not None, theme, tables, variables)
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -7,6 +7,7 @@ its rule, the element, the place (paragraph number and first characters) and the
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .classify import (
     NUMERIC_DATE,
     ROLE_ELEMENTS,
     ROLE_NAMES,
+    SIDE_BY_SIDE,
     Role,
     Structure,
     doc_number_match,
@@ -61,6 +63,8 @@ NOT_ON_GRID = frozenset({"copy_number", "secrecy", "urgency", "organ_mark", "doc
 ASCENT_FACTOR = 1.4
 # Twips a paragraph's spacing may be off whole grid lines, per line (Word rounds to 0.05 pt).
 GAP_TOLERANCE = 3
+# Twips a page's lines may pass the type area's height and still fit (rounding of exact spacing).
+GRID_SLACK = 30
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,9 @@ RULES: dict[str, Rule] = {
     "report.request": Rule("正文", "warning", "条例 15", "a 报告 carries no 请示事项"),
     "heading.marker": Rule("正文层级", "error", "7.3.3", "level markers 一、 （一） 1. （1）"),
     "heading.sequence": Rule("正文层级", "error", "7.3.3", "headings numbered in order, no gap, no repeat"),
+    "heading.keep-next": Rule("正文层级", "warning", "7.3.3",
+                              "a heading on a line of its own keeps with the next line (never last on a "
+                              "page); an error where the page can be predicted and it is"),
     "attachment-note.form": Rule("附件说明", "error", "7.3.4",
                                  "附件：名称, several numbered 附件：1.名称 2.名称 in order"),
     "attachment-note.punctuation": Rule("附件说明", "error", "7.3.4",
@@ -298,6 +305,7 @@ class Checker:
         self.title()
         self.to()
         self.body()
+        self.headings_kept()
         self.attachment_note()
         self.missing()
         self.signature()
@@ -602,6 +610,9 @@ class Checker:
             self._doc_number(p)
         if self.s.format != "standard":
             return  # 信函: a double line; 命令, 纪要: no red rule [10]
+        if self.view.variables.get(spec.LETTERHEAD_VARIABLE) == "preprinted":
+            self.unmeasured.append("发文机关标志和红色分隔线（预印版头 pre-printed letterhead）")
+            return
         if numbers:
             self._signers(numbers[0], signers)
             self._red_rule(numbers[0], signers)
@@ -1026,8 +1037,8 @@ class Checker:
         name = names[-1]
         if self.role(name).placeholder:
             return  # XXXX / [发文单位]: the width of the name to come is not known
-        if any(re.search(r"\S[ \t　]{2,}\S", strip_all(n.text)) for n in names):
-            self.unmeasured.append("联合署名 joint signatures")
+        if any(SIDE_BY_SIDE.search(strip_all(n.text)) for n in names):
+            self._joint_signature(name, date, date_gap, date_w)
             return
         name_gap = self.right_gap(name)
         name_w = cells(strip_all(name.text))
@@ -1058,6 +1069,126 @@ class Checker:
             self.add("signature.position", "署名应以成文日期为准居中 the signature is centred over the date "
                      f"(right gap {name_gap:.1f}, wanted {wanted:.1f} 字)",
                      f"段落 → 对齐方式 右对齐，缩进 右侧 {wanted:g} 字符", name)
+
+    def headings_kept(self) -> None:
+        """A heading on a line of its own must not end a page: its paragraph keeps with the next
+        (w:keepNext). Word or WPS decides the pages, which check cannot render; where every line
+        stands on the 22-line grid (:meth:`page_rows`), the pages are predicted as the layout
+        predicts ours, and a heading that falls on the last line of a page is an error; else
+        the missing keep-with-next, its cause, is a warning."""
+        rows: dict[int, tuple[int, int, bool]] | None = None
+        predicted = False
+        for p in self.each("heading1", "heading2", "heading3", "heading4"):
+            text = strip_all(p.text)
+            own_line = len(break_lines(text, self.line_cells(p), first_indent=max(p.first_line, 0) / p.cell,
+                                       left=p.left / p.cell, right=p.right / p.cell)) == 1
+            if p.keep_next or not own_line or re.search(r"[。！？：:]\S", text):
+                continue  # kept, or a run-in heading with its paragraph's text
+            if not predicted:
+                rows, predicted = self.page_rows(), True
+            place = rows.get(p.index) if rows else None
+            if place is not None and place[2]:
+                self.add("heading.keep-next", f"标题在第 {place[0]} 页末行，与下文分在两页 the heading ends "
+                         f"page {place[0]} alone, its text on the next page",
+                         "段落 → 换行和分页 → 与下段同页 keep with next", p, severity="error",
+                         xml="w:pPr/w:keepNext")
+            else:
+                self.add("heading.keep-next", "标题未设置“与下段同页” the heading is not kept with the "
+                         "next line: it may end a page alone",
+                         "段落 → 换行和分页 → 与下段同页 keep with next", p, xml="w:pPr/w:keepNext")
+
+    def page_rows(self) -> dict[int, tuple[int, int, bool]] | None:
+        """(page, end in twips from the top of the type area, last line of its page before more
+        text) of every paragraph up to the 版记, as the pages print when the text is made of
+        exact-spaced lines: each paragraph's lines broken as :func:`reportgen.layout.break_lines`
+        breaks them (LibreOffice's breaks, measured), kept with the next paragraph where it says
+        so. None when that cannot be known (tables, pictures, text boxes, lines spaced by the
+        font): then the pages depend on the program that prints it."""
+        if not self.view.sections or self._grid_lines(self.view.sections[0]) != spec.LINES_PER_PAGE:
+            return None
+        limit = spec.TEXT_HEIGHT + GRID_SLACK
+        colophon = {p.table for p in self.view.paras if p.in_table
+                    and self.role(p).role in ("cc", "printer", "colophon_other")}
+        paras = list(itertools.takewhile(lambda p: not (p.in_table and p.table in colophon), self.view.paras))
+        flat: list[tuple[int, int, bool, bool]] = []  # (paragraph, twips, glued to the next, page break)
+        for k, p in enumerate(paras):
+            if p.in_table or p.in_box or p.has_image or p.line_rule != "exact" or not p.line:
+                return None
+            text = strip_all(p.text)
+            count = 1
+            if text:
+                indents = {"first_indent": max(p.first_line, 0) / p.cell, "right": p.right / p.cell,
+                           "left": (p.left + min(p.first_line, 0)) / p.cell}
+                width = self.line_cells(p)
+                count = sum(len(break_lines(part, width, **indents)) for part in text.split("\n"))
+            bottom = p.borders.get("bottom")
+            border = 0
+            if bottom is not None and bottom.visible:
+                border = bottom.space * 20 + round(bottom.sz * 20 / 8)  # a rule under the line takes room
+            before = paras[k - 1] if k else None
+            brk = p.page_break_before or (before is not None
+                                          and (before.ends_section or before.has_page_break))
+            for line in range(count):
+                last = line == count - 1
+                twips = p.line + (p.before if line == 0 else 0) + (p.after + border if last else 0)
+                flat.append((p.index, twips, p.keep_next, brk and line == 0))
+        out: dict[int, tuple[int, int, bool]] = {}
+        page, y, i = 1, 0, 0
+        while i < len(flat):
+            if flat[i][3] and y:
+                page, y = page + 1, 0
+            j, height = i, flat[i][1]
+            while flat[j][2] and j + 1 < len(flat) and not flat[j + 1][3]:
+                j += 1
+                height += flat[j][1]
+            if y and y + height > limit and height <= limit:
+                page, y = page + 1, 0
+            for k in range(i, j + 1):
+                index, twips, _, _ = flat[k]
+                if y and y + twips > limit:
+                    page, y = page + 1, 0
+                y += twips
+                out[index] = (page, y, False)
+            i = j + 1
+        # The last line of a page before more text: the next paragraph with text starts a page.
+        texts = [index for index in out if self.paras[index].text.strip()]
+        for a, b in itertools.pairwise(texts):
+            if out[b][0] > out[a][0]:
+                out[a] = (*out[a][:2], True)
+        return out
+
+    def _joint_signature(self, name: Para, date: Para, date_gap: float, date_w: float) -> None:
+        """联合行文 with seals [7.3.5.1]: the signatures stand side by side, each under its seal;
+        the last seal presses the last signature and the date, so the last signature is centred
+        over the date (右空四字). Measured where the last signature's place is known: on a
+        centring tab stop, or a line of its own; signatures set apart by blanks are not."""
+        tol = spec.POSITION_TOLERANCE
+        text = strip_all(name.text)
+        centres = sorted(pos / name.cell for val, pos in name.tabs if val == "center")
+        raw = name.text.strip("\n 　")
+        parts = raw.split("\t")[1:]  # a tab before each name: the k-th name on the k-th stop
+        if raw.startswith("\t") and parts and len(centres) >= len(parts):
+            last = parts[-1].strip()
+            centre = centres[len(parts) - 1]
+            wanted = self.line_cells(date) - date_gap - date_w / 2
+            if abs(centre - wanted) > tol:
+                self.add("signature.position", f"联合行文最后一个署名应以成文日期为准居中 the last signature "
+                         f"“{last}” is centred over the date (its centre {centre:.1f} 字, the date's "
+                         f"{wanted:.1f} 字 from the left)",
+                         f"段落 → 制表位：居中对齐 {wanted:.1f} 字", name)
+        elif not SIDE_BY_SIDE.search(text):
+            centre = self.line_cells(name) - self.right_gap(name) - cells(text) / 2
+            wanted = self.line_cells(date) - date_gap - date_w / 2
+            if abs(centre - wanted) > tol:
+                self.add("signature.position", "联合行文最后一个署名应以成文日期为准居中 the last signature "
+                         f"is centred over the date (off by {centre - wanted:+.1f} 字)",
+                         "段落 → 对齐方式 右对齐，调整右侧缩进", name)
+        else:
+            self.unmeasured.append("联合署名 joint signatures")
+        if abs(date_gap - spec.SEALED_DATE_RIGHT) > tol:
+            self.add("date.position",
+                     f"成文日期应右空四字 the date ends 4 字 from the right (now {date_gap:.1f})",
+                     f"段落 → 对齐方式 右对齐，缩进 右侧 {spec.SEALED_DATE_RIGHT:g} 字符", date)
 
     def _date_format(self, p: Para, text: str, element: str) -> None:
         numeric = NUMERIC_DATE.match(re.sub(r"\s", "", text))

@@ -44,6 +44,7 @@ from .classify import (
     COPY_NUMBER,
     DATE_LOOSE,
     MINUTES_LABEL,
+    SIDE_BY_SIDE,
     Structure,
     classify,
     has_placeholder,
@@ -131,6 +132,7 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
             if name == "note" and text[:1] in "（(" and text[-1:] in "）)":
                 text = text[1:-1]
             setattr(doc, name, text)
+    _joint_marks(read, of("organ_mark"))
     _head(read, of("doc_number"), of("signers"))
     _title(read, keep("title", of("title")))
     doc.blocks = _blocks(read, part(0))
@@ -141,6 +143,7 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
         text = re.sub(r"^附\s*件\s*[:：]\s*", "", _plain(p.text))
         doc.attachment_note.append(re.sub(r"^\d{1,2}\s*[.．、]\s*", "", text))
     _signature(read, keep("signature", of("signature")), keep("date", of("date")))
+    _joint_signatures(read, of("signature"))
     _colophon(read, keep("cc", of("cc")), keep("printer", of("printer")))
     for k in sorted({r.attachment for r in roles.values() if r.attachment}):
         label, title = of("attachment_label", k), of("attachment_title", k)
@@ -337,6 +340,33 @@ def _attendance(read: ReadDocument) -> None:
         names = [n.strip() for n in block.text[m.end():].split("、")]
         doc.attendance.insert(0, (label, [n for n in names if n]))
         read.fields.setdefault("attendance", [])[:0] = read.paras_of(block)
+
+
+def _joint_marks(read: ReadDocument, marks: list[Para]) -> None:
+    """Stacked organ marks (联合行文) in a table: the names down its first column, 文件 beside
+    them. ``organ_marks`` gets the names; ``organ_mark`` the 主办机关's as printed with 文件."""
+    if not marks or not all(p.in_table for p in marks):
+        return
+    names = [_plain(p.text) for p in marks if not p.column]
+    suffix = "".join(_plain(p.text) for p in marks if p.column)
+    if len(names) > 1:
+        read.document.organ_marks = names
+        read.document.organ_mark = names[0] + suffix
+
+
+def _joint_signatures(read: ReadDocument, signatures: list[Para]) -> None:
+    """Several 署名 (联合行文): side by side, a tab or wide blanks apart (under their seals), or one
+    a line under a joint 版头. ``signatures`` gets every name, ``signature`` the 主办机关's."""
+    doc = read.document
+    if read.structure.format == "order":
+        return  # a 命令's 职务 and 签名章 [10.2]
+    side = any(SIDE_BY_SIDE.search(strip_all(p.text)) for p in signatures)
+    if not side and not (doc.organ_marks and len(signatures) > 1):
+        return
+    names = [name for p in signatures for name in re.split(r"\t+|[ 　]{2,}", _plain(p.text)) if name.strip()]
+    if len(names) > 1:
+        doc.signatures = [name.strip() for name in names]
+        doc.signature = doc.signatures[0]
 
 
 def _colophon(read: ReadDocument, cc: list[Para], printer: list[Para]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -22,19 +23,23 @@ from ..layout import (
     CELL_INSET,
     GLUE_AFTER,
     GLUE_BEFORE,
+    JOINT_SUFFIX_GAP,
     LETTER_LINE_GAP_PT,
     LETTER_THICK_PT,
     LETTER_THIN_PT,
+    MARK_LINES,
     NO_LINE_END,
     NO_LINE_START,
     QUOTES_CLOSE,
     QUOTES_OPEN,
     Item,
+    JointMark,
     LetterHead,
     Plan,
     Seg,
     TableGrid,
     can_break,
+    cells,
     units,
 )
 from ..model import Document
@@ -269,7 +274,133 @@ def _item(item: Item, plan: Plan, line_twips: int | None = None):  # type: ignor
             run.insert(0, _run_props(item.segs[0], plan))
         return p
     _add_segs(p, item, plan)
+    if item.center_tabs:
+        _center_tabs(p, item)
     return p
+
+
+def _center_tabs(p, item: Item) -> None:  # type: ignore[no-untyped-def]
+    """Centring tab stops at the item's columns: joint signatures, each under its seal."""
+    tabs = _el("w:tabs")
+    cell = _cell_twips(item.size)
+    for stop in item.center_tabs:
+        tabs.append(_el("w:tab", val="center", pos=str(round(stop * cell))))
+    _insert_ordered(p.pPr, tabs, PPR_SEQ)
+
+
+def _preprinted(item: Item) -> Item:
+    """The item as printed onto paper that carries the organ mark and the red rule: the mark's
+    room kept blank at its exact height, the 文号 without its rule. The rule's border adds room
+    below the 文号 that the next line gives back; without it neither happens, so every line
+    below stands where it stands with a printed 版头."""
+    import dataclasses
+
+    if item.role == "organ_mark":
+        return dataclasses.replace(item, segs=[])
+    return dataclasses.replace(item, red_rule=False)
+
+
+def _joint_mark(item: Item, plan: Plan):  # type: ignore[no-untyped-def]
+    """Stacked organ marks [7.2.4], as offices set a joint 红头: a table without rules, centred,
+    one row per organ (the names spread to the longest's width by character spacing), and the
+    suffix (文件) in a cell merged down all rows, centred vertically on the stack. Rows of the
+    single mark's exact line height: the first name's top stands 35 mm below the type area.
+    On pre-printed paper, one empty line of the stack's height instead."""
+    joint = item.joint
+    assert joint is not None
+    height = joint.row_twips * len(joint.names)
+    if not item.segs:  # pre-printed paper: the room only
+        p = _el("w:p")
+        ppr = _el("w:pPr")
+        p.append(ppr)
+        _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(height), lineRule="exact"),
+                        PPR_SEQ)
+        return p
+    char = _mark_char(joint)
+    # Air after each cell's text (a cell exactly as wide as its text wraps in LibreOffice), and as
+    # much before the names, so that the printed mark is centred.
+    names_width = math.ceil((joint.names_cells + 2 * MARK_AIR) * char)
+    suffix_width = 0
+    if joint.suffix:
+        suffix_width = math.ceil((JOINT_SUFFIX_GAP + cells(joint.suffix) + MARK_AIR) * char)
+    widths = [names_width] + ([suffix_width] if suffix_width else [])
+    tbl = _el("w:tbl")
+    tblpr = _el("w:tblPr")
+    tbl.append(tblpr)
+    _insert_ordered(tblpr, _el("w:tblW", w=str(sum(widths)), type="dxa"), TBLPR_SEQ)
+    _insert_ordered(tblpr, _el("w:jc", val="center"), TBLPR_SEQ)
+    borders = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="nil"))
+    _insert_ordered(tblpr, borders, TBLPR_SEQ)
+    _insert_ordered(tblpr, _el("w:tblLayout", type="fixed"), TBLPR_SEQ)
+    _insert_ordered(tblpr, _no_cell_margins(), TBLPR_SEQ)
+    grid = _el("w:tblGrid")
+    for width in widths:
+        grid.append(_el("w:gridCol", w=str(width)))
+    tbl.append(grid)
+    seg = item.segs[0]  # every name and the suffix share the mark's font, size, colour and width
+    for r, name in enumerate(joint.names):
+        tr = _el("w:tr")
+        trpr = _el("w:trPr")
+        trpr.append(_el("w:cantSplit"))
+        trpr.append(_el("w:trHeight", val=str(joint.row_twips), hRule="exact"))
+        tr.append(trpr)
+        tr.append(_mark_cell(plan, joint, names_width, name, seg, None))
+        if suffix_width:
+            tr.append(_mark_cell(plan, joint, suffix_width, joint.suffix if r == 0 else "", seg,
+                                 "restart" if r == 0 else "continue"))
+        tbl.append(tr)
+    return tbl
+
+
+MARK_AIR = 0.25  # characters
+
+
+def _mark_char(joint: JointMark) -> float:
+    """Twips one character of the stacked marks advances: the size as written (half points)."""
+    return round(joint.size * 2) / 2 * spec.TWIPS_PER_PT * joint.scale / 100
+
+
+def _mark_cell(plan: Plan, joint: JointMark, width: int, text: str, seg: Seg,  # type: ignore[no-untyped-def]
+               merge: str | None):
+    """One cell of the stacked marks: a name spread to the names' width, or the suffix."""
+    tc = _el("w:tc")
+    tcpr = _el("w:tcPr")
+    tc.append(tcpr)
+    _insert_ordered(tcpr, _el("w:tcW", w=str(width), type="dxa"), TCPR_SEQ)
+    if merge is not None:
+        _insert_ordered(tcpr, _el("w:vMerge", val="restart") if merge == "restart" else _el("w:vMerge"),
+                        TCPR_SEQ)
+        _insert_ordered(tcpr, _el("w:vAlign", val="center"), TCPR_SEQ)
+    p = _el("w:p")
+    tc.append(p)
+    ppr = _el("w:pPr")
+    p.append(ppr)
+    for tag in ("w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
+        _insert_ordered(ppr, _el(tag, val="0"), PPR_SEQ)
+    _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line=str(joint.row_twips), lineRule="exact"),
+                    PPR_SEQ)
+    char = _mark_char(joint)
+    lead = JOINT_SUFFIX_GAP if merge is not None else MARK_AIR
+    _insert_ordered(ppr, _el("w:ind", left=str(round(lead * char)), right="0"), PPR_SEQ)
+    _insert_ordered(ppr, _el("w:jc", val="left"), PPR_SEQ)
+    if not text:
+        return tc
+    rpr = _props(_rpr(plan.style.fonts, seg.font, seg.size, seg.bold, seg.color, seg.scale))
+    spread = 0
+    if merge is None and len(text) > 1:
+        # 分散对齐 by character spacing: the same in every program, unlike jc="distribute".
+        spread = int((joint.names_cells - cells(text)) * char / (len(text) - 1))
+    if spread:
+        head = _run(p, text[:-1])
+        spaced = copy.deepcopy(rpr)
+        _insert_ordered(spaced, _el("w:spacing", val=str(spread)), RPR_SEQ)
+        head.insert(0, spaced)
+        text = text[-1]
+    run = _run(p, text)
+    run.insert(0, rpr)
+    return tc
 
 
 def _run(p, text: str = ""):  # type: ignore[no-untyped-def]
@@ -652,7 +783,7 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
                          plan.format == "letter")
     document = copy.deepcopy(skeleton.document)
     body = document.body
-    room = 0
+    room = carry = 0
     for item in plan.items:
         if item.grid is not None:
             if item.row_index == 0:
@@ -661,6 +792,16 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
         if item.role == "letter_head" and plan.letter is not None:
             body.append(letter_head(item, plan, plan.letter))
             continue
+        preprinted = plan.style.letterhead == "preprinted"
+        if preprinted and (item.role == "organ_mark" or item.red_rule):
+            item = _preprinted(item)
+        if item.joint is not None:
+            body.append(_joint_mark(item, plan))
+            # Under the last name, a single mark's space after its line (JointMark.height); the
+            # part of a grid line the stack leaves over goes under the red rule.
+            room = item.joint.row_twips - MARK_LINES * spec.LINE_PITCH
+            carry = item.joint.room_after
+            continue
         if item.line_twips:
             body.append(_item(item, plan, item.line_twips))
             continue
@@ -668,6 +809,8 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
         # that room back, so the 文号 (and a 签发人 line above it) and the text below stay on the grid.
         body.append(_item(item, plan, spec.LINE_PITCH - room if room else None))
         room = red_rule_room(plan.style) if item.red_rule else 0
+        if item.role == "doc_number":
+            room, carry = room - carry, 0
     pad = None
     if colophon is not None:
         pad = _colophon(body, plan, skeleton, anchored)
@@ -690,7 +833,23 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     parts["docProps/core.xml"] = serialize_part_xml(core_xml)
     if pad is not None and anchored:
         parts["word/settings.xml"] = _with_pad_variable(parts["word/settings.xml"], pad)
+    head = any(i.role in ("organ_mark", "doc_number") for i in plan.items)
+    if plan.style.letterhead == "preprinted" and head:
+        parts["word/settings.xml"] = _with_variable(parts["word/settings.xml"], LETTERHEAD_VARIABLE,
+                                                    "preprinted")
     return _zip(parts, (when.year, when.month, when.day, 0, 0, 0))
+
+
+LETTERHEAD_VARIABLE = spec.LETTERHEAD_VARIABLE
+
+
+def _with_variable(settings: bytes, name: str, value: str) -> bytes:
+    """The settings part with one more document variable (w:docVars follows w:compat)."""
+    var = f'<w:docVar w:name="{name}" w:val="{value}"/>'.encode()
+    if b"</w:docVars>" in settings:
+        return settings.replace(b"</w:docVars>", var + b"</w:docVars>")
+    assert settings.count(b"</w:compat>") == 1
+    return settings.replace(b"</w:compat>", b"</w:compat><w:docVars>" + var + b"</w:docVars>")
 
 
 def _with_pad_variable(settings: bytes, pad: int) -> bytes:

@@ -67,13 +67,20 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
                 pages[page - 1][row - 1] = styler(line, "table_row")
             shown, page_of_last_row = grid, page
             continue
+        if item.joint is not None:
+            _joint_mark_rows(pages[item.page - 1], item, width, styler, plan.style.letterhead)
+            continue
         for index, (line, (page, row)) in enumerate(zip(item.lines, item.positions, strict=True)):
             text = _place(line, item, index == 0, width)
+            if item.center_tabs:
+                text = _tabbed_line(item)
+            elif plan.style.letterhead == "preprinted" and item.role == "organ_mark":
+                text = ""  # printed on the paper
             if item.role == "doc_number" or item.role == "signers":
                 text = _doc_number_line(item, width)
             base_row = row + item.grid_lines - 1
             pages[page - 1][base_row - 1] = styler(text, item.role)
-            if item.red_rule and base_row < lines_per_page:
+            if item.red_rule and base_row < lines_per_page and plan.style.letterhead != "preprinted":
                 pages[page - 1][base_row] = styler("=" * int(width * 2), "red_rule")
     if plan.colophon is not None:
         colophon = plan.colophon
@@ -127,6 +134,33 @@ def table_lines(grid: TableGrid, width: int) -> list[list[str]]:
             else:
                 lines.append("|" + "|".join(parts) + "|")
         out.append(lines)
+    return out
+
+
+def _joint_mark_rows(page: list[str], item: Item, width: float, styler: Styler, letterhead: str) -> None:
+    """Stacked organ marks: a name a row from the item's first row, the suffix (文件) beside
+    the middle of the stack (on the upper middle row when the names are even)."""
+    joint = item.joint
+    assert joint is not None
+    if letterhead == "preprinted":
+        return
+    rows = len(joint.names)
+    names = max(cells(name) for name in joint.names)
+    block = names + (1 + cells(joint.suffix) if joint.suffix else 0)
+    left = max((width - block) / 2, 0)
+    for k, name in enumerate(joint.names):
+        text = " " * round(left * 2) + name
+        if joint.suffix and k == (rows - 1) // 2:
+            text += " " * round((names - cells(name) + 1) * 2) + joint.suffix
+        page[item.row - 1 + k] = styler(text, "organ_mark")
+
+
+def _tabbed_line(item: Item) -> str:
+    """A line whose segments each stand centred on a tab stop (joint signatures)."""
+    out = ""
+    for seg, stop in zip(item.segs, item.center_tabs, strict=True):
+        start = max(stop - cells(seg.text) / 2, cells(out) + 0.5 if out else 0.0)
+        out += " " * max(round(start * 2) - _columns(out), 1 if out else 0) + seg.text
     return out
 
 
