@@ -10,7 +10,7 @@ from conftest import ROOT, assert_clean_failure, run_cli
 from reportgen.check import check_file
 from reportgen.starter import BUILTIN_LINE, starters
 
-KINDS = ["通知", "请示", "综述", "报告", "总结"]
+KINDS = ["通知", "请示", "综述", "报告", "总结", "函", "命令", "纪要"]
 
 
 def test_every_template_that_starts_a_project_says_so_on_its_first_line() -> None:
