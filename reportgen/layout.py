@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import assert_never
 
-from . import spec
+from . import landscape, spec
 from .gongwen import format_date, title_shape
 from .model import MERGE_LEFT, Block, Document, Heading, Paragraph, Run, Table, plain, table_spans
 from .spec import Style
@@ -366,6 +366,7 @@ class Item:
     given_lines: tuple[str, ...] = ()  # a title's lines as its author gave them
     grid: TableGrid | None = None  # a table row: its table, laid out
     row_index: int = 0  # which row of grid
+    landscape: bool = False  # printed on a landscape page (横排表格, see reportgen.landscape)
 
     @property
     def text(self) -> str:
@@ -573,6 +574,26 @@ def column_widths(table: Table, size: float, total: int,
     return widths
 
 
+def least_width(table: Table, size: float) -> int:
+    """Twips the columns need at the least: each its longest unbreakable word or number (two
+    characters at least), as :func:`column_widths` never goes below."""
+    cw = char_twips(size)
+    least = [2.0 + COLUMN_AIR] * table.columns
+    for (r, c), (_rows, cols) in _spans(table).items():
+        if cols == 1:
+            text = plain(table.rows[r][c])
+            least[c] = max(least[c], max((cells(u) for u in units(text)), default=0.0) + COLUMN_AIR)
+    return round(sum(w * cw + 2 * CELL_INSET + BORDER_ROOM for w in least))
+
+
+def is_landscape(table: Table, style: Style) -> bool:
+    """A table goes on landscape pages when asked (``::: 横排``, ``landscape=true``), or, unless
+    told to stay upright (``::: 竖排``), when its columns cannot fit the portrait type width."""
+    if table.landscape is not None:
+        return table.landscape
+    return least_width(table, style.table_size) > style.text_width
+
+
 def _text_cells(width: int, size: float) -> float:
     """Cells of text that fit a column of ``width`` twips."""
     return (width - 2 * CELL_INSET - BORDER_ROOM) / char_twips(size)
@@ -588,14 +609,14 @@ def _with_title(table: Table) -> Table:
     return Table(rows, table.header_rows + 1, table.line, "", table.align, table.widths, merges)
 
 
-def lay_table(table: Table, style: Style) -> TableGrid:
-    """Column widths, cell lines and row heights of a table."""
+def lay_table(table: Table, style: Style, width: int | None = None) -> TableGrid:
+    """Column widths, cell lines and row heights of a table ``width`` twips wide (the type width)."""
     size = style.table_size
     titled = bool(table.title)
     if titled:
         table = _with_title(table)
     spans = _spans(table)
-    widths = column_widths(table, size, style.text_width, spans)
+    widths = column_widths(table, size, width or style.text_width, spans)
     rows = len(table.rows)
     lines: list[list[list[str]]] = [[[] for _ in row] for row in table.rows]
     align: list[list[str]] = [["left"] * len(row) for row in table.rows]
@@ -616,12 +637,38 @@ def lay_table(table: Table, style: Style) -> TableGrid:
 
 
 def table_items(table: Table, style: Style) -> list[Item]:
-    """One item per row (the title's first); header rows keep with the row after them."""
-    grid = lay_table(table, style)
+    """One item per row (the title's first); header rows keep with the row after them. A wide
+    table is laid out across the landscape type area (its items marked ``landscape``)."""
+    turned = is_landscape(table, style)
+    grid = lay_table(table, style, landscape.text_width(style) if turned else None)
     size = style.table_size
     return [Item("table_row", [Seg("　".join(plain(c) for c in row), size=size)], align="left", size=size,
-                 grid=grid, row_index=r, keep_next=r < grid.header_rows)
+                 grid=grid, row_index=r, keep_next=r < grid.header_rows, landscape=turned)
             for r, row in enumerate(grid.table.rows)]
+
+
+#: What may stand on a landscape page before its table: the attachment's label and title.
+_ATTACHMENT_HEAD = ("attachment_label", "blank", "attachment_title", "blank")
+
+
+def _landscape_runs(items: list[Item]) -> None:
+    """Mark what prints on the landscape pages with a wide table and start those pages.
+
+    An attachment whose first block is a landscape table carries its label and title onto
+    the landscape page; a blank line between two landscape tables, or after the last one at
+    the end, stays with them. Each run of landscape items starts a new page (a new section in
+    the .docx), and so does the item after it."""
+    for k, item in enumerate(items):
+        if item.landscape and item.row_index == 0 and k >= len(_ATTACHMENT_HEAD) and [
+                i.role for i in items[k - len(_ATTACHMENT_HEAD) : k]] == list(_ATTACHMENT_HEAD):
+            for head in items[k - len(_ATTACHMENT_HEAD) : k]:
+                head.landscape = True
+        if item.role == "blank" and k and items[k - 1].landscape and (
+                k + 1 == len(items) or items[k + 1].landscape):
+            item.landscape = True
+    for k, item in enumerate(items):
+        if k and item.landscape != items[k - 1].landscape:
+            item.page_break_before = True
 
 
 # A long organ mark keeps at least 一号 and is narrowed (character width) rather than made
@@ -758,6 +805,7 @@ def build_items(doc: Document, style: Style) -> list[Item]:
         items += _blocks(attachment.blocks, style)
     if items and items[-1].grid is not None:
         items.append(Item("blank"))  # a .docx body ends with a paragraph, never a table
+    _landscape_runs(items)
     return items
 
 
@@ -815,7 +863,8 @@ def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
                              left=item.left, right=item.right)
 
 
-def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tuple[int, int]:
+def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE,
+             landscape_lines: int | None = None) -> tuple[int, int]:
     """Assign each item its page and first row; return (pages, grid lines used on the last).
 
     Widow/orphan control is off in the .docx, so a paragraph splits at any line, except
@@ -824,8 +873,14 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
     signature rather than leave one line behind), and the .docx adds keep-lines-together
     so that Word does the same. So every line of a keep-with-next item is glued to the
     next line; a glued group that does not fit in what is left of a page moves to the
-    next page whole (unless it is taller than a page).
+    next page whole (unless it is taller than a page). Landscape items (a 横排表格) fill
+    pages of ``landscape_lines`` (default: the portrait number).
     """
+    turned = landscape_lines or lines_per_page
+
+    def room(index: int) -> int:
+        return turned if items[index].landscape else lines_per_page
+
     # Flatten to printed lines: (item index, height in grid lines, glued to the next line).
     flat: list[tuple[int, int, bool]] = []
     breaks: set[int] = set()
@@ -834,7 +889,7 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             breaks.add(len(flat))
         count = len(item.lines)
         # A table row is never split across pages (unless it is taller than a page).
-        whole = item.grid is not None and count <= lines_per_page
+        whole = item.grid is not None and count <= room(index)
         for k in range(count):
             glued = (whole and k < count - 1) or (item.keep_next and (
                 k < count - 1 or (index + 1 < len(items) and not items[index + 1].page_break_before)))
@@ -850,7 +905,8 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
         while flat[j][2] and j + 1 < len(flat) and (j + 1) not in breaks:
             j += 1
             height += flat[j][1]
-        if row > 1 and row - 1 + height > lines_per_page and height <= lines_per_page:
+        limit = room(flat[i][0])
+        if row > 1 and row - 1 + height > limit and height <= limit:
             page, row = page + 1, 1
         grid = items[flat[i][0]].grid
         if row == 1 and grid is not None and i > 0 and flat[i - 1][0] != flat[i][0] \
@@ -858,7 +914,7 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             row += grid.header_height  # the header rows, repeated at the top of the page
         for k in range(i, j + 1):
             index, lines, _ = flat[k]
-            if row > 1 and row - 1 + lines > lines_per_page:
+            if row > 1 and row - 1 + lines > room(index):
                 page, row = page + 1, 1
             if index not in placed:
                 placed.add(index)
@@ -876,12 +932,13 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
     items = build_items(doc, style)
     for item in items:
         break_item(item, style)
-    pages, used = paginate(items, style.lines_per_page)
+    pages, used = paginate(items, style.lines_per_page, landscape.lines_per_page(style))
     colophon = None
     if doc.has_colophon:
         colophon = _colophon(doc, style)
         page = pages
-        free = style.lines_per_page - used
+        # after a landscape page the 版记 starts an upright one
+        free = 0 if items and items[-1].landscape else style.lines_per_page - used
         if page % 2 == 1 or free < colophon.height:
             colophon.page_break_before = True
             page += 1

@@ -232,7 +232,7 @@ def _stated(stated: Any, column: Column) -> Any:
 
 def table(rows: Any, columns: Any = None, title: str = "", number: bool = False, total: str = "",
           stated: Any = None, sort: Any = None, widths: Any = None, group_by: Any = None,
-          subtotal: str = "") -> Any:
+          subtotal: str = "", landscape: Any = None) -> Any:
     """The markup of a ruled table built from ``rows`` (a list of mappings).
 
     ``columns``: one entry a column, ``{"key": "registry.enterprises", "head": "企业（户）",
@@ -244,19 +244,24 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     sums; ``sort`` is a key or list of keys, ``-key`` for largest first; ``group_by`` (the key of
     a column) brings the rows of one value together, in the order the values first appear, and
     prints the value once, in a cell merged down its rows; ``subtotal`` (its label, e.g. "小计")
-    then adds a row after each group with the group's sums.
+    then adds a row after each group with the group's sums. ``landscape``: true prints the
+    table on landscape pages (横排), false keeps it upright; by default it turns only when its
+    columns cannot fit the portrait type width.
     """
     from markupsafe import Markup
 
     for name, value in (("columns", columns), ("title", title), ("number", number), ("total", total),
                         ("stated", stated), ("sort", sort), ("widths", widths), ("group_by", group_by),
-                        ("subtotal", subtotal)):
+                        ("subtotal", subtotal), ("landscape", landscape)):
         _defined(value, name)
     if not isinstance(columns, list | tuple) or not columns:
         raise _fail("columns must list at least one column",
                     hint='columns=[{"key": "name", "head": "县区"}, …]')
     cols = [_column(c, i) for i, c in enumerate(columns)]
     title = _text(title, "title") if title else ""
+    if landscape is not None and not isinstance(landscape, bool):
+        raise _fail(f"landscape must be true or false, got {landscape!r}",
+                    hint="true: on landscape pages; false: upright; leave it out: landscape when too wide")
     if not isinstance(number, bool):
         raise _fail(f"number must be true or false, got {number!r}")
     total = _text(total, "total") if total else ""
@@ -300,6 +305,8 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     lines: list[str] = []
     if title:
         lines.append(f"::: 表 {escape(title)}")
+    if landscape is not None:
+        lines.append("::: 横排" if landscape else "::: 竖排")
     given = [c.width for c in cols]
     if widths is not None or any(w is not None for w in given):
         lines.append("::: 列宽 " + " ".join(_widths(widths, given, number)))
