@@ -495,6 +495,8 @@ class TableGrid:
     spans: dict[tuple[int, int], tuple[int, int]]
     heights: list[int]  # grid lines per row
     titled: bool = False  # the first row is the title: one cell across, no rules but the one below
+    # cells broken before their bracketed unit (培训 | （人次）): the .docx breaks the line there
+    unit_breaks: dict[tuple[int, int], int] = field(default_factory=dict)  # → offset of the （
 
     @property
     def header_rows(self) -> int:
@@ -548,7 +550,7 @@ def column_widths(table: Table, size: float, total: int,
                 continue
             text = plain(table.rows[r][c])
             natural[c] = max(natural[c], cells(text) + COLUMN_AIR)
-            least[c] = max(least[c], max((cells(u) for u in units(text)), default=0.0) + COLUMN_AIR)
+            least[c] = max(least[c], _least_cells(text) + COLUMN_AIR)
         room = (total - n * pad) / cw
         if sum(natural) <= room:
             extra = room - sum(natural)
@@ -574,6 +576,31 @@ def column_widths(table: Table, size: float, total: int,
     return widths
 
 
+#: A unit in brackets at the end of a cell, as headings give it: 培训（人次）, 销售额（万元）.
+_BRACKET_UNIT = re.compile(r"（[^（）]{1,6}）$")
+
+
+def _least_cells(text: str) -> float:
+    """Cells a column needs for this text at the least: its longest word or number, and a
+    closing bracketed unit whole (培训 over （人次）, never 培训（人 over 次）)."""
+    least = max((cells(u) for u in units(text)), default=0.0)
+    unit = _BRACKET_UNIT.search(text)
+    return max(least, cells(unit.group())) if unit and unit.start() else least
+
+
+def cell_lines(text: str, width: float) -> tuple[list[str], int | None]:
+    """A cell's lines in ``width`` cells, and the offset of the bracketed unit when the line is
+    broken before it: a closing （…） that would be split across lines starts a line instead."""
+    lines = break_lines(text, width)
+    unit = _BRACKET_UNIT.search(text)
+    if len(lines) == 1 or unit is None or not unit.start() or cells(unit.group()) > width + 1e-9:
+        return lines, None
+    ends = list(itertools.accumulate(len(line) for line in lines))[:-1]
+    if not any(unit.start() < end < len(text) for end in ends):
+        return lines, None
+    return [*break_lines(text[: unit.start()], width), unit.group()], unit.start()
+
+
 def least_width(table: Table, size: float) -> int:
     """Twips the columns need at the least: each its longest unbreakable word or number (two
     characters at least), as :func:`column_widths` never goes below."""
@@ -581,8 +608,7 @@ def least_width(table: Table, size: float) -> int:
     least = [2.0 + COLUMN_AIR] * table.columns
     for (r, c), (_rows, cols) in _spans(table).items():
         if cols == 1:
-            text = plain(table.rows[r][c])
-            least[c] = max(least[c], max((cells(u) for u in units(text)), default=0.0) + COLUMN_AIR)
+            least[c] = max(least[c], _least_cells(plain(table.rows[r][c])) + COLUMN_AIR)
     return round(sum(w * cw + 2 * CELL_INSET + BORDER_ROOM for w in least))
 
 
@@ -621,9 +647,12 @@ def lay_table(table: Table, style: Style, width: int | None = None) -> TableGrid
     lines: list[list[list[str]]] = [[[] for _ in row] for row in table.rows]
     align: list[list[str]] = [["left"] * len(row) for row in table.rows]
     heights = [1] * rows
+    unit_breaks: dict[tuple[int, int], int] = {}
     for (r, c), (_rows, cols) in spans.items():
         text = plain(table.rows[r][c])
-        lines[r][c] = break_lines(text, max(_text_cells(sum(widths[c : c + cols]), size), 0.5))
+        lines[r][c], at = cell_lines(text, max(_text_cells(sum(widths[c : c + cols]), size), 0.5))
+        if at is not None:
+            unit_breaks[r, c] = at
         align[r][c] = _cell_align(table, r, c, text)
     for (r, c), (nrows, _cols) in spans.items():
         if nrows == 1:
@@ -633,7 +662,7 @@ def lay_table(table: Table, style: Style, width: int | None = None) -> TableGrid
             short = len(lines[r][c]) - sum(heights[r : r + nrows])
             if short > 0:
                 heights[r + nrows - 1] += short
-    return TableGrid(table, size, widths, align, lines, spans, heights, titled)
+    return TableGrid(table, size, widths, align, lines, spans, heights, titled, unit_breaks)
 
 
 def table_items(table: Table, style: Style) -> list[Item]:

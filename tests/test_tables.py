@@ -375,8 +375,8 @@ def _rollup_with(tmp_path: Path, districts: int) -> Path:
     return project
 
 
-def _table_cells(path: Path) -> list[list[str]]:
-    [*_, tbl] = [t for t in _xml(path).iter(f"{W}tbl") if t.find(f".//{W}tblHeader") is not None]
+def _table_cells(path: Path, index: int = -1) -> list[list[str]]:
+    tbl = [t for t in _xml(path).iter(f"{W}tbl") if t.find(f".//{W}tblHeader") is not None][index]
     return [["".join(tc.itertext()) for tc in tr.findall(f"{W}tc")] for tr in tbl.findall(f"{W}tr")]
 
 
@@ -384,12 +384,21 @@ def test_rollup_example_carries_the_districts_table(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", str(ROLLUP), "-o", str(tmp_path))
     assert code == 0, stderr
     [docx] = tmp_path.glob("*.docx")
-    rows = _table_cells(docx)
+    rows = _table_cells(docx, 0)
     assert rows[0] == ["表1 各县区主要数字（示例）"]
     assert rows[1] == ["序号", "县区", "企业党建", "培训和直播带货"]
     assert rows[2] == ["", "", "企业（户）", "党员（人）", "培训（人次）", "直播带货（场次）"]
     assert rows[3:] == [["1", "甲区", "12", "31", "140", "1210"], ["2", "乙县", "9", "22", "96", "870"],
                         ["3", "丙县", "6", "17", "52", "415"], ["合计", "27", "70", "288", "2495"]]
+    wide = _table_cells(docx, 1)  # the wide variant, on a landscape page
+    assert wide[0] == ["表2 各县区主要数字明细（示例）"]
+    assert wide[1] == ["序号", "县区", "企业党建", "培训", "直播带货"]
+    assert wide[3:] == [["1", "甲区", "12", "9", "31", "6", "140", "3", "1210", "812.5"],
+                        ["2", "乙县", "9", "7", "22", "4", "96", "2", "870", "506.3"],
+                        ["3", "丙县", "6", "5", "17", "3", "52", "1", "415", "214.6"],
+                        ["合计", "27", "21", "70", "13", "288", "6", "2495", "1533.4"]]
+    orient = [s.find(f"{W}pgSz").get(f"{W}orient") for s in _xml(docx).iter(f"{W}sectPr")]
+    assert orient == [None, "landscape"]  # upright pages, then the last 附件 across its page
     code, stdout, _ = run_cli("check", str(docx))
     assert code == 0 and "0 个错误" in stdout
 
@@ -400,8 +409,10 @@ def test_one_district_changed_moves_the_total_and_the_text_together(tmp_path: Pa
     code, _, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
     assert code == 0, stderr
     [docx] = (tmp_path / "out").glob("*.docx")
-    rows = _table_cells(docx)
+    rows = _table_cells(docx, 0)
     assert rows[4][4] == "196" and rows[-1] == ["合计", "27", "70", "388", "2495"]
+    wide = _table_cells(docx, 1)
+    assert wide[4][6] == "196" and wide[-1][5] == "388"
     assert "全年共培训388人次" in "".join(norm(t) for t in body_texts(docx))
 
 

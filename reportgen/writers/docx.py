@@ -711,7 +711,14 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     texts = [run.text for run in runs]
     if len(grid.lines[r][c]) > 1 and plan.style.word_joiners:  # as in a paragraph (_add_segs)
         texts = _joined(texts)
+    at = grid.unit_breaks.get((r, c))
+    if at is not None:  # the line breaks before the bracketed unit, where the layout broke it
+        texts = [run.text for run in runs]
     for run_in, text in zip(runs, texts, strict=True):
+        if at is not None and 0 <= at < len(text):
+            text = text[:at] + "\n" + text[at:]  # a w:br
+        if at is not None:
+            at -= len(run_in.text)
         if text:
             run = _run(p, text)
             run.insert(0, _props(_rpr(plan.style.fonts, font, size, run_in.bold, None, 100)))
