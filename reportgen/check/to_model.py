@@ -269,7 +269,10 @@ def _cell(table: Table, p: Para) -> None:
     cell = row[c]
     if cell:
         cell.append(Run("\n"))
-    cell.extend(runs_of(p, *_trimmed(p)))
+    # A line break inside a cell's paragraph only says where its line ends (a heading's unit on
+    # a line of its own: 培训 over （人次）); the cell's text runs on.
+    cell.extend(Run(run.text.replace("\n", ""), run.bold) for run in runs_of(p, *_trimmed(p))
+                if run.text.replace("\n", ""))
 
 
 def _table_title(table: Table) -> None:
