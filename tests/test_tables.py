@@ -368,8 +368,9 @@ def _rollup_with(tmp_path: Path, districts: int) -> Path:
     for k in range(1, districts + 1):
         total += k % 7 + 3
         (folder / f"{k:03d}-d-2020.yaml").write_text(
-            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_members: {k * 3}\n"
-            f"training:\n  trainees: {k * 11}\nlivestream:\n  sessions: {k * 101}\n", encoding="utf-8")
+            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_orgs: {k % 5 + 1}\n"
+            f"  party_members: {k * 3}\ntraining:\n  classes: {k % 4 + 1}\n  trainees: {k * 11}\n"
+            f"livestream:\n  bases: {k % 3}\n  sessions: {k * 101}\n  sales: {k * 7}.5\n", encoding="utf-8")
     city = project / "data" / "city-2020.yaml"
     edit_file(city, "enterprises: 27 ", f"enterprises: {total} ")
     return project
