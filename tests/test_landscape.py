@@ -281,3 +281,20 @@ def test_a_landscape_table_in_a_project_that_contradicts_the_stated_total_stops(
     code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
     assert_clean_failure(code, stdout, stderr)
     assert "党组织（个）" in stderr and "九" in stderr
+
+
+def test_preview_draws_a_landscape_page_wide_and_short() -> None:
+    from reportgen.writers.text import render_pages, render_text
+
+    laid = plan(parse(_wide(40)))
+    pages = render_pages(laid)
+    turned = sorted({i.page for i in laid.items if i.landscape})
+    assert [len(page) == 15 for page in pages] == [n in turned for n in range(1, laid.pages + 1)]
+    text = render_text(laid)
+    assert f"— {turned[0]} —（横排）" in text
+    # the table's lines span the landscape frame (80 columns), the title and headings on every page
+    for n in turned[1:]:
+        assert pages[n - 1][0].strip() == "表1 各县区主要数字"
+        assert "第" in pages[n - 1][3]
+    frames = [line for line in text.splitlines() if line.startswith("┌")]
+    assert {len(f) for f in frames} == {2 + 56 + 2, 2 + 80 + 2}
