@@ -298,3 +298,38 @@ def test_preview_draws_a_landscape_page_wide_and_short() -> None:
         assert "第" in pages[n - 1][3]
     frames = [line for line in text.splitlines() if line.startswith("┌")]
     assert {len(f) for f in frames} == {2 + 56 + 2, 2 + 80 + 2}
+
+
+@pytest.mark.render
+def test_upright_pages_and_the_colophon_after_landscape_pages(tmp_path: Path) -> None:
+    """After the landscape pages the 版记 starts an upright page: LibreOffice prints the predicted
+    pages, numbers every page before it on its side, and none on a blank page before the 版记."""
+    import shutil
+
+    import pdfplumber
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    files, laid = [], {}
+    for rows in (30, 40):  # the landscape run ends on an even page (a blank page follows), on an odd one
+        doc = parse(_wide(rows))
+        laid[rows] = plan(doc)
+        path = tmp_path / f"{rows}.docx"
+        path.write_bytes(write_docx(laid[rows], doc))
+        files.append(path)
+    convert(files, tmp_path / "pdf")
+    for rows, p in laid.items():
+        assert p.colophon is not None
+        with pdfplumber.open(tmp_path / "pdf" / f"{rows}.pdf") as pdf:
+            assert len(pdf.pages) == p.pages, rows
+            turned = {i.page for i in p.items if i.landscape}
+            assert {pg.page_number for pg in pdf.pages if pg.width > pg.height} == turned
+            for pg in pdf.pages:
+                chars = sorted(_number_chars(pg), key=lambda c: (c["top"], c["x0"]))
+                numbered = "".join(c["text"] for c in chars)
+                silent = p.colophon.blank_page_before and pg.page_number >= p.pages - 1
+                assert numbered == ("" if silent else f"—{pg.page_number}—"), (rows, pg.page_number)
+            assert "抄送" in (pdf.pages[-1].extract_text() or "")
+        assert p.colophon.blank_page_before == (rows == 30)
