@@ -333,3 +333,22 @@ def test_upright_pages_and_the_colophon_after_landscape_pages(tmp_path: Path) ->
                 assert numbered == ("" if silent else f"—{pg.page_number}—"), (rows, pg.page_number)
             assert "抄送" in (pdf.pages[-1].extract_text() or "")
         assert p.colophon.blank_page_before == (rows == 30)
+
+
+def test_a_landscape_table_in_the_body_has_pages_of_its_own() -> None:
+    text = ("---\ntitle: 关于报送统计表的通知\nsignature: 示例市网信办\ndate: 2020-12-20\n---\n"
+            "情况如下。\n\n::: 表 表1 各县区\n::: 横排\n| 县区 | 企业 |\n|---|---:|\n| 甲区 | 12 |\n\n"
+            "请核对。\n")
+    doc = parse(text)
+    laid = plan(doc)
+    rows = [i for i in laid.items if i.grid is not None]
+    after = laid.items[laid.items.index(rows[-1]) + 1]
+    assert rows[0].page == 2 and rows[0].row == 1 and after.page == 3 and after.row == 1
+    assert not any(i.landscape for i in laid.items if i.grid is None)
+    root = _xml(write_docx(laid, doc))
+    orient = [s.find(f"{W}pgSz").get(f"{W}orient") for s in root.iter(f"{W}sectPr")]
+    assert orient == [None, "landscape", None]
+    # the paragraphs that end a section take no room (2 twips), so the layout's lines stay exact
+    ends = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}sectPr") is not None]
+    assert [p.find(f"{W}pPr/{W}spacing").get(f"{W}line") for p in ends] == ["2", "2"]
+    assert all(not "".join(p.itertext()) for p in ends)
