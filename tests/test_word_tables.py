@@ -112,3 +112,36 @@ def test_total_in_a_text_template(tmp_path: Path) -> None:
     code, stdout, stderr = run_cli("preview", str(project), "--markup")
     assert code == 0, stderr
     assert "全市企业党员70人。" in stdout
+
+
+@pytest.mark.render
+def test_the_loops_header_prints_on_every_page_in_libreoffice(tmp_path: Path) -> None:
+    """60 districts from a row loop: LibreOffice prints the heading row at the top of every
+    page of the table, each district once, on one line, and the totals row last."""
+    import pdfplumber
+    from conftest import build_pdfs
+
+    project = copy_project(ROLLUP, tmp_path / "p")
+    folder = project / "districts"
+    for old in folder.glob("*.yaml"):
+        old.unlink()
+    for k in range(1, 61):
+        (folder / f"{k:03d}-d-2020.yaml").write_text(
+            f"name: 第{k}区\nregistry:\n  enterprises: 1\n  party_members: {k}\ntraining:\n  trainees: 1\n"
+            "livestream:\n  sessions: 1\n", encoding="utf-8")
+    edit_file(project / "data" / "city-2020.yaml", "enterprises: 27 ", "enterprises: 60 ")
+    _template(project / "汇总.docx", LOOP)
+    edit_file(project / "reportgen.yaml", "template: rollup.md.j2", "template: 汇总.docx")
+    out = build_pdfs(project, tmp_path / "out")
+    [pdf_path] = out.glob("*.pdf")
+    seen: list[str] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        assert len(pdf.pages) >= 2
+        for page in pdf.pages:
+            words = [w["text"] for w in page.extract_words()]
+            names = [w for w in words if w.startswith("第") and w.endswith("区")]
+            if names:
+                assert "县区" in words and words.index("县区") < words.index(names[0]), page.page_number
+            seen += names
+        assert "1830" in (pdf.pages[-1].extract_text() or "")  # 合计 1 + 2 + … + 60
+    assert seen == [f"第{k}区" for k in range(1, 61)]
