@@ -269,6 +269,10 @@ def test_the_wide_table_prints_on_landscape_pages_as_the_standard_says(
             ["甲区", "乙县", "丙县"]
         assert seen == expected  # every row once, whole, in order
         assert "合计" in (turned[-1].extract_text() or "")
+        # headings with a unit in brackets: the unit whole on its own line (培训 over （人次）)
+        words = [w["text"] for pg in pages for w in pg.extract_words() if w["upright"]]
+        assert {"（人次）", "（场次）", "（万元）"} <= set(words)
+        assert not any(w.startswith(("次）", "元）", "人次）")) for w in words)
     report_figure(f"landscape 附表, {districts} districts: {len(pages)} pages predicted and printed, "
                   f"{len(turned)} landscape; table edges off the turned type area by at most "
                   f"{max(abs(o) for o in offsets):.2f} mm; page numbers off the turned upright place by at "
@@ -352,3 +356,25 @@ def test_a_landscape_table_in_the_body_has_pages_of_its_own() -> None:
     ends = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}sectPr") is not None]
     assert [p.find(f"{W}pPr/{W}spacing").get(f"{W}line") for p in ends] == ["2", "2"]
     assert all(not "".join(p.itertext()) for p in ends)
+
+
+def test_a_bracketed_unit_in_a_heading_is_not_split() -> None:
+    from reportgen.layout import cell_lines, lay_table
+
+    assert cell_lines("培训（人次）", 4.5) == (["培训", "（人次）"], 2)
+    assert cell_lines("培训（人次）", 6.5) == (["培训（人次）"], None)  # fits: one line
+    assert cell_lines("直播带货（场次）", 6.5) == (["直播带货", "（场次）"], 4)
+    assert cell_lines("直播带货（场次）", 4.2) == (["直播带货", "（场次）"], None)  # broken there anyway
+    assert cell_lines("甲乙丙丁戊己", 3)[1] is None  # no bracket: as before
+    # the example's upright 附表: six columns at 三号, the units on lines of their own
+    doc = parse("正文。\n\n| 序号 | 县区 | 企业（户） | 党员（人） | 培训（人次） | 直播带货（场次） |\n"
+                "|---|---|---|---|---|---|\n| 1 | 甲区 | 12 | 31 | 140 | 1210 |\n")
+    [tbl] = [b for b in doc.blocks if not hasattr(b, "runs")]
+    grid = lay_table(tbl, spec.DEFAULT_STYLE)
+    for lines in grid.lines[0]:
+        assert not any(line.startswith(("人", "次", "场", "）")) for line in lines), lines
+    data = write_docx(plan(doc), doc)
+    cells = [tc for tc in _xml(data).iter(f"{W}tc")]
+    broken = ["".join(t.text or "" if t.tag == f"{W}t" else "⏎" for t in tc.iter(f"{W}t", f"{W}br"))
+              for tc in cells[:6]]
+    assert all("⏎" not in b or b.split("⏎")[1].startswith("（") for b in broken), broken
