@@ -378,3 +378,17 @@ def test_a_bracketed_unit_in_a_heading_is_not_split() -> None:
     broken = ["".join(t.text or "" if t.tag == f"{W}t" else "⏎" for t in tc.iter(f"{W}t", f"{W}br"))
               for tc in cells[:6]]
     assert all("⏎" not in b or b.split("⏎")[1].startswith("（") for b in broken), broken
+
+
+def test_the_reader_knows_a_table_on_a_landscape_page(tmp_path: Path) -> None:
+    from reportgen.check import read_document
+
+    doc = parse(_wide(5))
+    path = tmp_path / "wide.docx"
+    path.write_bytes(write_docx(plan(doc), doc))
+    read = read_document(path)
+    [tbl] = read.document.attachments[0].blocks
+    assert tbl.landscape is True and tbl.title == "表1 各县区主要数字"
+    narrow = parse(_wide(5, turn="::: 竖排\n"))
+    path.write_bytes(write_docx(plan(narrow), narrow))
+    assert read_document(path).document.attachments[0].blocks[0].landscape is None

@@ -223,6 +223,9 @@ def _blocks(read: ReadDocument, paras: list[Para]) -> list[Block]:
             table = tables.get(p.table)
             if table is None:
                 table = tables[p.table] = Table([])
+                sec = read.view.sections[min(p.section, len(read.view.sections) - 1)]
+                if sec.page_width and sec.page_height and sec.page_width > sec.page_height:
+                    table.landscape = True  # on a landscape page: a 横排表格
                 blocks.append(table)
                 read._origin[id(table)] = []
             _cell(table, p)
