@@ -59,3 +59,15 @@ def test_a_title_below_its_table_and_a_table_without_one(tmp_path: Path) -> None
 def test_a_short_table_needs_no_repeated_header(tmp_path: Path) -> None:
     rows = "\n".join(f"| 第{k}区 | {k} |" for k in range(1, 15))
     assert _findings(tmp_path, "| 县区 | 企业 |\n|---|---:|\n" + rows + "\n") == []
+
+
+def test_the_house_table_size_is_the_rule_when_the_house_sets_one(tmp_path: Path) -> None:
+    from reportgen import spec
+
+    doc = parse(HEAD + "| 县区 | 企业 |\n|---|---:|\n| 甲区 | 12 |\n")
+    path = tmp_path / "t.docx"
+    path.write_bytes(write_docx(plan(doc, spec.Style(table_size=14)), doc))
+    assert check_file(path).findings == []  # 4号 tables pass the standard's range
+    assert check_file(path, spec.Style(table_size=14)).findings == []
+    found = check_file(path, spec.Style(table_size=12)).findings
+    assert [(f.rule, "本单位表格文字为 12 磅" in f.message) for f in found] == [("table.size", True)]

@@ -12,7 +12,8 @@ print and what goes wrong with them is checked here:
 * ``table.total``: a 合计/总计 row whose figure is not the sum of its column (exact decimals) —
   on any document, since a wrong total is where a statistics table hurts most;
 * ``table.font`` / ``table.size``: cell text in a 公文 font (仿宋, 黑体, 楷体, 宋体) and at a
-  size from 五号 to 三号 (the ``table_size`` range), one size across the body rows.
+  size from 五号 to 三号 (the ``table_size`` range), one size across the body rows; at the
+  house style's ``table_size`` when it sets one (``check --project``).
 """
 
 from __future__ import annotations
@@ -200,7 +201,16 @@ def _cells(checker: Checker, table: _Table) -> None:
                     "选中表格 → 字体 → 中文字体 仿宋_GB2312（表头可用黑体）", first_font[name],
                     xml="w:rFonts w:eastAsia")
     low, high = TABLE_SIZES
+    house = checker.style.table_size
+    if house != spec.BODY_SIZE:  # the house style sets its table size (style: {table_size: 14})
+        low = high = house
     for size, paras in sorted(sizes.items()):
+        if house != spec.BODY_SIZE and abs(size - house) > spec.SIZE_TOLERANCE_PT:
+            checker.add("table.size", f"{_where(table)}：字号 size {size:g} 磅 pt（{len(paras)} 格 cells），"
+                        f"本单位表格文字为 {house:g} 磅 the house style's table_size",
+                        f"选中表格 → 字体 → 字号 {house:g} 磅", paras[0],
+                        xml=f"w:sz w:val={round(house * 2)}")
+            continue
         if not low - spec.SIZE_TOLERANCE_PT <= size <= high + spec.SIZE_TOLERANCE_PT:
             checker.add("table.size", f"{_where(table)}：字号 size {size:g} 磅 pt（{len(paras)} 格 cells），"
                         "表格文字应在 五号 10.5 磅 至 三号 16 磅 之间",
