@@ -392,3 +392,36 @@ def test_the_reader_knows_a_table_on_a_landscape_page(tmp_path: Path) -> None:
     narrow = parse(_wide(5, turn="::: 竖排\n"))
     path.write_bytes(write_docx(plan(narrow), narrow))
     assert read_document(path).document.attachments[0].blocks[0].landscape is None
+
+
+@pytest.mark.render
+def test_every_row_lands_on_its_predicted_landscape_page_at_each_table_size(
+        tmp_path: Path, report_figure) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import pdfplumber
+
+    from reportgen.writers.pdf import convert
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    doc = parse(_wide(40))
+    predicted: dict[float, dict[str, int]] = {}
+    files = []
+    for size in (16.0, 14.0, 12.0):
+        laid = plan(doc, spec.Style(table_size=size))
+        predicted[size] = {i.text.split("　")[1]: i.page for i in laid.items
+                           if i.grid is not None and "第" in i.text}
+        path = tmp_path / f"{size:g}.docx"
+        path.write_bytes(write_docx(laid, doc))
+        files.append(path)
+    convert(files, tmp_path / "pdf")
+    for size, rows in predicted.items():
+        printed: dict[str, int] = {}
+        with pdfplumber.open(tmp_path / "pdf" / f"{size:g}.pdf") as pdf:
+            for page in pdf.pages:
+                for word in page.extract_words():
+                    if re.fullmatch(r"第\d+区", word["text"]):
+                        printed[word["text"]] = page.page_number
+        assert printed == rows, size
+    report_figure("landscape 40-row table at 三号, 四号, 小四: every row on its predicted page (3 × 40)")
