@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import assert_never
 
-from . import spec
+from . import landscape, spec
 from .gongwen import format_date, title_shape
 from .model import MERGE_LEFT, Block, Document, Heading, Paragraph, Run, Table, plain, table_spans
 from .spec import Style
@@ -376,6 +376,7 @@ class Item:
     line_twips: int | None = None  # an exact line height other than the grid's (a 命令's mark)
     center_tabs: tuple[float, ...] = ()  # centring tab stops, in cells from the left (joint signatures)
     joint: JointMark | None = None  # 联合行文: the stacked organ marks this item prints
+    landscape: bool = False  # printed on a landscape page (横排表格, see reportgen.landscape)
 
     @property
     def text(self) -> str:
@@ -506,6 +507,8 @@ class TableGrid:
     spans: dict[tuple[int, int], tuple[int, int]]
     heights: list[int]  # grid lines per row
     titled: bool = False  # the first row is the title: one cell across, no rules but the one below
+    # cells broken before their bracketed unit (培训 | （人次）): the .docx breaks the line there
+    unit_breaks: dict[tuple[int, int], int] = field(default_factory=dict)  # → offset of the （
 
     @property
     def header_rows(self) -> int:
@@ -559,7 +562,7 @@ def column_widths(table: Table, size: float, total: int,
                 continue
             text = plain(table.rows[r][c])
             natural[c] = max(natural[c], cells(text) + COLUMN_AIR)
-            least[c] = max(least[c], max((cells(u) for u in units(text)), default=0.0) + COLUMN_AIR)
+            least[c] = max(least[c], _least_cells(text) + COLUMN_AIR)
         room = (total - n * pad) / cw
         if sum(natural) <= room:
             extra = room - sum(natural)
@@ -585,6 +588,50 @@ def column_widths(table: Table, size: float, total: int,
     return widths
 
 
+#: A unit in brackets at the end of a cell, as headings give it: 培训（人次）, 销售额（万元）.
+_BRACKET_UNIT = re.compile(r"（[^（）]{1,6}）$")
+
+
+def _least_cells(text: str) -> float:
+    """Cells a column needs for this text at the least: its longest word or number, and a
+    closing bracketed unit whole (培训 over （人次）, never 培训（人 over 次）)."""
+    least = max((cells(u) for u in units(text)), default=0.0)
+    unit = _BRACKET_UNIT.search(text)
+    return max(least, cells(unit.group())) if unit and unit.start() else least
+
+
+def cell_lines(text: str, width: float) -> tuple[list[str], int | None]:
+    """A cell's lines in ``width`` cells, and the offset of the bracketed unit when the line is
+    broken before it: a closing （…） that would be split across lines starts a line instead."""
+    lines = break_lines(text, width)
+    unit = _BRACKET_UNIT.search(text)
+    if len(lines) == 1 or unit is None or not unit.start() or cells(unit.group()) > width + 1e-9:
+        return lines, None
+    ends = list(itertools.accumulate(len(line) for line in lines))[:-1]
+    if not any(unit.start() < end < len(text) for end in ends):
+        return lines, None
+    return [*break_lines(text[: unit.start()], width), unit.group()], unit.start()
+
+
+def least_width(table: Table, size: float) -> int:
+    """Twips the columns need at the least: each its longest unbreakable word or number (two
+    characters at least), as :func:`column_widths` never goes below."""
+    cw = char_twips(size)
+    least = [2.0 + COLUMN_AIR] * table.columns
+    for (r, c), (_rows, cols) in _spans(table).items():
+        if cols == 1:
+            least[c] = max(least[c], _least_cells(plain(table.rows[r][c])) + COLUMN_AIR)
+    return round(sum(w * cw + 2 * CELL_INSET + BORDER_ROOM for w in least))
+
+
+def is_landscape(table: Table, style: Style) -> bool:
+    """A table goes on landscape pages when asked (``::: 横排``, ``landscape=true``), or, unless
+    told to stay upright (``::: 竖排``), when its columns cannot fit the portrait type width."""
+    if table.landscape is not None:
+        return table.landscape
+    return least_width(table, style.table_size) > style.text_width
+
+
 def _text_cells(width: int, size: float) -> float:
     """Cells of text that fit a column of ``width`` twips."""
     return (width - 2 * CELL_INSET - BORDER_ROOM) / char_twips(size)
@@ -600,21 +647,24 @@ def _with_title(table: Table) -> Table:
     return Table(rows, table.header_rows + 1, table.line, "", table.align, table.widths, merges)
 
 
-def lay_table(table: Table, style: Style) -> TableGrid:
-    """Column widths, cell lines and row heights of a table."""
+def lay_table(table: Table, style: Style, width: int | None = None) -> TableGrid:
+    """Column widths, cell lines and row heights of a table ``width`` twips wide (the type width)."""
     size = style.table_size
     titled = bool(table.title)
     if titled:
         table = _with_title(table)
     spans = _spans(table)
-    widths = column_widths(table, size, style.text_width, spans)
+    widths = column_widths(table, size, width or style.text_width, spans)
     rows = len(table.rows)
     lines: list[list[list[str]]] = [[[] for _ in row] for row in table.rows]
     align: list[list[str]] = [["left"] * len(row) for row in table.rows]
     heights = [1] * rows
+    unit_breaks: dict[tuple[int, int], int] = {}
     for (r, c), (_rows, cols) in spans.items():
         text = plain(table.rows[r][c])
-        lines[r][c] = break_lines(text, max(_text_cells(sum(widths[c : c + cols]), size), 0.5))
+        lines[r][c], at = cell_lines(text, max(_text_cells(sum(widths[c : c + cols]), size), 0.5))
+        if at is not None:
+            unit_breaks[r, c] = at
         align[r][c] = _cell_align(table, r, c, text)
     for (r, c), (nrows, _cols) in spans.items():
         if nrows == 1:
@@ -624,16 +674,42 @@ def lay_table(table: Table, style: Style) -> TableGrid:
             short = len(lines[r][c]) - sum(heights[r : r + nrows])
             if short > 0:
                 heights[r + nrows - 1] += short
-    return TableGrid(table, size, widths, align, lines, spans, heights, titled)
+    return TableGrid(table, size, widths, align, lines, spans, heights, titled, unit_breaks)
 
 
 def table_items(table: Table, style: Style) -> list[Item]:
-    """One item per row (the title's first); header rows keep with the row after them."""
-    grid = lay_table(table, style)
+    """One item per row (the title's first); header rows keep with the row after them. A wide
+    table is laid out across the landscape type area (its items marked ``landscape``)."""
+    turned = is_landscape(table, style)
+    grid = lay_table(table, style, landscape.text_width(style) if turned else None)
     size = style.table_size
     return [Item("table_row", [Seg("　".join(plain(c) for c in row), size=size)], align="left", size=size,
-                 grid=grid, row_index=r, keep_next=r < grid.header_rows)
+                 grid=grid, row_index=r, keep_next=r < grid.header_rows, landscape=turned)
             for r, row in enumerate(grid.table.rows)]
+
+
+#: What may stand on a landscape page before its table: the attachment's label and title.
+_ATTACHMENT_HEAD = ("attachment_label", "blank", "attachment_title", "blank")
+
+
+def _landscape_runs(items: list[Item]) -> None:
+    """Mark what prints on the landscape pages with a wide table and start those pages.
+
+    An attachment whose first block is a landscape table carries its label and title onto
+    the landscape page; a blank line between two landscape tables, or after the last one at
+    the end, stays with them. Each run of landscape items starts a new page (a new section in
+    the .docx), and so does the item after it."""
+    for k, item in enumerate(items):
+        if item.landscape and item.row_index == 0 and k >= len(_ATTACHMENT_HEAD) and [
+                i.role for i in items[k - len(_ATTACHMENT_HEAD) : k]] == list(_ATTACHMENT_HEAD):
+            for head in items[k - len(_ATTACHMENT_HEAD) : k]:
+                head.landscape = True
+        if item.role == "blank" and k and items[k - 1].landscape and (
+                k + 1 == len(items) or items[k + 1].landscape):
+            item.landscape = True
+    for k, item in enumerate(items):
+        if k and item.landscape != items[k - 1].landscape:
+            item.page_break_before = True
 
 
 # A long organ mark keeps at least 一号 and is narrowed (character width) rather than made
@@ -785,6 +861,7 @@ def build_items(doc: Document, style: Style) -> list[Item]:
         items += _blocks(attachment.blocks, style)
     if items and items[-1].grid is not None:
         items.append(Item("blank"))  # a .docx body ends with a paragraph, never a table
+    _landscape_runs(items)
     return items
 
 
@@ -845,7 +922,8 @@ def break_item(item: Item, style: Style = spec.DEFAULT_STYLE) -> None:
                              left=item.left, right=item.right)
 
 
-def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tuple[int, int]:
+def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE,
+             landscape_lines: int | None = None) -> tuple[int, int]:
     """Assign each item its page and first row; return (pages, grid lines used on the last).
 
     Widow/orphan control is off in the .docx, so a paragraph splits at any line, except
@@ -854,8 +932,14 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
     signature rather than leave one line behind), and the .docx adds keep-lines-together
     so that Word does the same. So every line of a keep-with-next item is glued to the
     next line; a glued group that does not fit in what is left of a page moves to the
-    next page whole (unless it is taller than a page).
+    next page whole (unless it is taller than a page). Landscape items (a 横排表格) fill
+    pages of ``landscape_lines`` (default: the portrait number).
     """
+    turned = landscape_lines or lines_per_page
+
+    def room(index: int) -> int:
+        return turned if items[index].landscape else lines_per_page
+
     # Flatten to printed lines: (item index, height in grid lines, glued to the next line).
     flat: list[tuple[int, int, bool]] = []
     breaks: set[int] = set()
@@ -864,7 +948,7 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             breaks.add(len(flat))
         count = len(item.lines)
         # A table row is never split across pages (unless it is taller than a page).
-        whole = item.grid is not None and count <= lines_per_page
+        whole = item.grid is not None and count <= room(index)
         for k in range(count):
             glued = (whole and k < count - 1) or (item.keep_next and (
                 k < count - 1 or (index + 1 < len(items) and not items[index + 1].page_break_before)))
@@ -880,7 +964,8 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
         while flat[j][2] and j + 1 < len(flat) and (j + 1) not in breaks:
             j += 1
             height += flat[j][1]
-        if row > 1 and row - 1 + height > lines_per_page and height <= lines_per_page:
+        limit = room(flat[i][0])
+        if row > 1 and row - 1 + height > limit and height <= limit:
             page, row = page + 1, 1
         grid = items[flat[i][0]].grid
         if row == 1 and grid is not None and i > 0 and flat[i - 1][0] != flat[i][0] \
@@ -888,7 +973,7 @@ def paginate(items: list[Item], lines_per_page: int = spec.LINES_PER_PAGE) -> tu
             row += grid.header_height  # the header rows, repeated at the top of the page
         for k in range(i, j + 1):
             index, lines, _ = flat[k]
-            if row > 1 and row - 1 + lines > lines_per_page:
+            if row > 1 and row - 1 + lines > room(index):
                 page, row = page + 1, 1
             if index not in placed:
                 placed.add(index)
@@ -906,12 +991,13 @@ def plan(doc: Document, style: Style | None = None) -> Plan:
     items = build_items(doc, style)
     for item in items:
         break_item(item, style)
-    pages, used = paginate(items, style.lines_per_page)
+    pages, used = paginate(items, style.lines_per_page, landscape.lines_per_page(style))
     colophon = None
     if doc.has_colophon:
         colophon = _colophon(doc, style)
         page = pages
-        free = style.lines_per_page - used
+        # after a landscape page the 版记 starts an upright one
+        free = 0 if items and items[-1].landscape else style.lines_per_page - used
         # A 信函's 版记 stands at the foot of its last page, odd or even [10.1].
         if (page % 2 == 1 and doc.format != "letter") or free < colophon.height:
             colophon.page_break_before = True

@@ -23,7 +23,9 @@ The markup is deliberately small and not CommonMark:
   and sets each column's alignment (left, centred, right; ``---`` aligns by content). A cell
   that is only ``<`` merges with the cell to its left, only ``^`` with the cell above it.
   ``::: 表 TITLE`` right before a table prints TITLE above it; ``::: 列宽 4 8 6`` gives the
-  columns' relative widths (else they follow the content).
+  columns' relative widths (else they follow the content); ``::: 横排`` prints the table on
+  landscape pages (a table too wide for the portrait page goes there unasked; ``::: 竖排``
+  keeps it upright).
 * ``::: 附件 TITLE`` starts an attachment; what follows belongs to it.
 
 CommonMark would turn a body line starting with "1." into a list and its
@@ -62,6 +64,7 @@ _TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ATTACHMENT = re.compile(r"^:::\s*附件\s*(.*?)\s*$")
 _TABLE_TITLE = re.compile(r"^:::\s*表(?:\s+(.*?))?\s*$")
 _TABLE_WIDTHS = re.compile(r"^:::\s*列宽\s*(.*?)\s*$")
+_TABLE_TURN = re.compile(r"^:::\s*(横排|竖排)\s*$")
 
 FRONT_MATTER_KEYS = {
     "kind", "copy_number", "secrecy", "urgency", "organ_mark", "number", "signers",
@@ -541,22 +544,27 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
             pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) else None
             i += 1
             continue
-        if line.startswith("|") or _TABLE_TITLE.match(line) or _TABLE_WIDTHS.match(line):
-            title, widths = "", ""
+        if line.startswith("|") or _TABLE_TITLE.match(line) or _TABLE_WIDTHS.match(line) \
+                or _TABLE_TURN.match(line):
+            title, widths, turn = "", "", ""
             while i < n and not lines[i][1].strip().startswith("|"):
                 directive = lines[i][1].strip()
                 m_title, m_widths = _TABLE_TITLE.match(directive), _TABLE_WIDTHS.match(directive)
-                if not (m_title or m_widths):
+                m_turn = _TABLE_TURN.match(directive)
+                if not (m_title or m_widths or m_turn):
                     problems.append(Problem(f"{line[:12]!r} must be followed by the table's | rows",
                                             Place(source, lineno),
-                                            "put ::: 表 and ::: 列宽 right above the table, no blank line"))
+                                            "put ::: 表, ::: 列宽 and ::: 横排 right above the table,"
+                                            " no blank line"))
                     break
-                if (m_title and title) or (m_widths and widths):
+                if (m_title and title) or (m_widths and widths) or (m_turn and turn):
                     problems.append(Problem(f"a second {directive[:8]!r} line for one table",
                                             Place(source, lines[i][0]), "give each table one ::: 表 line"
-                                            " and at most one ::: 列宽 line"))
+                                            " and at most one ::: 列宽 line and one ::: 横排 line"))
                 if m_title:
                     title = m_title.group(1) or ""
+                elif m_turn:
+                    turn = m_turn.group(1)
                 else:
                     widths = m_widths.group(1) if m_widths else ""
                 i += 1
@@ -568,6 +576,7 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
                 table = _parse_table(rows, source, problems)
                 table.title = _table_title(title, source, lineno, problems)
                 table.widths = _table_widths(widths, table.columns, source, lineno, problems)
+                table.landscape = {"横排": True, "竖排": False}.get(turn)
                 blocks.append(table)
             pending_runin = None
             continue
@@ -576,7 +585,7 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
         while i < n:
             text = lines[i][1].strip()
             if not text or _HEADING.match(text) or text.startswith("|") or _TABLE_TITLE.match(text) \
-                    or _TABLE_WIDTHS.match(text):
+                    or _TABLE_WIDTHS.match(text) or _TABLE_TURN.match(text):
                 break
             para_lines.append(text)
             i += 1

@@ -66,6 +66,7 @@ class Table:
     align: list[str] = field(default_factory=list)  # per column: left | center | right | "" (by content)
     widths: list[float] = field(default_factory=list)  # given column widths (relative), else from content
     merges: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → MERGE_LEFT/UP
+    landscape: bool | None = None  # on landscape pages (横排); None: when too wide for the portrait page
 
     @property
     def columns(self) -> int:

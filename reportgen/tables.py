@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .errors import FilterError, Place, TemplateError
+from .errors import FilterError, Place, Problem, TemplateError
 from .filters import FILTERS, _is_undefined, _undefined_detail
 from .markup import escape
 
@@ -232,7 +232,7 @@ def _stated(stated: Any, column: Column) -> Any:
 
 def table(rows: Any, columns: Any = None, title: str = "", number: bool = False, total: str = "",
           stated: Any = None, sort: Any = None, widths: Any = None, group_by: Any = None,
-          subtotal: str = "") -> Any:
+          subtotal: str = "", landscape: Any = None) -> Any:
     """The markup of a ruled table built from ``rows`` (a list of mappings).
 
     ``columns``: one entry a column, ``{"key": "registry.enterprises", "head": "企业（户）",
@@ -244,19 +244,24 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     sums; ``sort`` is a key or list of keys, ``-key`` for largest first; ``group_by`` (the key of
     a column) brings the rows of one value together, in the order the values first appear, and
     prints the value once, in a cell merged down its rows; ``subtotal`` (its label, e.g. "小计")
-    then adds a row after each group with the group's sums.
+    then adds a row after each group with the group's sums. ``landscape``: true prints the
+    table on landscape pages (横排), false keeps it upright; by default it turns only when its
+    columns cannot fit the portrait type width.
     """
     from markupsafe import Markup
 
     for name, value in (("columns", columns), ("title", title), ("number", number), ("total", total),
                         ("stated", stated), ("sort", sort), ("widths", widths), ("group_by", group_by),
-                        ("subtotal", subtotal)):
+                        ("subtotal", subtotal), ("landscape", landscape)):
         _defined(value, name)
     if not isinstance(columns, list | tuple) or not columns:
         raise _fail("columns must list at least one column",
                     hint='columns=[{"key": "name", "head": "县区"}, …]')
     cols = [_column(c, i) for i, c in enumerate(columns)]
     title = _text(title, "title") if title else ""
+    if landscape is not None and not isinstance(landscape, bool):
+        raise _fail(f"landscape must be true or false, got {landscape!r}",
+                    hint="true: on landscape pages; false: upright; leave it out: landscape when too wide")
     if not isinstance(number, bool):
         raise _fail(f"number must be true or false, got {number!r}")
     total = _text(total, "total") if total else ""
@@ -300,6 +305,8 @@ def table(rows: Any, columns: Any = None, title: str = "", number: bool = False,
     lines: list[str] = []
     if title:
         lines.append(f"::: 表 {escape(title)}")
+    if landscape is not None:
+        lines.append("::: 横排" if landscape else "::: 竖排")
     given = [c.width for c in cols]
     if widths is not None or any(w is not None for w in given):
         lines.append("::: 列宽 " + " ".join(_widths(widths, given, number)))
@@ -401,3 +408,41 @@ def _totals(data: _Rows, order: list[int], values: list[list[Any]], cols: list[C
         raise _fail(f"the {label} row needs a first column that is not summed, for its label",
                     hint="put a text column (the names) first, or add number=true")
     return [escape(label), *cells[1:]]
+
+
+def total(rows: Any, key: Any, stated: Any = None, filter: Any = None) -> str:
+    """The exact sum of ``key`` over ``rows``, worded as the table's cells are (``num``, or the
+    given ``filter``): a totals row's cell in a Word template, ``{{ total(districts,
+    "registry.enterprises", stated=data) }}``. A value written ``—`` adds nothing; text among
+    the figures and a missing value are errors naming the row; ``stated`` (a figure, or a mapping
+    such as ``data`` holding one at ``key``) must equal the sum."""
+    try:
+        return _column_total(rows, key, stated, filter)
+    except TemplateError as exc:
+        raise TemplateError([Problem("total: " + p.message.removeprefix("table: "), p.place,
+                                     p.hint and p.hint.replace(', or give the column "sum": false', ""))
+                             for p in exc.problems]) from None
+
+
+def _column_total(rows: Any, key: Any, stated: Any, filter: Any) -> str:
+    _defined(stated, "stated")
+    _defined(filter, "filter")
+    spec: dict[str, Any] = {"key": _text(key, "the key")}
+    if filter is not None:
+        spec["filter"] = filter
+    column = _column(spec, 0)
+    # the rows are named in messages by a text every row gives (乙县), as in a table
+    first = rows[0] if isinstance(rows, list | tuple) and rows and isinstance(rows[0], Mapping) else {}
+    names = [Column(k, k) for k, v in first.items() if isinstance(k, str) and isinstance(v, str)]
+    data = _Rows(rows, [*names, column])
+    order = list(range(len(data.rows)))
+    values = [[data.value(i, column)] for i in order]
+    [result] = _sums(data, order, values, [column], [True], "total")
+    assert result is not None
+    claimed = stated if stated is None or _is_number(stated) else _stated(stated, column)
+    if claimed is not None and claimed is not _MISSING and (
+            not _is_number(claimed) or _decimal(claimed) != result):
+        raise _fail(f"the total of {column.key} is {FILTERS['num'](result)} (the sum of {len(order)} rows)"
+                    f" but the data states {claimed!r}", key=column.key,
+                    hint="correct the figure of a row or the stated total")
+    return _word(result, column, f"the total of {column.key}")

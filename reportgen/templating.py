@@ -188,10 +188,11 @@ def make_environment(search_dirs: list[Path]) -> Environment:
     )
     env.filters.update(FILTERS)
     env.filters["markup"] = as_markup
-    from .tables import table
+    from .tables import table, total
 
     # A ruled table from a list of mappings (reportgen.tables): table(rows, …) or rows | table(…).
     env.globals["table"] = env.filters["table"] = table
+    env.globals["total"] = total  # one column's exact sum, as a totals row holds it
     # tojson writes front matter values: keep Chinese readable in the markup preview.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     return env

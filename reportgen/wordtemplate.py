@@ -222,6 +222,34 @@ def _box_numbers(root: Any) -> dict[Any, int]:
     return numbers
 
 
+_ROW_LOOP = re.compile(r"\{%-?\s*tr\s+for\s")
+
+
+def repeat_header_rows(root: Any) -> None:
+    """A table with a row loop (``{%tr for … %}``) gets the rows above the loop repeated at the
+    top of every page (``w:tblHeader``), when the template marks none: the rows the loop makes
+    may run over several pages, and each should show its headings. Every row of such a table
+    is also kept whole on a page (``w:cantSplit``), as offices print statistics."""
+    from lxml import etree
+
+    for tbl in root.iter(f"{_W}tbl"):
+        rows = tbl.findall(f"{_W}tr")
+        texts = ["".join(t.text or "" for t in tr.iter(f"{_W}t")).translate(_QUOTES) for tr in rows]
+        start = next((k for k, text in enumerate(texts) if _ROW_LOOP.search(text)), None)
+        if start is None:
+            continue
+        for tr in rows:
+            props = tr.find(f"{_W}trPr")
+            if props is None:
+                props = etree.Element(f"{_W}trPr")
+                tr.insert(next((i for i, el in enumerate(tr) if el.tag != f"{_W}tblPrEx"), len(tr)), props)
+            if props.find(f"{_W}cantSplit") is None:
+                props.append(etree.Element(f"{_W}cantSplit"))
+        if start and not any(tr.find(f"{_W}trPr/{_W}tblHeader") is not None for tr in rows):
+            for tr in rows[:start]:
+                tr.find(f"{_W}trPr").append(etree.Element(f"{_W}tblHeader"))
+
+
 def _mark(root: Any) -> None:
     """Put ``<!--rg:N-->`` before every paragraph, row and cell (N: the paragraph at or after it)."""
     from lxml import etree
@@ -430,6 +458,8 @@ def _prepare(data: bytes, shown: str) -> WordTemplate:
             continue  # no tags: the part is copied as it is
         found, bad_prints = _paragraph_problems(paragraphs, shown, env)
         problems += found
+        if label == "正文":
+            repeat_header_rows(root)
         _mark(root)
         xml = etree.tostring(root, encoding="unicode").replace("<!--rg:", "\n<!--rg:")
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _tag_text(patcher.patch_xml(xml)))
@@ -655,6 +685,10 @@ def word_environment() -> Any:
 
     env = SandboxedEnvironment(undefined=_collecting_undefined(), autoescape=True)
     env.filters.update({name: _noting(name, f) for name, f in FILTERS.items()})
+    from .tables import total
+
+    # A totals row: {{ total(districts, "registry.enterprises", stated=data) }} in a row after the loop.
+    env.globals["total"] = _noting("total", total)
     noted_body = _noting("body", body_paragraphs)
     # pass_context: never folded at compile time (a template name is rendered with the data).
     env.filters["body"] = pass_context(lambda _context, value: noted_body(value))

@@ -190,10 +190,46 @@ attendance: {主持: 张某某, 出席: [李某某, 王某某], 请假: 郑某�
 会议研究部署2021年度示范点创建工作。
 """
 
+# Tables as an annual summary carries them: a long titled one (header rows repeated), one with a
+# 合计 row, and a wide one on landscape pages in an attachment.
+TABLES = """---
+title: 关于报送2021年统计表的通知
+to: 各县区网信办
+attachments: [各县区明细表]
+signature: 宝鸡市网信办
+date: 2021-09-01
+---
+现将有关数字通知如下。
+
+::: 表 表1 各县区企业数
+| 县区 | 企业（户） |
+|---|---:|
+""" + "\n".join(f"| 第{k}区 | {k} |" for k in range(1, 31)) + """
+
+::: 表 表2 各县区党员数
+| 县区 | 党员（人） | 培训（人次） |
+|---|---:|---:|
+| 甲区 | 31 | 140 |
+| 乙县 | 22 | 96 |
+| 合计 | 53 | 236 |
+
+请认真核对。
+
+::: 附件 各县区明细表
+
+::: 表 表3 各县区明细
+::: 横排
+| 县区 | 企业（户） | 党员（人） |
+|---|---:|---:|
+| 甲区 | 12 | 31 |
+| 合计 | 12 | 31 |
+"""
+
 OURS = {
     "letter": (LETTER, {}),
     "order": (ORDER, {}),
     "minutes": (MINUTES, {}),
+    "tables": (TABLES, {}),
     "full": (FULL, {}),
     "notice": (NOTICE, {"organ_mark_suffix": "文件"}),
     "notice-unsealed": (NOTICE, {"sealed": False}),
@@ -577,6 +613,26 @@ CASES: list[tuple[str, str, Change, str, str, str]] = [
      "page-number.format", "页码", "奇数页"),
     ("even centred", "full", lambda d: _set(_footer(d, even=True), "w:pPr/w:jc", val="center"),
      "page-number.position", "页码", "偶数页"),
+    ("table wider than the type area", "tables",
+     lambda d: _set(d.element.body.findall(f"{W}tbl")[0], "w:tblPr/w:tblW", w=str(spec.TEXT_WIDTH + 400)),
+     "table.width", "表格", "表1"),
+    ("long table, no header repeat", "tables",
+     lambda d: [h.getparent().remove(h) for h in list(d.element.body.findall(f"{W}tbl")[0].iter(
+         f"{W}tblHeader"))],
+     "table.header-repeat", "表格", "表1"),
+    ("表2 numbered 表4", "tables", lambda d: _replace_text(_find(d, "表2"), "表2", "表4"),
+     "table.title", "表格", "表4"),
+    ("合计 off by one", "tables", lambda d: _replace_text(_find(d, "53"), "53", "54"),
+     "table.total", "表格", "54"),
+    ("cell in 微软雅黑", "tables", lambda d: _run_props(_find(d, "乙县"), "rFonts", eastAsia="微软雅黑"),
+     "table.font", "表格", "乙县"),
+    ("cell in 小五", "tables", lambda d: _run_props(_find(d, "甲区"), "sz", val="18"),
+     "table.size", "表格", "甲区"),
+    ("landscape number moved off its place", "tables",
+     lambda d: [shape.set("style", shape.get("style").replace("margin-top:", "margin-top:1"))
+                for s in d.sections if s.page_width > s.page_height
+                for shape in s.footer._element.iter("{urn:schemas-microsoft-com:vml}shape")],
+     "page-number.position", "页码", "奇数页"),
     ("page number 3号", "full",
      lambda d: [r.insert(0, _el("rPr")) or r.find(f"{W}rPr").append(_el("sz", val="32"))
                 for r in _footer(d).iter(f"{W}r")],

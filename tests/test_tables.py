@@ -24,9 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reportgen import spec
+from reportgen import landscape, spec
 from reportgen.errors import MarkupError, TemplateError
-from reportgen.layout import can_break, cells, plan, units
+from reportgen.layout import can_break, cells, least_width, plan, units
 from reportgen.markup import escape, parse
 from reportgen.model import MERGE_LEFT, MERGE_UP, plain
 from reportgen.tables import table
@@ -368,15 +368,16 @@ def _rollup_with(tmp_path: Path, districts: int) -> Path:
     for k in range(1, districts + 1):
         total += k % 7 + 3
         (folder / f"{k:03d}-d-2020.yaml").write_text(
-            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_members: {k * 3}\n"
-            f"training:\n  trainees: {k * 11}\nlivestream:\n  sessions: {k * 101}\n", encoding="utf-8")
+            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_orgs: {k % 5 + 1}\n"
+            f"  party_members: {k * 3}\ntraining:\n  classes: {k % 4 + 1}\n  trainees: {k * 11}\n"
+            f"livestream:\n  bases: {k % 3}\n  sessions: {k * 101}\n  sales: {k * 7}.5\n", encoding="utf-8")
     city = project / "data" / "city-2020.yaml"
     edit_file(city, "enterprises: 27 ", f"enterprises: {total} ")
     return project
 
 
-def _table_cells(path: Path) -> list[list[str]]:
-    [*_, tbl] = [t for t in _xml(path).iter(f"{W}tbl") if t.find(f".//{W}tblHeader") is not None]
+def _table_cells(path: Path, index: int = -1) -> list[list[str]]:
+    tbl = [t for t in _xml(path).iter(f"{W}tbl") if t.find(f".//{W}tblHeader") is not None][index]
     return [["".join(tc.itertext()) for tc in tr.findall(f"{W}tc")] for tr in tbl.findall(f"{W}tr")]
 
 
@@ -384,12 +385,21 @@ def test_rollup_example_carries_the_districts_table(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", str(ROLLUP), "-o", str(tmp_path))
     assert code == 0, stderr
     [docx] = tmp_path.glob("*.docx")
-    rows = _table_cells(docx)
+    rows = _table_cells(docx, 0)
     assert rows[0] == ["表1 各县区主要数字（示例）"]
     assert rows[1] == ["序号", "县区", "企业党建", "培训和直播带货"]
     assert rows[2] == ["", "", "企业（户）", "党员（人）", "培训（人次）", "直播带货（场次）"]
     assert rows[3:] == [["1", "甲区", "12", "31", "140", "1210"], ["2", "乙县", "9", "22", "96", "870"],
                         ["3", "丙县", "6", "17", "52", "415"], ["合计", "27", "70", "288", "2495"]]
+    wide = _table_cells(docx, 1)  # the wide variant, on a landscape page
+    assert wide[0] == ["表2 各县区主要数字明细（示例）"]
+    assert wide[1] == ["序号", "县区", "企业党建", "培训", "直播带货"]
+    assert wide[3:] == [["1", "甲区", "12", "9", "31", "6", "140", "3", "1210", "812.5"],
+                        ["2", "乙县", "9", "7", "22", "4", "96", "2", "870", "506.3"],
+                        ["3", "丙县", "6", "5", "17", "3", "52", "1", "415", "214.6"],
+                        ["合计", "27", "21", "70", "13", "288", "6", "2495", "1533.4"]]
+    orient = [s.find(f"{W}pgSz").get(f"{W}orient") for s in _xml(docx).iter(f"{W}sectPr")]
+    assert orient == [None, "landscape"]  # upright pages, then the last 附件 across its page
     code, stdout, _ = run_cli("check", str(docx))
     assert code == 0 and "0 个错误" in stdout
 
@@ -400,8 +410,10 @@ def test_one_district_changed_moves_the_total_and_the_text_together(tmp_path: Pa
     code, _, stderr = run_cli("build", str(project), "-o", str(tmp_path / "out"))
     assert code == 0, stderr
     [docx] = (tmp_path / "out").glob("*.docx")
-    rows = _table_cells(docx)
+    rows = _table_cells(docx, 0)
     assert rows[4][4] == "196" and rows[-1] == ["合计", "27", "70", "388", "2495"]
+    wide = _table_cells(docx, 1)
+    assert wide[4][6] == "196" and wide[-1][5] == "388"
     assert "全年共培训388人次" in "".join(norm(t) for t in body_texts(docx))
 
 
@@ -657,9 +669,13 @@ def test_any_table_fills_the_type_width_and_its_lines_fit_their_cells(rows, size
     text = "\n".join("| " + " | ".join(escape(c) or "—" for c in row) + " |" for row in rows)
     doc = parse("正文。\n\n| " + " | ".join(f"列{k}" for k in range(len(rows[0]))) + " |\n|"
                 + "---|" * len(rows[0]) + "\n" + text + "\n")
-    laid = plan(doc, spec.Style(table_size=size))
+    style = spec.Style(table_size=size)
+    laid = plan(doc, style)
     grid = next(i.grid for i in laid.items if i.grid is not None)
-    assert sum(grid.widths) == spec.TEXT_WIDTH
+    turned = next(i.landscape for i in laid.items if i.grid is not None)
+    # A table whose words and numbers cannot fit the upright page goes on landscape pages.
+    assert turned == (least_width(grid.table, size) > spec.TEXT_WIDTH)
+    assert sum(grid.widths) == (landscape.text_width(style) if turned else spec.TEXT_WIDTH)
     from reportgen.layout import _text_cells
 
     for (r, c), _span in grid.spans.items():
@@ -671,7 +687,8 @@ def test_any_table_fills_the_type_width_and_its_lines_fit_their_cells(rows, size
         assert "".join(grid.lines[r][c]) == plain(grid.table.rows[r][c])
         assert len(grid.lines[r][c]) <= grid.heights[r]
     items = [i for i in laid.items if i.grid is not None]
-    assert all(len({page for page, _ in i.positions}) == 1 for i in items if len(i.lines) <= 22)
+    room = 15 if turned else 22
+    assert all(len({page for page, _ in i.positions}) == 1 for i in items if len(i.lines) <= room)
 
 
 VILLAGES = [{"c": c, "n": n, "v": v} for c, n, v in (

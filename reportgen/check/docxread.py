@@ -173,6 +173,9 @@ class Para:
     number_label: str = ""  # the number Word's list numbering shows before the text (一、, （二）, 3.)
     in_box: bool = False  # in a text box (its place on the page is the box's, not measured)
     box_align: str | None = None  # the box's horizontal alignment on the margins (left, outside …)
+    # a VML box placed on the page: (left, top, width, height) in twips, and its text vertical
+    box_place: tuple[int, int, int, int] | None = None
+    box_vertical: bool = False
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
     keep_next: bool = False  # w:keepNext, directly or from its style: kept on the page of the next
 
@@ -459,6 +462,36 @@ def box_align(box: Any) -> str | None:
                 return props.get("mso-position-horizontal", "").strip() or None
             return None
     return None
+
+
+def _pt_twips(value: str) -> int | None:
+    """A VML length (``12.5pt``, ``1in``, ``10mm``) in twips."""
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|in|mm|cm)\s*", value or "")
+    if m is None:
+        return None
+    return round(float(m.group(1)) * {"pt": 20, "in": 1440, "mm": 1440 / 25.4, "cm": 1440 / 2.54}[m.group(2)])
+
+
+def box_place(box: Any) -> tuple[tuple[int, int, int, int] | None, bool]:
+    """Where a VML text box stands on the page ((left, top, width, height) in twips) when it is
+    placed by offsets from the page's edges, and whether its text runs vertically
+    (``layout-flow:vertical``: a landscape page's number, turned with the page)."""
+    for anchor in box.iterancestors():
+        if anchor.tag != f"{{{V_NS}}}shape":
+            continue
+        props = {k.strip(): v.strip() for k, v in (part.split(":", 1) for part in
+                                                   (anchor.get("style") or "").split(";") if ":" in part)}
+        textbox = anchor.find(f"{{{V_NS}}}textbox")
+        flow = textbox.get("style", "") if textbox is not None else ""
+        vertical = "layout-flow:vertical" in flow.replace(" ", "")
+        if props.get("mso-position-horizontal-relative") != "page" or \
+                props.get("mso-position-vertical-relative") != "page":
+            return None, vertical
+        values = [_pt_twips(props.get(k, "")) for k in ("margin-left", "margin-top", "width", "height")]
+        if any(v is None for v in values):
+            return None, vertical
+        return (values[0], values[1], values[2], values[3]), vertical  # type: ignore[return-value]
+    return None, False
 
 
 def text_boxes(p: Any) -> list[Any]:
@@ -939,10 +972,13 @@ def _read(document: Any, path: str) -> DocxView:
         drop_fallbacks(root)
         boxed = [(q, box_align(box)) for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
         in_boxes = {id(q): align for q, align in boxed}  # the list keeps each proxy (and its id) alive
+        placed = [(q, box_place(box)) for box in root.iter(w("txbxContent")) for q in box.iter(w("p"))]
+        places = {id(q): place for q, place in placed}
         fparas = [reader.para(p, k + 1) for k, p in enumerate(root.iter(w("p")))]
         for para, p in zip(fparas, root.iter(w("p")), strict=True):
             para.in_box = id(p) in in_boxes
             para.box_align = in_boxes.get(id(p))
+            para.box_place, para.box_vertical = places.get(id(p), (None, False))
         texts = [field_text(p) for p in root.iter(w("p"))]
         info = FooterInfo(kind, fparas, "\n".join(t for t in texts if t.strip()), str(fpart.partname))
         footer_cache[rid] = info

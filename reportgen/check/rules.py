@@ -42,6 +42,7 @@ from .classify import (
     strip_all,
 )
 from .docxread import Border, DocxView, Para, RunInfo, SectionInfo, Shape
+from .tables import check_tables
 
 # A lead phrase in emphasis: 一是加强领导。 / 首先， … up to its first full stop or colon.
 LEAD_PHRASE = re.compile(r"^\s*([一二三四五六七八九十]是|首先|其次|再次|最后)[^。：:]{0,40}[。：:，]")
@@ -174,6 +175,13 @@ RULES: dict[str, Rule] = {
                                 "信函: red double lines 170 mm long, centred: 上粗下细 4 mm under the mark, "
                                 "上细下粗 20 mm above the page's bottom edge"),
     "letter.page-number": Rule("页码", "error", "10.1", "信函: no page number on the first page"),
+    "table.width": Rule("表格", "error", "5.2.1", "a table no wider than the type area of its page"),
+    "table.header-repeat": Rule("表格", "warning", "", "a table longer than a page repeats its header rows"),
+    "table.title": Rule("表格", "warning", "", "表N titles above their tables, numbered in order, on every "
+                        "table once one has one"),
+    "table.total": Rule("表格", "warning", "", "a 合计/总计 row equals the sum of the figures above it"),
+    "table.font": Rule("表格", "warning", "", "cell text in 仿宋, 黑体, 楷体 or 宋体"),
+    "table.size": Rule("表格", "warning", "", "cell text from 五号 to 三号, one size across the body rows"),
     "classify.unsure": Rule("识别", "warning", "", "a paragraph whose element the checker is unsure of"),
     "classify.not-measured": Rule("识别", "notice", "",
                                   "elements in text boxes: fonts checked, place not measured"),
@@ -312,6 +320,7 @@ class Checker:
         self.attachments()
         self.colophon()
         self.page_numbers()
+        check_tables(self)
         self.flush()
         if self.unmeasured:
             shown = "、".join(dict.fromkeys(self.unmeasured))
@@ -326,14 +335,18 @@ class Checker:
         for sec in self.view.sections:
             where = f"第{sec.index + 1}节 section {sec.index + 1}"
             w, h = sec.page_width, sec.page_height
+            turned = is_turned(sec)
             if w is None or h is None:
                 self.add("page.size", "未设置纸张大小 no paper size set (Word then uses Letter)",
                          f"页面设置 → 纸张 {PAPER}", where=where)
-            elif abs(mm(w - spec.PAGE_WIDTH)) > tol or abs(mm(h - spec.PAGE_HEIGHT)) > tol:
+            elif not turned and (abs(mm(w - spec.PAGE_WIDTH)) > tol or abs(mm(h - spec.PAGE_HEIGHT)) > tol):
                 self.add("page.size", f"纸张 paper {mm(w):.1f} × {mm(h):.1f} mm，应为 {PAPER}",
                          f"页面设置 → 纸张 {PAPER}, 纵向 portrait", where=where)
             wanted = {"top": spec.MARGIN_TOP, "bottom": spec.MARGIN_BOTTOM, "left": spec.MARGIN_LEFT,
                       "right": spec.MARGIN_RIGHT}
+            if turned:  # 横排表格 [9]: the upright margins turned with the page, the head at the 订口
+                wanted = {"top": spec.MARGIN_LEFT, "bottom": spec.MARGIN_RIGHT, "left": spec.MARGIN_BOTTOM,
+                          "right": spec.MARGIN_TOP}
             names = {"top": "上 top", "bottom": "下 bottom", "left": "左 left", "right": "右 right"}
             off = []
             for side, value in wanted.items():
@@ -1422,6 +1435,28 @@ class Checker:
             self.add("page-number.position", f"页码文本框 page number box: {shown}",
                      "文本框 → 布局 → 水平对齐 外侧，相对于 页边距（单页居右、双页居左）", where=place)
 
+    def _turned_page_number(self, p: Para, kind: str, place: str, sec: SectionInfo) -> None:
+        """A landscape page's number [9]: where the upright pages have theirs once the sheet is
+        turned back, i.e. in the left margin, its text vertical, near the type area's bottom edge
+        on odd pages and its top edge on even ones (the box's end within two 字 of it)."""
+        assert p.box_place is not None
+        x, y, width, height = p.box_place
+        top, bottom = sec.margins.get("top") or 0, sec.margins.get("bottom") or 0
+        left = sec.margins.get("left") or 0
+        odd = kind in ("default", "first") or not self.view.even_and_odd
+        room = 2 * spec.COLOPHON_SIZE * spec.TWIPS_PER_PT
+        if odd:
+            edge = (sec.page_height or 0) - bottom
+            ok = edge - room <= y + height <= edge and p.align == "right"
+        else:
+            ok = top <= y <= top + room and p.align in ("left", "both")
+        if not (p.box_vertical and x + width <= left and ok):
+            side = "版心下端 the type area's bottom end" if odd else "版心上端 the type area's top end"
+            self.add("page-number.position",
+                     f"横排页面的页码 landscape page number: 应在左侧页边、文字竖排、靠{side}",
+                     "横排表格页的页码与其他页位置一致：页面转回纵向时仍在下方（单页居右、双页居左空一字）",
+                     where=place)
+
     def _page_number(self, footer, kind: str, place: str, sec: SectionInfo) -> None:  # type: ignore[no-untyped-def]
         text = footer.page_text.strip()
         dash = spec.PAGE_NUMBER_DASH
@@ -1438,6 +1473,9 @@ class Checker:
         for q in footer.paras:
             if q.text.strip():
                 self._fonts_of(q, "page_number", [(0, len(q.text), "songti")], where=place)
+        if p.in_box and is_turned(sec) and p.box_place is not None:
+            self._turned_page_number(p, kind, place, sec)
+            return
         if p.in_box:  # WPS puts "outside" page numbers in a text box of the footer
             self._boxed_page_number(p, kind, place)
             return
@@ -1461,6 +1499,13 @@ class Checker:
             if not self.view.even_and_odd:  # one footer for both: the even pages are off too
                 want += "；页面设置 → 版式 → 奇偶页不同，双页码居左空一字"
             self.add("page-number.position", f"{which}: 位置 position {now}", want, where=place)
+
+
+def is_turned(sec: SectionInfo) -> bool:
+    """A landscape A4 section (横排表格 [9])."""
+    w, h, tol = sec.page_width, sec.page_height, spec.PAGE_TOLERANCE_MM
+    return w is not None and h is not None and abs(mm(w - spec.PAGE_HEIGHT)) <= tol and \
+        abs(mm(h - spec.PAGE_WIDTH)) <= tol
 
 
 BOX_ALIGN_NAMES = {"left": "居左 left", "right": "居右 right", "center": "居中 centred",

@@ -244,6 +244,9 @@ def _blocks(read: ReadDocument, paras: list[Para]) -> list[Block]:
             table = tables.get(p.table)
             if table is None:
                 table = tables[p.table] = Table([])
+                sec = read.view.sections[min(p.section, len(read.view.sections) - 1)]
+                if sec.page_width and sec.page_height and sec.page_width > sec.page_height:
+                    table.landscape = True  # on a landscape page: a 横排表格
                 blocks.append(table)
                 read._origin[id(table)] = []
             _cell(table, p)
@@ -290,7 +293,10 @@ def _cell(table: Table, p: Para) -> None:
     cell = row[c]
     if cell:
         cell.append(Run("\n"))
-    cell.extend(runs_of(p, *_trimmed(p)))
+    # A line break inside a cell's paragraph only says where its line ends (a heading's unit on
+    # a line of its own: 培训 over （人次）); the cell's text runs on.
+    cell.extend(Run(run.text.replace("\n", ""), run.bold) for run in runs_of(p, *_trimmed(p))
+                if run.text.replace("\n", ""))
 
 
 def _table_title(table: Table) -> None:

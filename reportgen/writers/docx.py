@@ -13,11 +13,11 @@ import io
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from .. import spec
+from .. import landscape, spec
 from ..errors import OutputError, Place
 from ..layout import (
     CELL_INSET,
@@ -546,13 +546,17 @@ class _Skeleton:
     sect_pr: Any  # the body's final w:sectPr
     core: Any  # cp:coreProperties
     block_width: int  # EMU between the margins
+    numbered: Any = None  # the w:sectPr of upright numbered pages (ends them before a landscape run)
+    turned: Any = None  # the w:sectPr of landscape pages (横排表格), with their own footers
 
 
 @lru_cache(maxsize=8)
-def _skeleton(style: Style, blank_page_section: bool, unnumbered_first: bool = False) -> _Skeleton:
+def _skeleton(style: Style, blank_page_section: bool, unnumbered_first: bool = False,
+              turned: bool = False) -> _Skeleton:
     """The package: page-number footers and, when the 版记 needs a blank page before it, a
     second section whose footers are empty (7.5: those pages carry no number).
-    ``unnumbered_first``: a first page whose footer is empty (信函格式 [10.1])."""
+    ``unnumbered_first``: a first page whose footer is empty (信函格式 [10.1]); with ``turned``,
+    the section of landscape pages and their footers (:func:`_landscape_footer`)."""
     from docx import Document as open_docx  # noqa: N813 - a function, read as one
 
     d = open_docx(io.BytesIO(base_docx(style)))
@@ -569,6 +573,9 @@ def _skeleton(style: Style, blank_page_section: bool, unnumbered_first: bool = F
         new = d.add_section(WD_SECTION.NEW_PAGE)
         _clear_footer(new.footer)
         _clear_footer(new.even_page_footer)
+    body = d.element.body
+    numbered = copy.deepcopy(body.sectPr.getprevious().pPr.sectPr if blank_page_section else body.sectPr)
+    landscape_sect = _landscape_section(d, style) if turned else None
     out = io.BytesIO()
     d.save(out)
     with zipfile.ZipFile(out) as zf:
@@ -577,9 +584,92 @@ def _skeleton(style: Style, blank_page_section: bool, unnumbered_first: bool = F
     body = document.body
     sect_pr = body.sectPr
     section_break = sect_pr.getprevious() if blank_page_section else None
+    if turned:  # the body ends as it would without the landscape section
+        section_break = body.findall(_w("w:p"))[0] if blank_page_section else None
+        sect_pr = copy.deepcopy(body.findall(_w("w:p"))[-1].pPr.sectPr)
     for child in list(body):
         body.remove(child)
-    return _Skeleton(parts, document, section_break, sect_pr, d.core_properties._element, block_width)
+    return _Skeleton(parts, document, section_break, sect_pr, d.core_properties._element, block_width,
+                     numbered, landscape_sect)
+
+
+def _landscape_section(d, style: Style):  # type: ignore[no-untyped-def]
+    """Add the landscape section to python-docx's document ``d``: A4 on its side, the margins
+    turned (reportgen.landscape), footers of its own holding the page number turned with the
+    page; return a copy of its w:sectPr."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Twips
+
+    new = d.add_section(WD_SECTION.NEW_PAGE)
+    new.orientation = WD_ORIENT.LANDSCAPE
+    new.page_width, new.page_height = Twips(landscape.PAGE_WIDTH), Twips(landscape.PAGE_HEIGHT)
+    top, right, bottom, left = landscape.margins(style)
+    new.top_margin, new.right_margin = Twips(top), Twips(right)
+    new.bottom_margin, new.left_margin = Twips(bottom), Twips(left)
+    # The footer only anchors the number's box: low in the 26 mm margin, so that its empty line
+    # does not push into the type area (LibreOffice grows a footer upwards into the body).
+    new.footer_distance = Twips(landscape.FOOTER_DISTANCE)
+    for footer, odd in ((new.footer, True), (new.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        _landscape_footer(footer, style, odd)
+    return copy.deepcopy(d.element.body.sectPr)
+
+
+V_NS = "urn:schemas-microsoft-com:vml"
+O_NS = "urn:schemas-microsoft-com:office:office"
+
+
+def _landscape_footer(footer, style: Style, odd: bool) -> None:  # type: ignore[no-untyped-def]
+    """The footer of a landscape page: "— n —" in a text box in the left margin, its text
+    vertical (turned a quarter to the right), where a portrait page of that parity has its
+    number once the sheet is turned back (reportgen.landscape.number_box)."""
+    from lxml import etree
+
+    x, y, width, height = landscape.number_box(style, odd)
+    p = footer.paragraphs[0]
+    run = _el("w:r")
+    pict = _el("w:pict")
+    run.append(pict)
+    shapetype = etree.SubElement(pict, f"{{{V_NS}}}shapetype", id="_x0000_t202", coordsize="21600,21600",
+                                 path="m,l,21600r21600,l21600,xe", nsmap={"v": V_NS, "o": O_NS})
+    shapetype.set(f"{{{O_NS}}}spt", "202")
+    etree.SubElement(shapetype, f"{{{V_NS}}}path", gradientshapeok="t").set(f"{{{O_NS}}}connecttype", "rect")
+    box = (f"position:absolute;margin-left:{x / 20}pt;margin-top:{y / 20}pt;width:{width / 20}pt;"
+           f"height:{height / 20}pt;z-index:1;mso-position-horizontal:absolute;"
+           "mso-position-horizontal-relative:page;mso-position-vertical:absolute;"
+           "mso-position-vertical-relative:page")
+    shape = etree.SubElement(pict, f"{{{V_NS}}}shape", id=f"PageNumber{'Odd' if odd else 'Even'}",
+                             type="#_x0000_t202", style=box, filled="f", stroked="f")
+    textbox = etree.SubElement(shape, f"{{{V_NS}}}textbox", style="layout-flow:vertical", inset="0,0,0,0")
+    content = _el("w:txbxContent")
+    textbox.append(content)
+    inner = _el("w:p")
+    content.append(inner)
+    ppr = inner.get_or_add_pPr()
+    _insert_ordered(ppr, _el("w:pStyle", val="Footer"), PPR_SEQ)
+    _insert_ordered(ppr, _el("w:jc", val="right" if odd else "left"), PPR_SEQ)
+    number = _el("w:r")
+    text = _el("w:t")
+    text.text = "— "
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    number.append(text)
+    inner.append(number)
+    for field_run in page_field():
+        inner.append(field_run)
+    tail = copy.deepcopy(number)
+    tail[0].text = " —"
+    inner.append(tail)
+    p._p.append(run)
+
+
+def _section_end(sect_pr):  # type: ignore[no-untyped-def]
+    """A paragraph that ends a section (``sect_pr``) and takes no room: the pages before a
+    landscape run, or the run itself, end with it."""
+    p = _el("w:p")
+    ppr = p.get_or_add_pPr()
+    _insert_ordered(ppr, _el("w:spacing", before="0", after="0", line="2", lineRule="exact"), PPR_SEQ)
+    _insert_ordered(ppr, copy.deepcopy(sect_pr), PPR_SEQ)
+    return p
 
 
 # The 版记 table floats at the bottom of the type area in the .docx Word and WPS open: however many
@@ -598,9 +688,11 @@ def blank_line():  # type: ignore[no-untyped-def]
     return _item(Item("blank"), Plan([], None, 0, spec.DEFAULT_STYLE))
 
 
-def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # type: ignore[no-untyped-def]
+def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool,  # type: ignore[no-untyped-def]
+              after_section: bool = False) -> int:
     """Append the 版记; returns the blank lines that pad it to the bottom of the page (written
-    before it unless ``anchored``, when the table floats at the bottom instead)."""
+    before it unless ``anchored``, when the table floats at the bottom instead). ``after_section``:
+    a section break (after landscape pages) has just started a new page."""
     from docx.oxml.table import CT_Tbl
 
     colophon = plan.colophon
@@ -608,9 +700,11 @@ def _colophon(body, plan: Plan, skeleton: _Skeleton, anchored: bool) -> int:  # 
     if colophon.page_break_before:
         if colophon.blank_page_before:
             # 7.5: a blank page before the 版记 page and the 版记 page carry no page number.
-            body.append(copy.deepcopy(skeleton.section_break))
+            if not after_section:
+                body.append(copy.deepcopy(skeleton.section_break))
             body.append(_item(Item("blank"), plan))
-        body.append(_item(Item("blank", page_break_before=True), plan))
+            after_section = False
+        body.append(_item(Item("blank", page_break_before=not after_section), plan))
         pad = colophon.pad_lines - 1
     else:
         pad = colophon.pad_lines
@@ -679,6 +773,7 @@ def _table(grid: TableGrid, plan: Plan):  # type: ignore[no-untyped-def]
     """A ruled table across the type area: every cell bordered, fixed column widths, rows of
     whole grid lines that never split, the header rows repeated on every page."""
     style = plan.style
+    turned = any(i.landscape for i in plan.items if i.grid is grid)
     tbl = _el("w:tbl")
     tblpr = _el("w:tblPr")
     tbl.append(tblpr)
@@ -708,7 +803,7 @@ def _table(grid: TableGrid, plan: Plan):  # type: ignore[no-untyped-def]
     for r, height in enumerate(grid.heights):
         tr = _el("w:tr")
         trpr = _el("w:trPr")
-        if height <= style.lines_per_page:
+        if height <= (landscape.lines_per_page(style) if turned else style.lines_per_page):
             trpr.append(_el("w:cantSplit"))
         # LibreOffice puts the table's top rule below the line above it, not on it: the first
         # row gives that room back, so the rows and the text after the table stay on the grid.
@@ -761,7 +856,14 @@ def _cell(grid: TableGrid, plan: Plan, r: int, c: int, origin: tuple[int, int], 
     texts = [run.text for run in runs]
     if len(grid.lines[r][c]) > 1 and plan.style.word_joiners:  # as in a paragraph (_add_segs)
         texts = _joined(texts)
+    at = grid.unit_breaks.get((r, c))
+    if at is not None:  # the line breaks before the bracketed unit, where the layout broke it
+        texts = [run.text for run in runs]
     for run_in, text in zip(runs, texts, strict=True):
+        if at is not None and 0 <= at < len(text):
+            text = text[:at] + "\n" + text[at:]  # a w:br
+        if at is not None:
+            at -= len(run_in.text)
         if text:
             run = _run(p, text)
             run.insert(0, _props(_rpr(plan.style.fonts, font, size, run_in.bold, None, 100)))
@@ -779,12 +881,20 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
     from docx.opc.oxml import serialize_part_xml
 
     colophon = plan.colophon
+    turned = any(item.landscape for item in plan.items)
     skeleton = _skeleton(plan.style, colophon is not None and colophon.blank_page_before,
-                         plan.format == "letter")
+                         plan.format == "letter", turned)
     document = copy.deepcopy(skeleton.document)
     body = document.body
     room = carry = 0
+    upright = True
     for item in plan.items:
+        if item.landscape == upright:
+            # A landscape run is a section of its own: the section break starts its page, and the
+            # page after it, so the item's own page break would add a blank page.
+            body.append(_section_end(skeleton.numbered if upright else skeleton.turned))
+            upright = not item.landscape
+            item = replace(item, page_break_before=False)
         if item.grid is not None:
             if item.row_index == 0:
                 body.append(_table(item.grid, plan))
@@ -813,8 +923,10 @@ def write_docx(plan: Plan, doc: Document, anchored: bool = True) -> bytes:
             room, carry = room - carry, 0
     pad = None
     if colophon is not None:
-        pad = _colophon(body, plan, skeleton, anchored)
-    body.append(copy.deepcopy(skeleton.sect_pr))
+        if not upright:
+            body.append(_section_end(skeleton.turned))
+        pad = _colophon(body, plan, skeleton, anchored, after_section=not upright)
+    body.append(copy.deepcopy(skeleton.sect_pr if colophon is not None or upright else skeleton.turned))
     undated = undated_stamp()  # checked for every document, dated or not: one outcome per setting
     when = doc.date or undated
     stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import spec
+from .. import landscape, spec
 from ..layout import Item, Plan, TableGrid, cells
 
 Styler = Callable[[str, str], str]
@@ -45,14 +45,30 @@ def _place(line: str, item: Item, first: bool, width: float) -> str:
     return " " * round(left * 2) + line
 
 
+def turned_pages(plan: Plan) -> set[int]:
+    """The landscape pages (横排表格): drawn wider and shorter, as the turned page reads."""
+    return {page for item in plan.items if item.landscape for page, _row in item.positions}
+
+
+def turned_width(plan: Plan) -> float:
+    """Cells of 三号 across a landscape page's type area (40 with the standard's margins)."""
+    cell = round(spec.BODY_SIZE * spec.TWIPS_PER_PT + spec.BODY_TRACKING)
+    return float(landscape.text_width(plan.style) // cell)
+
+
 def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
-    """The plan as pages, each a list of 22 terminal lines (blank rows included)."""
-    width = float(plan.style.chars_per_line)
+    """The plan as pages, each a list of 22 terminal lines (blank rows included); a landscape
+    page has its 15 lines, as wide as its type area."""
+    upright_width = float(plan.style.chars_per_line)
     lines_per_page = plan.style.lines_per_page
-    pages: list[list[str]] = [["" for _ in range(lines_per_page)] for _ in range(plan.pages)]
+    turned = turned_pages(plan)
+    pages: list[list[str]] = [
+        ["" for _ in range(landscape.lines_per_page(plan.style) if n in turned else lines_per_page)]
+        for n in range(1, plan.pages + 1)]
     shown: TableGrid | None = None
     page_of_last_row = 0
     for item in plan.items:
+        width = turned_width(plan) if item.landscape else upright_width
         if item.role == "blank":
             continue  # leaves the row empty (and a red rule drawn there intact)
         if item.grid is not None:
@@ -82,6 +98,7 @@ def render_pages(plan: Plan, styler: Styler = _plain) -> list[list[str]]:
             pages[page - 1][base_row - 1] = styler(text, item.role)
             if item.red_rule and base_row < lines_per_page and plan.style.letterhead != "preprinted":
                 pages[page - 1][base_row] = styler("=" * int(width * 2), "red_rule")
+    width = upright_width
     if plan.colophon is not None:
         colophon = plan.colophon
         rows = [line for r in colophon.rows for line in r.lines]
@@ -191,18 +208,20 @@ def _doc_number_line(item: Item, width: float) -> str:
 
 def render_text(plan: Plan, styler: Styler = _plain) -> str:
     """The whole draft: pages framed, page numbers under them, blank (unnumbered) pages marked."""
-    width = plan.style.chars_per_line * 2
     out: list[str] = []
     numbered_until = plan.pages
     if plan.colophon is not None and plan.colophon.blank_page_before:
         numbered_until = plan.pages - 2
+    turned = turned_pages(plan)
     for number, lines in enumerate(render_pages(plan, styler), 1):
+        width = int((turned_width(plan) if number in turned else plan.style.chars_per_line) * 2)
         out.append("┌" + "─" * (width + 2) + "┐")
         for line in lines:
             out.append("│ " + _pad(line, width) + " │")
         out.append("└" + "─" * (width + 2) + "┘")
         if number <= numbered_until and not (number == 1 and plan.format == "letter"):  # 信函 [10.1]
-            label = f"— {number} —"
+            # a landscape page: its number prints turned, where the upright pages have theirs
+            label = f"— {number} —" + ("（横排）" if number in turned else "")
             out.append(label.rjust(width + 2) if number % 2 else "  " + label)
         else:
             out.append("")
