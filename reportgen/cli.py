@@ -7,6 +7,7 @@ Jinja, YAML) are imported inside the commands so that ``reportgen --help`` start
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .years import YearsConfig
 
 EXIT_ERROR = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 PROGRESS_MIN_DOCUMENTS = 10  # smaller builds end before a bar would tell anything
 
 
@@ -46,6 +48,11 @@ class _Commands(click.Group):
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader of stdout went away (`reportgen init --list | head -3`): nothing to say to
+            # it, and nothing more to flush at exit. 141 is what a shell reports for SIGPIPE.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # a fault of ours: a message, never a traceback
             what = f"{type(exc).__name__}: {exc}"[:500]
             click.echo(f"错误 error: 内部错误 internal error: {what}", err=True)

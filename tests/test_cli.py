@@ -176,3 +176,21 @@ def test_blank_page_and_colophon_page_are_unnumbered(tmp_path: Path) -> None:
     assert len(sections) == 2
     assert all(p.text == "" for p in sections[1].footer.paragraphs)
     assert all(p.text == "" for p in sections[1].even_page_footer.paragraphs)
+
+
+def test_a_closed_pipe_ends_the_command_quietly() -> None:
+    """`reportgen init --list | head -1`: the reader stops early; no internal error, no traceback."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    for _ in range(3):
+        child = subprocess.Popen([sys.executable, "-m", "reportgen", "init", "--list"], cwd=root, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()  # before the child has started: its first write finds no reader
+        err = child.stderr.read().decode()
+        child.wait()
+        assert "internal error" not in err and "Traceback" not in err and "Exception" not in err, err
+        assert child.returncode in (0, 141)
