@@ -32,6 +32,7 @@ from reportgen.filters import (
     month,
     num,
     ordinal,
+    over,
     pct,
     pp_change,
     rmb_upper,
@@ -617,6 +618,7 @@ CALLS = {
     "month": lambda v: month(v),
     "rmb_upper": lambda v: rmb_upper(v),
     "approx": lambda v: approx(v, 2, "万"),
+    "over": lambda v: over(v, 2, "万"),
     "wan": lambda v: wan(v),
     "yi": lambda v: yi(v),
     "pct": lambda v: pct(v),
@@ -687,3 +689,21 @@ def test_readme_documents_every_filter_with_true_examples():
         assert env.from_string(expression.strip()).render() == expected, line
         seen.add(re.search(r"\|\s*(\w+)", expression).group(1))
     assert seen == set(FILTERS) | {"markup"}
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((300,), "300余"), ((312,), "300余"), ((1700000, 2, "万"), "170多万"),
+    ((1712345, 2, "万"), "170多万"), ((20000000, 1, "万"), "2000多万"), ((10000, 1, "万"), "1万多"),
+    ((300, 1, "", "多"), "300多"), ((0,), "0"),
+])
+def test_over_always_marks_the_figure(args, expected):
+    """The printed approximate figure as the value gives its words back; an exact one is cut as approx."""
+    assert over(*args) == expected
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=1, max_value=4))
+def test_over_agrees_with_approx_when_digits_are_cut(n, digits):
+    if approx(n, digits) != str(n):
+        assert over(n, digits) == approx(n, digits)
+    else:
+        assert over(n, digits) == str(n) + "余"
