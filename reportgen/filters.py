@@ -356,7 +356,7 @@ def rmb_upper(amount: Any) -> str:
 _UNITS = {"": 0, "百": 2, "千": 3, "万": 4, "亿": 8, "万亿": 12}
 
 
-def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> str:
+def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None, marked: bool = False) -> str:
     """Exact figure → 约数: keep ``digits`` significant digits of ``n`` in ``unit``.
 
     Digits are cut, never rounded up. When anything was cut a marker is added:
@@ -364,8 +364,12 @@ def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> 
     the unit when the kept figure ends in a zero (170多万), otherwise after it
     (1万多, 1.2万多), as Chinese grammar requires. Units: '', 百, 千, 万, 亿, 万亿.
     0 gives "0"; negative numbers and values below one unit raise FilterError
-    (the hint suggests a smaller unit).
+    (the hint suggests a smaller unit). ``marked=True`` adds the marker even when nothing was cut:
+    a fact known only by its printed words (300余人次) keeps the figure printed as its value,
+    and 300 gives back 300余 (an exact 312 next year is worded as without it).
 
+    >>> approx(312), approx(300), approx(300, marked=True), approx(1700000, 2, "万", marked=True)
+    ('300余', '300', '300余', '170多万')
     >>> approx(312), approx(300)
     ('300余', '300')
     >>> approx(1712345, 2, "万"), approx(20350000, 2, "万"), approx(20000000, 2, "万")
@@ -374,7 +378,10 @@ def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> 
     ('1万多', '300多')
     """
     text, cut, round_figure = _cut("approx", n, digits, unit, more)
-    if not cut:
+    if not isinstance(marked, bool):
+        raise FilterError(f"approx: 参数 marked 须为 true 或 false，得到 {_show(marked)} "
+                          "(marked must be true or false)")
+    if text == "0" or not (cut or marked):
         return text if text == "0" else text + unit
     return _marked(text, unit, more, round_figure)
 
@@ -412,20 +419,6 @@ def _cut(name: str, n: Any, digits: int, unit: str, more: str | None) -> tuple[s
         step = Decimal(1).scaleb(scaled.adjusted() - keep + 1)
         kept = scaled.quantize(step, rounding=ROUND_DOWN)
         return _plain(kept), kept != scaled, kept % 10 == 0
-
-
-def over(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> str:
-    """A figure printed as "more than": :func:`approx` with the marker always there (0 stays 0).
-
-    For a fact known only by its printed words (300余人次, 170多万单), whose value is the
-    figure printed: ``300 | over`` gives back 300余, and an exact figure next year (312) is
-    worded as approx words it.
-
-    >>> over(300), over(312), over(1700000, 2, "万"), over(10000, 1, "万")
-    ('300余', '300余', '170多万', '1万多')
-    """
-    text, _cut_any, round_figure = _cut("over", n, digits, unit, more)
-    return text if text == "0" else _marked(text, unit, more, round_figure)
 
 
 def _in_unit(name: str, n: Any, power: int, precision: Any, unit: str) -> str:
@@ -554,7 +547,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "month": month,
     "rmb_upper": rmb_upper,
     "approx": approx,
-    "over": over,
     "wan": wan,
     "yi": yi,
     "pct": pct,

@@ -32,7 +32,6 @@ from reportgen.filters import (
     month,
     num,
     ordinal,
-    over,
     pct,
     pp_change,
     rmb_upper,
@@ -618,7 +617,6 @@ CALLS = {
     "month": lambda v: month(v),
     "rmb_upper": lambda v: rmb_upper(v),
     "approx": lambda v: approx(v, 2, "万"),
-    "over": lambda v: over(v, 2, "万"),
     "wan": lambda v: wan(v),
     "yi": lambda v: yi(v),
     "pct": lambda v: pct(v),
@@ -696,14 +694,19 @@ def test_readme_documents_every_filter_with_true_examples():
     ((1712345, 2, "万"), "170多万"), ((20000000, 1, "万"), "2000多万"), ((10000, 1, "万"), "1万多"),
     ((300, 1, "", "多"), "300多"), ((0,), "0"),
 ])
-def test_over_always_marks_the_figure(args, expected):
+def test_approx_marked_always_marks_the_figure(args, expected):
     """The printed approximate figure as the value gives its words back; an exact one is cut as approx."""
-    assert over(*args) == expected
+    assert approx(*args, marked=True) == expected
 
 
 @given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=1, max_value=4))
-def test_over_agrees_with_approx_when_digits_are_cut(n, digits):
+def test_approx_marked_agrees_with_approx_when_digits_are_cut(n, digits):
     if approx(n, digits) != str(n):
-        assert over(n, digits) == approx(n, digits)
+        assert approx(n, digits, marked=True) == approx(n, digits)
     else:
-        assert over(n, digits) == str(n) + "余"
+        assert approx(n, digits, marked=True) == str(n) + "余"
+
+
+def test_approx_marked_must_be_a_boolean():
+    with pytest.raises(FilterError, match="marked"):
+        approx(300, marked="yes")

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import filters
+from ..errors import ReportgenError
 
 # A figure, longest forms first. Digits glued to Latin letters (5G, H5, App2.0) are names, not figures.
 _FIGURE = re.compile(
@@ -114,14 +115,20 @@ def _number_figure(m: re.Match[str], text: str) -> Figure:
         end = (m.end("unit") if m["m1"] and m["unit"] else m.end("m1") if m["m1"] else m.end("m2"))
         printed = text[start:end]
         value = _plain_value(_decimal(num).scaleb(_POWERS[used_unit]))
-        args: tuple[Any, ...] = (_sig_digits(num),)
-        if more != ("多" if used_unit else "余"):
-            args += (used_unit, more)
-        elif used_unit:
-            args += (used_unit,)
-        if _reprints("over", value, args, printed):
+        digits = _sig_digits(num)
+        more_arg = None if more == ("多" if used_unit else "余") else more
+        shown: list[str] = [str(digits)]
+        if used_unit or more_arg:
+            shown.append(f'"{used_unit}"')
+        if more_arg:
+            shown.append(f'"{more_arg}"')
+        try:
+            same = filters.approx(value, digits, used_unit, more_arg, marked=True) == printed
+        except ReportgenError:
+            same = False
+        if same:
             return Figure(start, end, printed, value, "integer" if isinstance(value, int) else "number",
-                          _call("over", args))
+                          f"approx({', '.join(shown)}, marked=true)")
     if unit in ("万", "亿"):
         places = len(num.split(".")[1]) if "." in num else 0
         value = _plain_value(_decimal(num).scaleb(_POWERS[unit]))
