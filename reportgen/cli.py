@@ -291,6 +291,14 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
         warnings = len(problems) - errors
         mark = "✗" if errors or (strict and warnings) else "✓"
         click.echo(f"{mark} {job.name}: {errors} 错误 errors, {warnings} 警告 warnings")
+    if _is_project(source) and not names:
+        from .usage import unused_facts
+
+        unused = unused_facts(jobs)
+        _echo_problems(unused)
+        seen.extend(unused)
+        if unused:
+            click.echo(f"{'✗' if strict else '✓'} data: {len(unused)} 警告 warnings (facts no template uses)")
     failed = any(p.severity == "error" for p in seen) or (strict and bool(seen))
     sys.exit(EXIT_ERROR if failed else 0)
 

@@ -29,7 +29,7 @@ _FIGURE = re.compile(
     r"(?P<date>(?P<dy>\d{4})年(?P<dm>\d{1,2})月(?P<dd>\d{1,2})日)"
     r"|(?P<md>(?P<mm>\d{1,2})月(?P<mdd>\d{1,2})日)"
     r"|(?P<code>\d+(?:[-/:：+]\d+)+)"
-    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?(?!\.?[A-Za-z\d]))"
     r"(?P<pct>[%％])?(?P<m1>余|多)?(?P<unit>万亿|万|亿)?(?P<m2>余|多)?"
     r")(?![A-Za-z])")
 _POWERS = {"": 0, "万": 4, "亿": 8, "万亿": 12}
@@ -39,7 +39,7 @@ _SENTENCE_END = "。；！？!?;\n"
 # Verbs and particles between a noun and its figure (企业达31户, 共有13个, 约300余人).
 _TRAILING = re.compile(r"(?:累计|共计|合计|总计|共有|达到|超过|多达|高达|分别为|分别|其中|普遍|只有|仅有"
                        r"|为|达|有|共|约|计|近|逾|至|到|了|是|占|和|及|与|等|以上|只|仅)+$")
-_LEADING = re.compile(r"^(?:其中|另有|包括|共有|目前|今年|全年|全市|全省|全县|全区|截至)+")
+_LEADING = re.compile(r"^(?:其中|另有|包括|共有|现有|目前|今年|全年|全市|全省|全县|全区|截至)+")
 # Two-character measure words, then one character: the unit after a figure.
 _UNITS_2 = ("人次", "场次", "户次", "家次", "批次", "个月", "周年", "百分点", "平方米", "公里", "小时",
             "万元", "亿元")

@@ -178,7 +178,8 @@ def read_source(path: Path) -> Source:
     if path.suffix.lower() == ".txt":
         from .textread import read_text
 
-        return Source(path, read_text(path))
+        document, style = read_text(path)
+        return Source(path, document, dict(style))
     from ..check import read_document
 
     read = read_document(path)
@@ -211,8 +212,9 @@ def _texts(doc: Document) -> list[str]:
 _JINJA_OPEN = re.compile(r"\\\{(?=[%#])")
 
 
-def _body_literal(text: str) -> str:
-    """Literal markup text that Jinja leaves alone: ``\\{%`` would open a tag, so its ``{`` is printed."""
+def literal_markup(text: str) -> str:
+    """Text as template markup that prints it: markup escapes, and a ``{`` before ``%`` or ``#``
+    (which Jinja would read as a tag) printed through ``{{ "{" }}``."""
     return _JINJA_OPEN.sub('{{ "{" }}', escape(text))
 
 
@@ -228,17 +230,17 @@ class _Hooks:
         for piece in self.book.template(text, self.document):
             if isinstance(piece, str):
                 raw = where == "attachment_title" and "{" not in piece
-                out.append(piece if raw else _body_literal(piece))
+                out.append(piece if raw else literal_markup(piece))
             else:
                 out.append("{{ " + piece[0] + " }}")
         return "".join(out)
 
     def value(self, text: str, key: str) -> str:
         if key in LITERAL_FIELDS:
-            return _front_literal(text)
+            return literal_value(text)
         pieces = self.book.template(text, self.document, LABELS.get(key, ""))
         if all(isinstance(p, str) for p in pieces):
-            return _front_literal(text)
+            return literal_value(text)
         parts = [json.dumps(p, ensure_ascii=False) if isinstance(p, str) else f"({p[0]})" for p in pieces]
         return "{{ (" + " ~ ".join(parts) + ") | tojson }}"
 
@@ -249,7 +251,8 @@ class _Hooks:
         return "{{ " + expression + " }}"
 
 
-def _front_literal(text: str) -> str:
+def literal_value(text: str) -> str:
+    """Text as a front-matter value of a template: a YAML string, or its tojson when Jinja would read it."""
     if "{" in text:
         return "{{ " + json.dumps(text, ensure_ascii=False) + " | tojson }}"
     return json.dumps(text, ensure_ascii=False)
