@@ -47,6 +47,8 @@ _RANGE = ("至", "到", "~", "～", "-", "－", "—")
 _NOT_UNIT = set("的是在和与及等以至到了为有把被从向对于中上下内外后前左右")
 _RESERVED = {"year", "data", "prev", "districts", "loop", "true", "false", "none", "True", "False", "None"}
 KEY_CHARS = 8  # the noun part of a key: enough to tell 单独组建党支部 from 联合党支部
+# Characters after which a word starts: particles, prepositions, conjunctions, administrative levels.
+_JOINS = set("的了和与及或向对在把从将给为由等各市县区省级")
 
 
 @dataclass
@@ -236,14 +238,26 @@ def noun_before(text: str) -> str:
             clause = clause[clause.rindex(particle) + 1:]
     clause = _LEADING.sub("", clause) or clause
     clause = "".join(ch for ch in clause if ("a" + ch).isidentifier())
-    return clause[-KEY_CHARS:]
+    return _shortened(clause)
+
+
+def _shortened(words: str) -> str:
+    """At most KEY_CHARS characters from the end, cut after a word that joins (向, 和, 市 …) when
+    there is one, so that a key starts with a word (选派党建指导员, not 织选派党建指导员)."""
+    if len(words) <= KEY_CHARS:
+        return words
+    for k in range(len(words) - KEY_CHARS - 2, len(words) - 2):
+        if words[k - 1] in _JOINS and words[k] not in _JOINS:
+            return words[k:]
+    return words[-KEY_CHARS:]
 
 
 def words_after(text: str, end: int) -> str:
     """The first words after a figure (a date at the start of a clause: 11月26日，市委组织部…)."""
     rest = _CLAUSE_BREAK.split(text[end:].lstrip("，,、 “”"))[0]
     rest = re.split(r"[了的]", rest)[0]
-    return "".join(ch for ch in rest if ("a" + ch).isidentifier())[:KEY_CHARS]
+    words = "".join(ch for ch in rest if ("a" + ch).isidentifier())
+    return words if len(words) <= KEY_CHARS + 4 else words[:KEY_CHARS]
 
 
 def sentence_of(text: str, start: int, end: int, width: int = 36) -> str:
@@ -344,7 +358,7 @@ class FactBook:
                 break
             suffix += 1
         if fact is None:
-            described = figure.noun + (f"（{figure.unit}）" if figure.unit else "")
+            described = (figure.noun or label) + (f"（{figure.unit}）" if figure.unit else "")
             fact = self.facts[key] = Fact(key, figure.value, figure.kind, figure.printed, sentence, document,
                                           figure.filter, description=described or label)
         fact.uses += 1
