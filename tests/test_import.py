@@ -131,7 +131,7 @@ def test_imported_project_validates_and_keeps_the_house_style(baoji: tuple[Path,
     assert "no template uses" not in stderr
     config = yaml.safe_load((project / "reportgen.yaml").read_text(encoding="utf-8"))
     assert config["style"] == {"cc_full_stop": False}  # the example prints 抄送：市委组织部 without 。
-    assert [d["output"] for d in config["documents"]] == ["宝网信办发〔{{ year }}〕38号.docx",
+    assert [d["output"] for d in config["documents"]] == ["宝网信办发〔{{ year }}〕{{ 发文字号_号 }}号.docx",
                                                           "{{ year }}年宝鸡市互联网企业党建工作总结.docx"]
 
 

@@ -329,6 +329,26 @@ class FactBook:
         self._sums(text, keys)
         return pieces
 
+    def reuse(self, text: str, label: str = "") -> str:
+        """``text`` as a Jinja template over the facts already known: a figure that is one of them
+        (same key, same value) or a year becomes its expression, any other stays as printed.
+        For names made from the data, such as a document's output file name."""
+        out: list[str] = []
+        at = 0
+        for figure in scan(text, self.year):
+            out.append(text[at:figure.start])
+            at = figure.end
+            if figure.kind == "year":
+                out.append("{{ " + ("year" if figure.offset == 0 else
+                                    f"year {'+' if figure.offset > 0 else '-'} {abs(figure.offset)}") + " }}")
+                continue
+            fact = self.facts.get(self._key(figure, text, label))
+            if fact is not None and fact.value == figure.value and fact.filter == figure.filter:
+                out.append("{{ " + (f"{fact.key} | {fact.filter}" if fact.filter else fact.key) + " }}")
+            else:
+                out.append(figure.printed)
+        return "".join(out) + text[at:]
+
     def _expression(self, figure: Figure, text: str, document: str, label: str) -> str:
         if figure.kind == "year":
             self.years_used += 1

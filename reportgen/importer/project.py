@@ -269,14 +269,11 @@ def _names(sources: list[Source]) -> list[str]:
     return names
 
 
-def _output_pattern(path: Path, year: int) -> str:
-    """The input's file name, its years written relative to the data's ``year``."""
+def _output_pattern(path: Path, book: FactBook) -> str:
+    """The input's file name, its years relative to ``year`` and the 文号's number from the data
+    (宝网信办发〔{{ year }}〕{{ 发文字号_号 }}号.docx), so that next year's file gets next year's name."""
     stem = path.stem.replace("{", "(").replace("}", ")")
-    pattern = re.sub(r"(?<!\d)((?:19|20)\d\d)(?!\d)",
-                     lambda m: "{{ year }}" if int(m[1]) == year else
-                     f"{{{{ year {'+' if int(m[1]) > year else '-'} {abs(int(m[1]) - year)} }}}}"
-                     if abs(int(m[1]) - year) <= 10 else m[1], stem)
-    return pattern + ".docx"
+    return book.reuse(stem, LABELS["number"]) + ".docx"
 
 
 def placeholders(doc: Document, unread: list[str]) -> list[str]:
@@ -309,7 +306,7 @@ def import_documents(paths: list[Path], year: int | None = None, name: str = "fa
         header = (f"{{#- {doc_name}: imported from {source.path.name} by reportgen import."
                   " Every figure is a fact of the data file. -#}\n")
         documents.append(ImportedDocument(doc_name, source, header + template,
-                                          _output_pattern(source.path, year),
+                                          _output_pattern(source.path, book),
                                           placeholders(source.document, source.unread)))
     style = sources[0].style if sources else {}
     return ImportResult(year, name, documents, book, style)
