@@ -364,3 +364,21 @@ def test_example_project_is_untouched(baoji: tuple[Path, Path]) -> None:
     """Importing never writes beside its inputs (the example's folder keeps its three files)."""
     files = sorted(p.name for p in EXAMPLE.iterdir())
     assert files == ["facts.contract.yaml", "reportgen.yaml", "summary.md.j2"]
+
+
+def test_house_style_is_read_where_it_differs_from_the_standard(tmp_path: Path) -> None:
+    project = tmp_path / "styled"
+    shutil.copytree(EXAMPLE, project)
+    config = project / "reportgen.yaml"
+    house = ("  cc_full_stop: false\n  fonts: {fangsong: 方正仿宋_GBK, heiti: 方正黑体_GBK}\n"
+             "  red: C00000\n  title_size: 20\n  page: {top: 40, left: 30}")
+    text = config.read_text(encoding="utf-8").replace("../../data/baoji-2020.yaml", str(DATA))
+    config.write_text(text.replace("  cc_full_stop: false", house), encoding="utf-8")
+    source = tmp_path / "source"
+    code, _stdout, stderr = run_cli("build", str(project), "-o", str(source), "--doc", "report")
+    assert code == 0, stderr
+    imported, out, _ = import_and_build(tmp_path, [source / REPORT_NAME])
+    style = yaml.safe_load((imported / "reportgen.yaml").read_text(encoding="utf-8"))["style"]
+    assert style == {"fonts": {"fangsong": "方正仿宋_GBK"}, "title_size": 20, "red": "C00000",
+                     "page": {"top": 40.0, "left": 30.0}, "cc_full_stop": False}
+    assert squeeze(body_texts(out / REPORT_NAME)) == squeeze(body_texts(source / REPORT_NAME))
