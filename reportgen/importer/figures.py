@@ -159,7 +159,8 @@ def scan(text: str, year: int | None) -> list[Figure]:
     for figure in found:
         figure.unit = unit_after(text, figure.end) if figure.kind not in ("date", "year") else ""
         before = text[previous_end:figure.start]
-        figure.noun = noun_before(before)
+        # 2026年3月: the year names nothing; the month's words are those after it, if any
+        figure.noun = "" if before == "年" and figure.unit == "月" else noun_before(before)
         # 举办了2期专题培训班: after a verb, the noun that the figure counts follows its measure word.
         if figure.unit and (not figure.noun or before.rstrip().endswith("了")):
             figure.noun = words_after(text, figure.end + len(figure.unit)) or figure.noun

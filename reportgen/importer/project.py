@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..check.classify import has_placeholder
+from ..check.classify import PLACEHOLDER
 from ..errors import OutputError, Place, ReportgenError
 from ..files import TEMP_PREFIX, write_atomic
 from ..markup import escape
@@ -278,16 +278,14 @@ def _output_pattern(path: Path, book: FactBook) -> str:
 
 def placeholders(doc: Document, unread: list[str]) -> list[str]:
     """The placeholders left in a template document (XX, ××, 20XX年XX月XX日, [发文单位])."""
-    from ..check.classify import PLACEHOLDER
-
     found: list[str] = [f"{LABELS.get(name, DATE_LABELS.get(name, name))} (unread)" for name in unread]
     texts = [doc.title, doc.doc_number or "", doc.to or "", doc.signature or "", doc.note or "",
              *doc.cc, *_texts(doc)]
     for text in texts:
-        if has_placeholder(text):
-            for m in PLACEHOLDER.finditer(text):
-                left = max(m.start() - 6, 0)
-                found.append(f"「{text[left:m.end() + 6]}」")
+        m = PLACEHOLDER.search(text)
+        if m:  # one note per paragraph: its first placeholder with the words around it
+            left, right = max(m.start() - 8, 0), min(m.end() + 8, len(text))
+            found.append(f"「{'…' if left else ''}{text[left:right]}{'…' if right < len(text) else ''}」")
     return list(dict.fromkeys(found))
 
 
@@ -327,7 +325,7 @@ def write_project(result: ImportResult, folder: Path, force: bool = False) -> li
         raise OutputError(f"cannot write output: {folder} is not a folder", place=Place(str(folder)),
                           hint="-o names the new project's folder")
     if busy and not force:
-        raise OutputError(f"{folder} is not empty: reportgen import writes a new project",
+        raise OutputError("the folder is not empty: reportgen import writes a new project",
                           place=Place(str(folder)),
                           hint="name a new folder, or add --force to replace the imported files in it")
     written = [folder / rel for rel in files]
