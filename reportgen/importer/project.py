@@ -120,8 +120,10 @@ class ImportResult:
 
     def _contract_yaml(self) -> str:
         book = self.book
+        keys = ["year", *book.facts]
+        rows = [", ".join(keys[k:k + 6]) for k in range(0, len(keys), 6)]
         lines = ["# 数据约定 (contract): the type of every fact, and the sums the text states.", "schema:",
-                 "  type: object", "  required: [" + ", ".join(["year", *book.facts]) + "]",
+                 "  type: object", "  required: [" + (",\n             ".join(rows)) + "]",
                  "  properties:",
                  "    year: {type: integer, minimum: 1900, maximum: 2100, description: 年度}"]
         for fact in book.facts.values():
