@@ -16,6 +16,7 @@ import pytest
 import yaml
 from conftest import (
     DATA,
+    ROOT,
     EXAMPLE,
     KITCHEN_SINK,
     REPORT_NAME,
@@ -382,3 +383,15 @@ def test_house_style_is_read_where_it_differs_from_the_standard(tmp_path: Path) 
     assert style == {"fonts": {"fangsong": "方正仿宋_GBK"}, "title_size": 20, "red": "C00000",
                      "page": {"top": 40.0, "left": 30.0}, "cc_full_stop": False}
     assert squeeze(body_texts(out / REPORT_NAME)) == squeeze(body_texts(source / REPORT_NAME))
+
+
+def test_a_table_comes_back_with_its_figures_named_by_row_and_column(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    code, _stdout, stderr = run_cli("build", str(ROOT / "examples" / "rollup-illustrative"), "-o", str(source))
+    assert code == 0, stderr
+    (built_file,) = source.glob("*.docx")
+    project, out, _ = import_and_build(tmp_path, [built_file])
+    assert squeeze(body_texts(out / built_file.name)) == squeeze(body_texts(built_file))
+    template = next(project.glob("*.md.j2")).read_text(encoding="utf-8")
+    total_row = next(line for line in template.splitlines() if line.startswith("| 合计"))
+    assert re.fullmatch(r"\| 合计 \| < (\| \{\{ 合计_\w+ }} )+\|", total_row), total_row

@@ -27,7 +27,7 @@ from ..files import TEMP_PREFIX, write_atomic
 from ..markup import escape
 from ..model import Document, Heading, Table, plain
 from ..writers import markup as markup_writer
-from .figures import FactBook, Figure
+from .figures import KEY_CHARS, FactBook, Figure
 
 DATA_FOLDER = "data"
 CONTRACT_FILE = "facts.contract.yaml"
@@ -229,7 +229,10 @@ class _Hooks:
 
     def body(self, text: str, where: str) -> str:
         out: list[str] = []
-        for piece in self.book.template(text, self.document):
+        label = ""
+        if where.startswith("table\t"):  # a figure alone in a cell is named by its row and column
+            label = "_".join(re.sub(r"\W", "", part)[:KEY_CHARS] for part in where.split("\t")[1:] if part)
+        for piece in self.book.template(text, self.document, label):
             if isinstance(piece, str):
                 raw = where == "attachment_title" and "{" not in piece
                 out.append(piece if raw else literal_markup(piece))

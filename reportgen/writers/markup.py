@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 
 from ..markup import RUN_IN_END, escape
-from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Run, Table
+from ..model import MERGE_LEFT, MERGE_UP, Attachment, Block, Document, Heading, Run, Table, plain
 from ..spec import heading_number
 
 #: (text, where) → the markup (or template) text that prints ``text``. ``where`` names the
@@ -155,12 +155,22 @@ def _table(table: Table, text: Text) -> list[str]:
             if mark in (MERGE_LEFT, MERGE_UP):
                 cells.append(mark)
             else:
-                cell = inline(row[c], text, "table") if c < len(row) else ""
+                cell = inline(row[c], text, _cell_place(table, r, c)) if c < len(row) else ""
                 cells.append(cell)
         lines.append("| " + " | ".join(cells) + " |")
         if r + 1 == table.header_rows:
             lines.append("|" + "|".join(["---"] * columns) + "|")
     return lines
+
+
+def _cell_place(table: Table, r: int, c: int) -> str:
+    """``where`` of a table cell for the text hook: ``table``, then the row's first cell and the
+    column's heading (tab-separated) for a cell below the heading rows, which name its figure."""
+    if r < table.header_rows or c == 0:
+        return "table"
+    head = table.rows[table.header_rows - 1] if table.header_rows else []
+    column = plain(head[c]) if c < len(head) else ""
+    return f"table\t{plain(table.rows[r][0])}\t{column}"
 
 
 def _attachment(attachment: Attachment, text: Text) -> list[str]:
