@@ -16,10 +16,10 @@ import pytest
 import yaml
 from conftest import (
     DATA,
-    ROOT,
     EXAMPLE,
     KITCHEN_SINK,
     REPORT_NAME,
+    ROLLUP,
     SUMMARY_NAME,
     assert_clean_failure,
     body_texts,
@@ -387,7 +387,7 @@ def test_house_style_is_read_where_it_differs_from_the_standard(tmp_path: Path) 
 
 def test_a_table_comes_back_with_its_figures_named_by_row_and_column(tmp_path: Path) -> None:
     source = tmp_path / "source"
-    code, _stdout, stderr = run_cli("build", str(ROOT / "examples" / "rollup-illustrative"), "-o", str(source))
+    code, _stdout, stderr = run_cli("build", str(ROLLUP), "-o", str(source))
     assert code == 0, stderr
     (built_file,) = source.glob("*.docx")
     project, out, _ = import_and_build(tmp_path, [built_file])
