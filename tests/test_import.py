@@ -395,3 +395,9 @@ def test_a_table_comes_back_with_its_figures_named_by_row_and_column(tmp_path: P
     template = next(project.glob("*.md.j2")).read_text(encoding="utf-8")
     total_row = next(line for line in template.splitlines() if line.startswith("| 合计"))
     assert re.fullmatch(r"\| 合计 \| < (\| \{\{ 合计_\w+ }} )+\|", total_row), total_row
+    contract = yaml.safe_load((project / "facts.contract.yaml").read_text(encoding="utf-8"))
+    rules = [r["rule"] for r in contract.get("rules", [])]
+    assert any(rule.startswith("合计_企业户 == ") and rule.count("+") >= 1 for rule in rules), rules
+    code, _stdout, stderr = run_cli("validate", str(project))
+    assert code == 0, stderr
+    assert "| 1 | 甲区 | {{ 甲区_企业户 }} | {{ 甲区_党员人 }} |" in template  # 序号 counts rows: text

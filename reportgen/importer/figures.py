@@ -330,6 +330,14 @@ class FactBook:
         self._sums(text, keys)
         return pieces
 
+    def known(self, text: str, label: str = "") -> Fact | None:
+        """The fact a text that is one whole figure stands for (a table cell), if it is one."""
+        figures = scan(text.strip(), self.year)
+        if len(figures) != 1 or figures[0].printed != text.strip() or figures[0].kind == "year":
+            return None
+        fact = self.facts.get(self._key(figures[0], text.strip(), label))
+        return fact if fact is not None and fact.value == figures[0].value else None
+
     def reuse(self, text: str, label: str = "") -> str:
         """``text`` as a Jinja template over the facts already known: a figure that is one of them
         (same key, same value) or a year becomes its expression, any other stays as printed.

@@ -27,7 +27,7 @@ from ..files import TEMP_PREFIX, write_atomic
 from ..markup import escape
 from ..model import Document, Heading, Table, plain
 from ..writers import markup as markup_writer
-from .figures import KEY_CHARS, FactBook, Figure
+from .figures import KEY_CHARS, FactBook, Figure, Rule
 
 DATA_FOLDER = "data"
 CONTRACT_FILE = "facts.contract.yaml"
@@ -231,7 +231,10 @@ class _Hooks:
         out: list[str] = []
         label = ""
         if where.startswith("table\t"):  # a figure alone in a cell is named by its row and column
-            label = "_".join(re.sub(r"\W", "", part)[:KEY_CHARS] for part in where.split("\t")[1:] if part)
+            row, column = where.split("\t")[1:3]
+            if column.strip() in COUNTING_COLUMNS:
+                return literal_markup(text)
+            label = cell_label(row, column)
         for piece in self.book.template(text, self.document, label):
             if isinstance(piece, str):
                 raw = where == "attachment_title" and "{" not in piece
@@ -261,6 +264,41 @@ def literal_value(text: str) -> str:
     if "{" in text:
         return "{{ " + json.dumps(text, ensure_ascii=False) + " | tojson }}"
     return json.dumps(text, ensure_ascii=False)
+
+
+TOTAL_ROWS = ("合计", "总计", "共计", "总数")
+COUNTING_COLUMNS = ("序号", "编号", "排名", "排序")  # their numbers count rows: kept as text
+
+
+def cell_label(row: str, column: str) -> str:
+    """The name of a figure alone in a table cell: its row's first cell and its column's heading."""
+    return "_".join(re.sub(r"\W", "", part)[:KEY_CHARS] for part in (row, column) if part)
+
+
+def table_sums(book: FactBook, doc: Document) -> None:
+    """A table's 合计 row as contract rules: each column's total equals the sum of the rows above
+    it, where every cell of the column is a whole figure (rows of 小计 are left out)."""
+    tables = [b for b in doc.blocks + [b for a in doc.attachments for b in a.blocks] if isinstance(b, Table)]
+    for table in tables:
+        head = markup_writer.column_heads(table)
+        body = [row for r, row in enumerate(table.rows) if r >= table.header_rows and row]
+        names = {id(row): markup_writer.row_name(row) for row in body}
+        totals = [row for row in body if names[id(row)].replace(" ", "") in TOTAL_ROWS]
+        parts = [row for row in body if row not in totals and "小计" not in names[id(row)]]
+        for c in range(1, min(table.columns, len(head))):
+            cells = [book.known(plain(row[c]), cell_label(names[id(row)], head[c])) if c < len(row) else None
+                     for row in parts]
+            for total_row in totals:
+                total = book.known(plain(total_row[c]), cell_label(names[id(total_row)], head[c])) \
+                    if c < len(total_row) else None
+                if total is None or len(cells) < 2 or any(cell is None for cell in cells):
+                    continue
+                keys = [cell.key for cell in cells if cell is not None]
+                if sum(book.facts[k].value for k in keys) == total.value:
+                    where = f"{table.title or '表格'}：{plain(total_row[0])}（{head[c]}）"
+                    rule = Rule(total.key, keys, where)
+                    if rule.expression not in {x.expression for x in book.rules}:
+                        book.rules.append(rule)
 
 
 def _names(sources: list[Source]) -> list[str]:
@@ -306,6 +344,7 @@ def import_documents(paths: list[Path], year: int | None = None, name: str = "fa
     for source, doc_name in zip(sources, _names(sources), strict=True):
         hooks = _Hooks(book, doc_name)
         template = markup_writer.write(source.document, hooks.body, hooks.value, hooks.date)
+        table_sums(book, source.document)
         header = (f"{{#- {doc_name}: imported from {source.path.name} by reportgen import."
                   " Every figure is a fact of the data file. -#}\n")
         documents.append(ImportedDocument(doc_name, source, header + template,

@@ -164,13 +164,29 @@ def _table(table: Table, text: Text) -> list[str]:
 
 
 def _cell_place(table: Table, r: int, c: int) -> str:
-    """``where`` of a table cell for the text hook: ``table``, then the row's first cell and the
-    column's heading (tab-separated) for a cell below the heading rows, which name its figure."""
-    if r < table.header_rows or c == 0:
+    """``where`` of a table cell for the text hook: ``table``, then the row's name and the column's
+    heading (tab-separated) for a cell below the heading rows, which name its figure. The row's
+    name is its first cell without digits (甲区, not the 序号 before it)."""
+    if r < table.header_rows:
         return "table"
-    head = table.rows[table.header_rows - 1] if table.header_rows else []
-    column = plain(head[c]) if c < len(head) else ""
-    return f"table\t{plain(table.rows[r][0])}\t{column}"
+    heads = column_heads(table)
+    return f"table\t{row_name(table.rows[r])}\t{heads[c] if c < len(heads) else ''}"
+
+
+def column_heads(table: Table) -> list[str]:
+    """Each column's heading: the lowest heading row's text in it (a cell merged from above, such
+    as 序号 over two heading rows, gives the text it continues)."""
+    heads: list[str] = []
+    for c in range(table.columns):
+        texts = [plain(row[c]) for row in table.rows[:table.header_rows] if c < len(row) and plain(row[c])]
+        heads.append(texts[-1] if texts else "")
+    return heads
+
+
+def row_name(row: list[list[Run]]) -> str:
+    """A table row's name: its first cell without digits (甲区, not the 序号 before it)."""
+    texts = [plain(cell) for cell in row if plain(cell) and not any(ch.isdigit() for ch in plain(cell))]
+    return texts[0] if texts else ""
 
 
 def _attachment(attachment: Attachment, text: Text) -> list[str]:
