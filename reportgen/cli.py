@@ -298,6 +298,14 @@ def validate(source: str, data: tuple[Path, ...], names: tuple[str, ...], contra
         warnings = len(problems) - errors
         mark = "✗" if errors or (strict and warnings) else "✓"
         click.echo(f"{mark} {job.name}: {errors} 错误 errors, {warnings} 警告 warnings")
+    if _is_project(source) and not names:
+        from .usage import unused_facts
+
+        unused = unused_facts(jobs)
+        _echo_problems(unused)
+        seen.extend(unused)
+        if unused:
+            click.echo(f"{'✗' if strict else '✓'} data: {len(unused)} 警告 warnings (facts no template uses)")
     failed = any(p.severity == "error" for p in seen) or (strict and bool(seen))
     sys.exit(EXIT_ERROR if failed else 0)
 
@@ -366,6 +374,39 @@ def new(data_file: Path, out_file: Path | None, force: bool) -> None:
         click.echo(f"  已保留 kept: {path} ({why})")
     for note in result.notes:
         click.echo(f"警告 warning: {note}", err=True)
+
+
+@main.command("import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "project_dir", required=True, type=click.Path(path_type=Path),
+              help="The new project's folder (must be empty or new, unless --force).")
+@click.option("--year", type=click.IntRange(1900, 2100),
+              help="The documents' year (default: the first 成文日期, else the year the titles name).")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty (the imported files are replaced).")
+def import_(inputs: tuple[Path, ...], project_dir: Path, year: int | None, force: bool) -> None:
+    """A project (reportgen.yaml, data, contract, templates) from last year's documents.
+
+    \b
+    Each .docx (or .txt, one paragraph a line) becomes a template whose figures are facts of
+    data/NAME-YEAR.yaml; `reportgen build PROJECT_DIR` gives the same text back.
+    Example:
+      reportgen import 宝网信办发〔2020〕38号.docx 2020年工作总结.docx -o baoji
+    """
+    from .importer.project import import_documents, project_name, write_project
+
+    for path in inputs:
+        if not path.is_file():
+            raise ReportgenError(f"{path}: no such file", hint="give the .docx or .txt files to import")
+    result = import_documents(list(inputs), year, project_name(project_dir))
+    write_project(result, project_dir, force)
+    book = result.book
+    for doc in result.documents:
+        click.echo(f"{doc.name}: {project_dir / (doc.name + '.md.j2')} ← {doc.source.path}")
+        for placeholder in doc.placeholders:
+            click.echo(f"注意 note: {doc.name}: placeholder kept as text: {placeholder}", err=True)
+    click.echo(f"{project_dir / result.data_file}: {len(book.facts)} 项 facts from {book.figures} figures"
+               f" ({book.years_used} years written as year ± n), {len(book.rules)} sum rule(s)", err=True)
 
 
 @main.command()

@@ -356,7 +356,7 @@ def rmb_upper(amount: Any) -> str:
 _UNITS = {"": 0, "百": 2, "千": 3, "万": 4, "亿": 8, "万亿": 12}
 
 
-def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> str:
+def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None, marked: bool = False) -> str:
     """Exact figure → 约数: keep ``digits`` significant digits of ``n`` in ``unit``.
 
     Digits are cut, never rounded up. When anything was cut a marker is added:
@@ -364,8 +364,12 @@ def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> 
     the unit when the kept figure ends in a zero (170多万), otherwise after it
     (1万多, 1.2万多), as Chinese grammar requires. Units: '', 百, 千, 万, 亿, 万亿.
     0 gives "0"; negative numbers and values below one unit raise FilterError
-    (the hint suggests a smaller unit).
+    (the hint suggests a smaller unit). ``marked=True`` adds the marker even when nothing was cut:
+    a fact known only by its printed words (300余人次) keeps the figure printed as its value,
+    and 300 gives back 300余 (an exact 312 next year is worded as without it).
 
+    >>> approx(312), approx(300), approx(300, marked=True), approx(1700000, 2, "万", marked=True)
+    ('300余', '300', '300余', '170多万')
     >>> approx(312), approx(300)
     ('300余', '300')
     >>> approx(1712345, 2, "万"), approx(20350000, 2, "万"), approx(20000000, 2, "万")
@@ -373,36 +377,48 @@ def approx(n: Any, digits: int = 1, unit: str = "", more: str | None = None) -> 
     >>> approx(17123, 1, "万"), approx(312, more="多")
     ('1万多', '300多')
     """
-    value = _to_decimal("approx", n)
-    keep = _to_option("approx", "digits", digits, 1, 40)
+    text, cut, round_figure = _cut("approx", n, digits, unit, more)
+    if not isinstance(marked, bool):
+        raise FilterError(f"approx: 参数 marked 须为 true 或 false，得到 {_show(marked)} "
+                          "(marked must be true or false)")
+    if text == "0" or not (cut or marked):
+        return text if text == "0" else text + unit
+    return _marked(text, unit, more, round_figure)
+
+
+def _marked(text: str, unit: str, more: str | None, round_figure: bool) -> str:
+    """The kept digits with 余/多: before the unit after a zero (170多万), else after it (1万多)."""
+    marker = more if more is not None else ("多" if unit else "余")
+    if round_figure:
+        return text + marker + unit
+    return text + unit + marker
+
+
+def _cut(name: str, n: Any, digits: int, unit: str, more: str | None) -> tuple[str, bool, bool]:
+    """``n`` cut to ``digits`` significant digits in ``unit``: (the digits kept, whether anything
+    was cut, whether the kept figure ends in a zero). Errors name the filter ``name``."""
+    value = _to_decimal(name, n)
+    keep = _to_option(name, "digits", digits, 1, 40)
     if not isinstance(unit, str) or unit not in _UNITS:
-        raise FilterError(f"approx: 未知单位 {_show(unit)} (unknown unit)",
+        raise FilterError(f"{name}: 未知单位 {_show(unit)} (unknown unit)",
                           hint="可用 (choose one of): " + ", ".join(repr(u) for u in _UNITS))
     if more is not None and not isinstance(more, str):
-        raise FilterError(f"approx: 参数 more 须为文字，得到 {_show(more)} (more must be a string)")
+        raise FilterError(f"{name}: 参数 more 须为文字，得到 {_show(more)} (more must be a string)")
     if value < 0:
-        raise _fail("approx", "约数只用于非负数", n, "expected a non-negative number")
+        raise _fail(name, "约数只用于非负数", n, "expected a non-negative number")
     if value == 0:
-        return "0"
+        return "0", False, False
     with _exact(value):
         scaled = value.scaleb(-_UNITS[unit])
         if scaled < 1:
             fitting = [u for u, k in _UNITS.items() if Decimal(10) ** k <= value]
             hint = (f"改用较小的单位，例如 unit={fitting[-1]!r} (use a smaller unit)" if fitting
-                    else "约数只用于不小于1的数 (approx needs a value of at least 1)")
-            raise _fail("approx", f"数值不足1{unit}", n,
+                    else f"约数只用于不小于1的数 ({name} needs a value of at least 1)")
+            raise _fail(name, f"数值不足1{unit}", n,
                         f"value is below one {unit or 'unit'}", hint=hint)
         step = Decimal(1).scaleb(scaled.adjusted() - keep + 1)
         kept = scaled.quantize(step, rounding=ROUND_DOWN)
-        cut = kept != scaled
-        round_figure = kept % 10 == 0
-    text = _plain(kept)
-    if not cut:
-        return text + unit
-    marker = more if more is not None else ("多" if unit else "余")
-    if round_figure:
-        return text + marker + unit
-    return text + unit + marker
+        return _plain(kept), kept != scaled, kept % 10 == 0
 
 
 def _in_unit(name: str, n: Any, power: int, precision: Any, unit: str) -> str:

@@ -427,7 +427,9 @@ def _split_attachments(lines: list[str], offset: int,
 #: (``**``, ``\\``, ``|`` in table cells, ``{`` of a heading's ``{-}``) and the first
 #: characters of every construct read at a line start (``#`` headings, ``|`` tables,
 #: ``::: 附件``, ``---`` / ``...`` front matter).
-ESCAPABLE = "\\*#|:-.<^{"
+ESCAPABLE = "\\*#|:-.<^{" + "".join(RUN_IN_END)
+# A heading ending with an escaped 。！？： (``### 标题\。``) keeps its own line: no run-in text.
+_STANDALONE_END = tuple("\\" + ch for ch in RUN_IN_END)
 _INLINE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*#|{"})
 # The first visible character of a line (after any white space ``str.strip`` would remove),
 # when the line could open a construct: ``:`` (``::: 附件``), or a line made only of ``-`` or
@@ -541,7 +543,8 @@ def _parse_blocks(lines: list[tuple[int, str]], source: str,
             number = heading_number(level, counters[level - 1]) if numbers else ""
             heading = Heading(level, number, runs, line=lineno)
             blocks.append(heading)
-            pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) else None
+            pending_runin = heading if level > 1 and content.endswith(RUN_IN_END) \
+                and not content.endswith(_STANDALONE_END) else None
             i += 1
             continue
         if line.startswith("|") or _TABLE_TITLE.match(line) or _TABLE_WIDTHS.match(line) \

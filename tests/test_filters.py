@@ -687,3 +687,26 @@ def test_readme_documents_every_filter_with_true_examples():
         assert env.from_string(expression.strip()).render() == expected, line
         seen.add(re.search(r"\|\s*(\w+)", expression).group(1))
     assert seen == set(FILTERS) | {"markup"}
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((300,), "300余"), ((312,), "300余"), ((1700000, 2, "万"), "170多万"),
+    ((1712345, 2, "万"), "170多万"), ((20000000, 1, "万"), "2000多万"), ((10000, 1, "万"), "1万多"),
+    ((300, 1, "", "多"), "300多"), ((0,), "0"),
+])
+def test_approx_marked_always_marks_the_figure(args, expected):
+    """The printed approximate figure as the value gives its words back; an exact one is cut as approx."""
+    assert approx(*args, marked=True) == expected
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=1, max_value=4))
+def test_approx_marked_agrees_with_approx_when_digits_are_cut(n, digits):
+    if approx(n, digits) != str(n):
+        assert approx(n, digits, marked=True) == approx(n, digits)
+    else:
+        assert approx(n, digits, marked=True) == str(n) + "余"
+
+
+def test_approx_marked_must_be_a_boolean():
+    with pytest.raises(FilterError, match="marked"):
+        approx(300, marked="yes")

@@ -57,7 +57,7 @@ from .docxread import DocxView, Para, read_docx
 BLOCK_ROLES = frozenset({"body", "heading1", "heading2", "heading3", "heading4", "table", "table_row",
                          "inline_attachment"})
 # The Document fields read from one kind of paragraph each (the role of the same name).
-TEXT_FIELDS = ("copy_number", "secrecy", "urgency", "organ_mark", "to", "note")
+TEXT_FIELDS = ("copy_number", "secrecy", "urgency", "organ_mark", "to", "note", "subtitle", "byline")
 # Layout marks the writer puts between characters that must stay on one line (11月26日): not text.
 WORD_JOINER = "\u2060"
 _ZH_DIGITS = {ch: str(k) for k, ch in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0", "Ｏ": "0"}
@@ -152,7 +152,7 @@ def to_document(view: DocxView, structure: Structure, source: str | None = None)
         read._origin[id(attachment)] = label + title
         doc.attachments.append(attachment)
     doc.kind = next((kind for kind in sorted(gongwen.KINDS, key=len, reverse=True)
-                     if doc.title.endswith(kind)), "")
+                     if doc.title.endswith(kind) or (doc.subtitle or "").endswith(kind)), "")
     return read
 
 
