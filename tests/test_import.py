@@ -131,7 +131,9 @@ def test_imported_project_validates_and_keeps_the_house_style(baoji: tuple[Path,
     assert code == 0, stderr
     assert "no template uses" not in stderr
     config = yaml.safe_load((project / "reportgen.yaml").read_text(encoding="utf-8"))
-    assert config["style"] == {"cc_full_stop": False}  # the example prints 抄送：市委组织部 without 。
+    # The letter prints 抄送：市委组织部 without 。; the summary has no 抄送: the setting is the letter's.
+    assert "style" not in config
+    assert [d.get("style") for d in config["documents"]] == [{"cc_full_stop": False}, None]
     assert [d["output"] for d in config["documents"]] == ["宝网信办发〔{{ year }}〕{{ 发文字号_号 }}号.docx",
                                                           "{{ year }}年宝鸡市互联网企业党建工作总结.docx"]
 
@@ -178,19 +180,40 @@ def test_a_renamed_fact_is_reported_where_it_was_left(baoji: tuple[Path, Path], 
 
 # --- kitchen sink and plain text ----------------------------------------------------------------------
 
+def test_a_style_of_one_input_stays_with_its_document(tmp_path: Path) -> None:
+    """Joint documents with and without seals in one import: ``sealed: false`` and 文件 beside
+    the stack are read from each file; the unsealed one's setting must not reach the sealed one."""
+    source = tmp_path / "source"
+    code, _stdout, stderr = run_cli("build", str(KITCHEN_SINK), "-o", str(source), "--doc", "joint-two",
+                                    "--doc", "joint-stacked")
+    assert code == 0, stderr
+    project, out, _ = import_and_build(tmp_path, sorted(source.glob("*.docx")))
+    config = yaml.safe_load((project / "reportgen.yaml").read_text(encoding="utf-8"))
+    assert config["style"] == {"organ_mark_suffix": "文件"}
+    styles = {d["output"]: d.get("style") for d in config["documents"]}
+    assert styles == {"joint-stacked.docx": {"sealed": False}, "joint-two.docx": None}
+    for name in styles:
+        assert squeeze(body_texts(out / name)) == squeeze(body_texts(source / name)), name
+
+
 def test_kitchen_sink_documents_come_back(tmp_path: Path) -> None:
     """Every element GB/T 9704 defines (份号, 密级, 紧急程度, signers, 附件说明, 附注, attachments, 版记,
-    an article's subtitle and byline), four documents in one project."""
+    an article's subtitle and byline, joint marks and signatures, a 函 in 信函格式, a 命令 with its
+    签发人职务, a 纪要 with its attendance lines), every document of the example in one project."""
     source = tmp_path / "source"
     code, _stdout, stderr = run_cli("build", str(KITCHEN_SINK), "-o", str(source))
     assert code == 0, stderr
     inputs = sorted(source.glob("*.docx"))
-    assert len(inputs) == 4
+    documents = yaml.safe_load((KITCHEN_SINK / "reportgen.yaml").read_text(encoding="utf-8"))["documents"]
+    assert len(inputs) == len(documents) >= 10
     project, out, _ = import_and_build(tmp_path, inputs)
     for path in inputs:
         assert squeeze(body_texts(out / path.name)) == squeeze(body_texts(path)), path.name
     config = yaml.safe_load((project / "reportgen.yaml").read_text(encoding="utf-8"))
-    assert len({d["name"] for d in config["documents"]}) == 4
+    assert len({d["name"] for d in config["documents"]}) == len(inputs)
+    fronts = "\n".join(p.read_text(encoding="utf-8") for p in project.glob("*.md.j2"))
+    for key in ("format: 信函", "signature_title:", "attendance:", "organ_mark: ["):
+        assert key in fronts or (key == "format: 信函" and "kind: \"函\"" in fronts), key
 
 
 def test_plain_text_comes_back(built: Path, tmp_path: Path) -> None:

@@ -350,7 +350,10 @@ def import_documents(paths: list[Path], year: int | None = None, name: str = "fa
         documents.append(ImportedDocument(doc_name, source, header + template,
                                           _output_pattern(source.path, book),
                                           placeholders(source.document, source.unread)))
-    style = sources[0].style if sources else {}
+    # The project's style holds what every input shares; each document keeps what is its own
+    # (a setting one input has and another has not must not reach the other through the project).
+    style = {key: value for key, value in (sources[0].style if sources else {}).items()
+             if all(other.style.get(key) == value for other in sources[1:])}
     return ImportResult(year, name, documents, book, style)
 
 

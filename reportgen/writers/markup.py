@@ -62,10 +62,14 @@ def front_matter(doc: Document, value: Value = _quote,
             lines.append(f"{key}: [{', '.join(value(item, key) for item in items)}]")
 
     one("kind", doc.kind)
+    lines += _format(doc)
     one("copy_number", doc.copy_number)
     one("secrecy", doc.secrecy)
     one("urgency", doc.urgency)
-    one("organ_mark", doc.organ_mark)
+    if doc.organ_marks:
+        many("organ_mark", doc.organ_marks)
+    else:
+        one("organ_mark", doc.organ_mark)
     one("number", doc.doc_number)
     many("signers", doc.signers)
     if doc.title_lines and _shaped(doc.title_lines):
@@ -77,7 +81,11 @@ def front_matter(doc: Document, value: Value = _quote,
     one("to", doc.to)
     if doc.attachment_note != [a.title for a in doc.attachments]:
         many("attachments", doc.attachment_note)
-    one("signature", doc.signature)
+    one("signature_title", doc.signature_title)
+    if doc.signatures:
+        many("signature", doc.signatures)
+    else:
+        one("signature", doc.signature)
     if doc.date:
         lines.append(f"date: {date(doc.date, 'date')}")
     one("note", doc.note)
@@ -85,7 +93,24 @@ def front_matter(doc: Document, value: Value = _quote,
     one("printer", doc.printer)
     if doc.print_date:
         lines.append(f"print_date: {date(doc.print_date, 'print_date')}")
+    if doc.attendance:
+        lines.append("attendance:")
+        lines += [f"  {label}: [{', '.join(value(name, 'attendance') for name in names)}]"
+                  for label, names in doc.attendance]
     return lines
+
+
+def _format(doc: Document) -> list[str]:
+    """``format:`` where the document's format is not the one its kind takes by default (a 函
+    read in 文件格式, a 通知 in 信函格式); the front matter's default is the reader's too."""
+    from ..gongwen import FORMAT_NAMES, kind_format
+
+    default = kind_format(doc.kind)
+    if default == "letter" and not doc.organ_mark:
+        default = "standard"  # a 函 without a mark is laid out as a plain document
+    if doc.format == default:
+        return []
+    return [f"format: {FORMAT_NAMES[doc.format].removesuffix('格式').split('（')[0]}"]
 
 
 def _shaped(lines: tuple[str, ...]) -> bool:
