@@ -455,6 +455,8 @@ def format_(draft: Path, out_file: Path, roles: bool, run_check: bool, project_d
         write_atomic(out_file, formatted.docx_bytes(), [draft], kept_all)
     notes = list(formatted.notes)
     for run in compared[0].moved:
+        if formatted.said_moved(run):
+            continue
         notes.append(Problem(f"文字移位 text moved: 「{run[:20]}」 is in the output, but not in its place",
                              Place(str(draft)), "check its place in the output", severity="warning"))
     _echo_problems(notes)

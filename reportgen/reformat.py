@@ -84,6 +84,11 @@ class Formatted:
     plan: Plan
     notes: list[Problem] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
+    relocated: list[str] = field(default_factory=list)  # texts kept as body text away from their place
+
+    def said_moved(self, run: str) -> bool:
+        """Whether a run of text out of its place is one the notes already name."""
+        return any(squeeze(run) in text for text in self.relocated)
 
     def docx_bytes(self) -> bytes:
         from .writers.docx import write_docx
@@ -218,7 +223,8 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
     for note in notes:
         if note.place.file is None:
             note.place = Place(source, note.place.line, note.place.column, note.place.key)
-    return Formatted(doc, read, laid, notes, rewrites)
+    relocated = [squeeze(p.number_label + p.text) for p in unplaced]
+    return Formatted(doc, read, laid, notes, rewrites, relocated)
 
 
 def _items(laid: Plan, roles: tuple[str, ...]) -> list:  # type: ignore[type-arg]
@@ -395,7 +401,8 @@ def _unkept(read: ReadDocument, path: Path) -> list[Problem]:
     notes: list[Problem] = []
     for p in read.view.paras:
         if p.has_image:
-            notes.append(Problem(f"图片未保留 picture not kept (a seal, a logo, a scan?) in 「{_quote(p)}」",
+            quoted = f" in 「{_quote(p)}」" if _quote(p) else ""
+            notes.append(Problem(f"图片未保留 picture not kept (a seal, a logo, a scan?){quoted}",
                                  Place(key=f"第{p.index}段"),
                                  "add the picture (the seal) in Word after formatting", severity="warning"))
     from .ooxml import parse_xml, read_member
