@@ -396,10 +396,11 @@ def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | No
               help="The .docx file to write.")
 @click.option("--roles", is_flag=True, help="Also list the element found for every paragraph of the draft.")
 @click.option("--check", "run_check", is_flag=True, help="Then print the `check` report of the result.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Set it in this project's house style (fonts, margins, 抄送 full stop).")
 @click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
-def format_(draft: Path, out_file: Path, roles: bool, run_check: bool, project_dir: Path | None,
+def format_(draft: Path, out_file: Path, roles: bool, run_check: bool, pdf: bool, project_dir: Path | None,
             force: bool) -> None:
     """Re-set a Word draft (.docx) in GB/T 9704-2012 with reportgen's own layout.
 
@@ -463,6 +464,12 @@ def format_(draft: Path, out_file: Path, roles: bool, run_check: bool, project_d
     kept = compared[0].input_chars - compared[0].missing_chars + sum(map(len, compared[0].moved))
     click.echo(f"{out_file} ({formatted.plan.pages} 页 pages; {kept}/{compared[0].input_chars}"
                f" 字 characters of the draft kept)")
+    if pdf:
+        from .writers.pdf import convert
+
+        with temporaries_removed_on_sigterm():
+            for path in convert([out_file], out_file.parent):
+                click.echo(f"pdf: {path}")
     if run_check:
         from .check import check_file
         from .check.output import human

@@ -55,7 +55,7 @@ NOTICE_TITLE = "关于做好2024年网络安全宣传周工作的通知"
 RUN_IN = "一是压实责任。"
 
 
-def notice(path: Path) -> Path:
+def notice(path: Path, table: bool = True) -> Path:
     """A 通知 typed by hand: 一、 and （一） typed, a run-in 1. heading, a bold 一是, a table,
     signature and date right-aligned, 抄送 and 印发 at the end."""
     d = _default()
@@ -73,11 +73,12 @@ def notice(path: Path) -> Path:
     d.add_paragraph("（二）丰富活动形式")
     d.add_paragraph("二、活动安排")
     d.add_paragraph("各活动的时间与地点如下表。")
-    table = d.add_table(rows=3, cols=3)
-    for r, row in enumerate([["活动", "时间", "地点"], ["开幕式", "9月9日", "市民中心"],
-                             ["网络安全博览会", "9月9日至15日", "会展中心"]]):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    if table:
+        cells = d.add_table(rows=3, cols=3)
+        for r, row in enumerate([["活动", "时间", "地点"], ["开幕式", "9月9日", "市民中心"],
+                                 ["网络安全博览会", "9月9日至15日", "会展中心"]]):
+            for c, text in enumerate(row):
+                cells.cell(r, c).text = text
     d.add_paragraph("三、工作要求")
     d.add_paragraph("请各单位于9月20日前将活动总结报送市委网信办。")
     _right(d, "中共宝鸡市委网信办")
@@ -402,3 +403,49 @@ def test_the_output_is_never_the_input_nor_clobbered(tmp_path: Path) -> None:
 def test_help_shows_an_example() -> None:
     code, stdout, _stderr = run_cli("format", "--help")
     assert code == 0 and "reportgen format 草稿.docx -o 正式.docx" in stdout
+
+
+# --- on paper -----------------------------------------------------------------------------------
+
+
+def test_a_formatted_draft_prints_on_paper_where_the_layout_puts_it(tmp_path: Path) -> None:
+    """LibreOffice prints every line of the formatted notice (without its table, which the line
+    comparison does not read) on the page and grid row the layout gave it; the first body line's
+    baseline lies in its row of the 22-line grid, and the page numbers are "— 1 —" where GB/T 9704
+    puts them (the 版记 on page 2, the last even page)."""
+    import shutil
+
+    import pdfplumber
+    from pdfmeasure import (
+        AREA_BOTTOM,
+        AREA_TOP,
+        compare_breaks,
+        find_line,
+        footer_lines,
+        page_number_problems,
+        text_lines,
+    )
+
+    from reportgen import spec
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    draft, out = notice(tmp_path / "d.docx", table=False), tmp_path / "o.docx"
+    code, stdout, stderr = _format(draft, out, "--pdf")
+    assert code == 0, stderr
+    assert f"pdf: {tmp_path / 'o.pdf'}" in stdout
+    laid = reformat(draft).plan
+    pitch = spec.LINE_PITCH / 20
+    first_body = next(item for item in laid.items if item.role == "body")
+    with pdfplumber.open(tmp_path / "o.pdf") as pdf:
+        assert len(pdf.pages) == laid.pages == 2
+        paragraphs = compare_breaks(laid, pdf, pitch)
+        wrong = [p for p in paragraphs if not p.same]
+        assert len(paragraphs) >= 15 and not wrong, wrong
+        page, row = first_body.positions[0]
+        line = find_line(text_lines(pdf.pages[page - 1], bottom_limit=AREA_BOTTOM), "为深入贯彻落实")
+        assert AREA_TOP + (row - 1) * pitch < line.baseline <= AREA_TOP + row * pitch
+        assert row == 4  # title, blank line, 主送, then the body
+        for number, page in enumerate(pdf.pages, 1):
+            assert [f.stripped for f in footer_lines(page)] == [f"—{number}—"]
+            assert page_number_problems(page) == []
