@@ -151,8 +151,25 @@ def tmp_png(path: Path) -> Path:
     return path
 
 
+def signed(path: Path) -> Path:
+    """A 文号 with its 签发人 under a title that names no 上行文 kind (情况说明)."""
+    from docx.shared import RGBColor
+
+    d = _default()
+    _centred(d, "宝鸡市网信办", size=26).runs[0].font.color.rgb = RGBColor(0xFF, 0, 0)
+    d.add_paragraph("宝网信〔2024〕5号\t\t签发人：张三")
+    _centred(d, "关于网络安全检查的情况说明")
+    d.add_paragraph("市委办公室：")
+    d.add_paragraph("现将网络安全检查的情况说明如下。")
+    _right(d, "宝鸡市网信办")
+    _right(d, "2024年5月6日")
+    d.save(str(path))
+    return path
+
+
 DRAFTS: dict[str, Callable[[Path], Path]] = {"notice": notice, "list_numbered": list_numbered,
-                                              "irregular": irregular, "with_extras": with_extras}
+                                              "irregular": irregular, "with_extras": with_extras,
+                                              "signed": signed}
 
 
 def _format(draft: Path, out: Path, *extra: str) -> tuple[int, str, str]:
@@ -252,6 +269,16 @@ def test_what_cannot_be_placed_is_kept_and_named(tmp_path: Path) -> None:
     assert doc.signature == "综合办公室" and doc.note == "联系人：王五，电话：0917-1234567"
     assert "（联系人：王五，电话：0917-1234567）" in document_text(out)
     assert "内部资料" not in document_text(out)
+
+
+def test_signers_are_printed_whatever_the_title_says(tmp_path: Path) -> None:
+    draft, out = signed(tmp_path / "d.docx"), tmp_path / "o.docx"
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0 and "未能作为公文要素排版" not in stderr, stderr
+    doc = read_document(out).document
+    assert doc.doc_number == "宝网信〔2024〕5号" and doc.signers == ["张三"]
+    jc = para_starting(docx_xml(out), "宝网信〔2024〕5号").find(f".//{W}jc")
+    assert jc is None or jc.get(f"{W}val") in ("left", "start", "both")  # left, 居左空一字
 
 
 # --- no text lost -------------------------------------------------------------------------------
