@@ -193,6 +193,16 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
         notes.append(_irregular_note(irregular))
     _cc_rewrite(read, rewrites)
     _date_rewrites(read, rewrites)
+    for rewrite in rewrites:
+        if rewrite.why.endswith("[7.3.3]"):
+            continue  # heading numbers have their own note
+        notes.append(Problem(f"改写 rewritten: {rewrite.before!r} → {rewrite.after!r}: {rewrite.why}",
+                             Place(key=f"第{rewrite.paragraph}段"), severity="warning"))
+    if read.structure.format == "not-gongwen":
+        notes.append(Problem("这不像公文 the draft does not read as a 公文 (no 版头, 主送 or date, and no"
+                             " kind in its title): it is set as title and body text all the same",
+                             hint="check the result; `reportgen check --roles` shows what was recognised",
+                             severity="warning"))
     unplaced = [p for p in read.view.paras
                 if not p.blank and roles[p.index].role in UNPLACED_ROLES]
     laid = plan(doc, style)
@@ -286,7 +296,7 @@ def _renumber(read: ReadDocument, blocks: list[Block], notes: list[Problem],
         expected = heading_number(level, expected_value)
         if value == expected_value and (printed == expected or (marker is not None and marker.bad)):
             if printed != expected:
-                rewrites.append(Rewrite(printed, expected, index, "heading number form"))
+                rewrites.append(Rewrite(printed, expected, index, "heading number form [7.3.3]"))
                 notes.append(Problem(f"标题序号 heading number {printed!r} written {expected!r} [7.3.3]",
                                      Place(key=f"第{index}段"), severity="warning"))
             block.number = expected
@@ -335,6 +345,10 @@ def _split_runs(runs: list[Run], at: int) -> tuple[list[Run], list[Run]]:
     return head, tail
 
 
+CC_SEPARATORS = "抄送机关间用逗号 organs separated by ， [7.4.2]"
+DATE_FORM = "日期用阿拉伯数字、不编虚位 a date in Arabic numerals, no leading zero [7.3.5]"
+
+
 def _cc_rewrite(read: ReadDocument, rewrites: list[Rewrite]) -> None:
     """抄送 organs separated by 、 or , are printed with ， [7.4.2]: declared for the comparison."""
     paras = read.fields.get("cc")
@@ -343,7 +357,7 @@ def _cc_rewrite(read: ReadDocument, rewrites: list[Rewrite]) -> None:
     text = re.sub(r"^抄\s*送\s*[:：]\s*", "", strip_all("".join(strip_all(p.text) for p in paras)))
     joined = "，".join(read.document.cc)
     if re.search(r"[、,]", text) and squeeze(text.rstrip("。.")) != squeeze(joined):
-        rewrites.append(Rewrite(text.rstrip("。."), joined, paras[0].index, "抄送 separators"))
+        rewrites.append(Rewrite(text.rstrip("。."), joined, paras[0].index, CC_SEPARATORS))
 
 
 def _date_rewrites(read: ReadDocument, rewrites: list[Rewrite]) -> None:
@@ -358,7 +372,7 @@ def _date_rewrites(read: ReadDocument, rewrites: list[Rewrite]) -> None:
         written = format_date(value)
         m = re.search(r"[\d〇○Ｏ零一二三四五六七八九十]{2,4}\s*年.*?日", line)
         if m and squeeze(m.group(0)) != written:
-            rewrites.append(Rewrite(m.group(0), written, paras[-1].index, "date in Arabic numerals"))
+            rewrites.append(Rewrite(m.group(0), written, paras[-1].index, DATE_FORM))
 
 
 def _place(read: ReadDocument, unplaced: list[Para], notes: list[Problem]) -> None:

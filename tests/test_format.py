@@ -230,6 +230,7 @@ def test_a_hand_typed_notice_is_set_in_the_standard(tmp_path: Path) -> None:
     run_in = next(r for r in para_starting(root, RUN_IN).iter(f"{W}r") if "".join(r.itertext()) == RUN_IN)
     assert run_in.find(f".//{W}b") is not None
     assert "标题序号" not in stderr
+    assert "第26段: 改写 rewritten: '市委宣传部、市公安局' → '市委宣传部，市公安局'" in stderr
     assert check_file(out).errors == 0
 
 
@@ -279,6 +280,45 @@ def test_signers_are_printed_whatever_the_title_says(tmp_path: Path) -> None:
     assert doc.doc_number == "宝网信〔2024〕5号" and doc.signers == ["张三"]
     jc = para_starting(docx_xml(out), "宝网信〔2024〕5号").find(f".//{W}jc")
     assert jc is None or jc.get(f"{W}val") in ("left", "start", "both")  # left, 居左空一字
+
+
+def test_a_date_in_chinese_numerals_is_rewritten_and_said(tmp_path: Path) -> None:
+    d = _default()
+    _centred(d, "关于节日值班的通知")
+    d.add_paragraph("各科室：")
+    d.add_paragraph("请做好节日值班工作。")
+    _right(d, "办公室")
+    _right(d, "二〇二四年一月二日")
+    draft, out = tmp_path / "d.docx", tmp_path / "o.docx"
+    d.save(str(draft))
+    code, stdout, stderr = _format(draft, out)
+    assert code == 0, stderr
+    assert "改写 rewritten: '二〇二四年一月二日' → '2024年1月2日'" in stderr and "[7.3.5]" in stderr
+    assert "2024年1月2日" in document_text(out) and "二〇二四" not in document_text(out)
+    assert "35/35 字 characters of the draft kept" in stdout  # 9 + 4 + 10 + 3 + 9 (2024年1月2日)
+
+
+def test_a_paper_that_is_no_gongwen_is_set_with_a_warning(tmp_path: Path) -> None:
+    d = _default()
+    d.add_paragraph("Meeting notes")
+    d.add_paragraph("The panel met on Monday and agreed on the agenda for the next session.")
+    draft, out = tmp_path / "d.docx", tmp_path / "o.docx"
+    d.save(str(draft))
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0 and "这不像公文 the draft does not read as a 公文" in stderr
+    assert squeeze(document_text(out)) == squeeze(document_text(draft))
+
+
+def test_a_title_that_mentions_a_seal_is_a_title(tmp_path: Path) -> None:
+    d = _default()
+    _centred(d, "图片和印章占位样例")
+    d.add_paragraph("下方为印章图片。")
+    _centred(d, "（盖章）", size=12, bold=False)
+    draft = tmp_path / "d.docx"
+    d.save(str(draft))
+    roles = [(p.text, r.role) for p, r in ((p, read_document(draft).structure.roles[p.index])
+                                           for p in read_document(draft).view.paras)]
+    assert roles[0] == ("图片和印章占位样例", "title") and roles[-1] == ("（盖章）", "seal")
 
 
 # --- no text lost -------------------------------------------------------------------------------

@@ -83,7 +83,9 @@ NUMBER_SLOT = re.compile(r"^[\[【〔][^\]】〕]*(文号|编号|字号)[^\]】�
 ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
 MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第\s*\d+\s*[次期]$")
 # Where the seal goes, written in the template: 〔此处加盖红色印章〕, （盖章）.
-SEAL = re.compile(r"^[〔（(\[【]?[^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]?$")
+# Bracketed, or saying where to stamp (盖章): a title such as 图片和印章占位样例 is none.
+SEAL = re.compile(r"^([〔（(\[【][^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]"
+                  r"|[^〔（(\[【]{0,8}盖章[^〕）)\]】]{0,4})$")
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
 SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
