@@ -5,7 +5,8 @@
 Every .docx under DIR (sub-folders included) is read, re-set and written (to OUT_DIR when given,
 else to a temporary folder), then the written file's text is compared with the draft's, character
 by character, white space aside (reportgen.reformat.compare_text, as the command does). One line
-per file: the draft's characters, the output's, those missing (lost or moved) and the warnings;
+per file: the draft's characters, the output's, those missing (lost or moved), the warnings, the
+pages, and whether formatting the output again gives the same text (``again``);
 ``--notes`` prints each warning. A file that is no .docx is refused, as the command refuses it.
 Exit status 1 when any file loses a character.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomic
-from reportgen.reformat import compare_text, document_text, draft_text, reformat
+from reportgen.reformat import compare_text, document_text, draft_text, reformat, squeeze
 
 
 def main() -> int:
@@ -38,7 +39,8 @@ def main() -> int:
     totals = Counter[str]()
     with tempfile.TemporaryDirectory(prefix="reportgen-format-") as tmp:
         out_dir = args.out or Path(tmp)
-        print(f"{'file':44} {'in':>6} {'out':>6} {'missing':>7} {'moved':>5} {'lost':>4} {'notes':>5} pages")
+        print(f"{'file':44} {'in':>6} {'out':>6} {'missing':>7} {'moved':>5} {'lost':>4} {'notes':>5}"
+              " pages again")
         for path in files:
             name = str(path.relative_to(args.folder))
             target = out_dir / name.replace("/", "__")
@@ -51,6 +53,11 @@ def main() -> int:
                 continue
             before = draft_text(formatted.read.view.paras, formatted.rewrites)
             result = compare_text(before, document_text(target))
+            again = target.with_name(target.stem + ".again.docx")
+            write_atomic(again, reformat(target).docx_bytes())
+            fixpoint = squeeze(document_text(again)) == squeeze(document_text(target))
+            totals["fixpoint"] += fixpoint
+            again.unlink()
             lost = sum(map(len, result.lost))
             moved = sum(map(len, result.moved))
             failed += lost > 0
@@ -59,7 +66,8 @@ def main() -> int:
                                ("notes", len(formatted.notes)), ("files", 1)):
                 totals[key] += value
             print(f"{name:44} {result.input_chars:6} {result.output_chars:6} {result.missing_chars:7}"
-                  f" {moved:5} {lost:4} {len(formatted.notes):5} {formatted.plan.pages}")
+                  f" {moved:5} {lost:4} {len(formatted.notes):5} {formatted.plan.pages:5}"
+                  f" {'same' if fixpoint else 'DIFFERS'}")
             for note in formatted.notes:
                 kinds[note.message.split(":")[0].split("（")[0].split("(")[0].strip()] += 1
                 if args.notes:
@@ -68,7 +76,8 @@ def main() -> int:
                 print(f"    {'moved' if run in result.moved else 'LOST'}: {run[:40]!r}")
     print(f"{totals['files']} files formatted, {refused} refused, {failed} losing text;"
           f" {totals['in']} characters in, {totals['out']} out, {totals['moved']} moved,"
-          f" {totals['lost']} lost; {totals['notes']} warnings")
+          f" {totals['lost']} lost; {totals['notes']} warnings; formatted again: {totals['fixpoint']} with"
+          " the same text")
     for kind, count in kinds.most_common():
         print(f"  {count:4}  {kind}")
     return 1 if failed else 0

@@ -37,7 +37,7 @@ from .check.docxread import DocxView, Para, read_docx
 from .errors import Place, Problem
 from .gongwen import format_date, heading_marker
 from .layout import Plan, plan
-from .model import Attachment, Block, Document, Heading, Paragraph, Run
+from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import Style, heading_number
 
 # Characters that are layout, not text: white space of every kind, and the word joiner the writer
@@ -189,6 +189,7 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
     for blocks in [doc.blocks] + [a.blocks for a in doc.attachments]:
         irregular += _renumber(read, blocks, notes, rewrites)
         _run_in(blocks)
+        _table_heads(blocks)
     if irregular:
         notes.append(_irregular_note(irregular))
     _cc_rewrite(read, rewrites)
@@ -326,6 +327,19 @@ def _run_in(blocks: list[Block]) -> None:
         if 0 <= stop < len(text) - 1:
             head, tail = _split_runs(block.runs, stop + 1)
             block.runs, block.tail = head, tail
+
+
+def _table_heads(blocks: list[Block]) -> None:
+    """A table whose first row Word does not mark as a heading row, but which reads as one (every
+    cell short text, no figure): that row is the column headings, set in 黑体 and repeated on each
+    page as the standard's tables are."""
+    for block in blocks:
+        if not isinstance(block, Table) or block.header_rows or len(block.rows) < 2:
+            continue
+        first = ["".join(r.text for r in cell).strip() for c, cell in enumerate(block.rows[0])
+                 if (0, c) not in block.merges]
+        if all(text and len(text) <= 12 and not re.search(r"\d", text) for text in first):
+            block.header_rows = 1
 
 
 def _split_runs(runs: list[Run], at: int) -> tuple[list[Run], list[Run]]:

@@ -167,9 +167,33 @@ def signed(path: Path) -> Path:
     return path
 
 
-DRAFTS: dict[str, Callable[[Path], Path]] = {"notice": notice, "list_numbered": list_numbered,
-                                              "irregular": irregular, "with_extras": with_extras,
-                                              "signed": signed}
+def with_attachments(path: Path) -> Path:
+    """附件说明 typed under the body, and two attachments each after a page break."""
+    d = _default()
+    _centred(d, "关于举办网络安全培训班的通知")
+    d.add_paragraph("各县区委网信办：")
+    d.add_paragraph("定于6月举办网络安全培训班，请按附件要求报名。")
+    d.add_paragraph("附件：1.培训安排")
+    d.add_paragraph("      2.报名回执")
+    _right(d, "市委网信办")
+    _right(d, "2024年5月8日")
+    d.add_page_break()
+    d.add_paragraph("附件1")
+    _centred(d, "培训安排")
+    d.add_paragraph("培训为期两天，地点在市委党校。")
+    d.add_page_break()
+    d.add_paragraph("附件2")
+    _centred(d, "报名回执")
+    form = d.add_table(rows=2, cols=2)
+    for c, text in enumerate(["单位", "姓名"]):
+        form.cell(0, c).text = text
+    d.save(str(path))
+    return path
+
+
+DRAFTS: dict[str, Callable[[Path], Path]] = {
+    "notice": notice, "list_numbered": list_numbered, "irregular": irregular, "with_extras": with_extras,
+    "signed": signed, "with_attachments": with_attachments}
 
 
 def _format(draft: Path, out: Path, *extra: str) -> tuple[int, str, str]:
@@ -214,6 +238,7 @@ def test_a_hand_typed_notice_is_set_in_the_standard(tmp_path: Path) -> None:
     table = next(b for b in doc.blocks if type(b).__name__ == "Table")
     assert [["".join(r.text for r in cell) for cell in row] for row in table.rows][2] == \
         ["网络安全博览会", "9月9日至15日", "会展中心"]
+    assert table.header_rows == 1  # its first row reads as column headings: repeated, in 黑体
     assert doc.signature == "中共宝鸡市委网信办" and str(doc.date) == "2024-08-20"
     assert doc.cc == ["市委宣传部", "市公安局"] and doc.printer == "中共宝鸡市委网信办"
     assert str(doc.print_date) == "2024-08-21"
@@ -229,6 +254,9 @@ def test_a_hand_typed_notice_is_set_in_the_standard(tmp_path: Path) -> None:
     # The bold 一是 stays bold; the 抄送 organs are separated by ， as the standard asks.
     run_in = next(r for r in para_starting(root, RUN_IN).iter(f"{W}r") if "".join(r.itertext()) == RUN_IN)
     assert run_in.find(f".//{W}b") is not None
+    first_row = docx_xml(out).find(f".//{W}tbl/{W}tr")
+    assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
+    assert first_row.find(f".//{W}rFonts").get(f"{W}eastAsia") == "黑体"
     assert "标题序号" not in stderr
     assert "第26段: 改写 rewritten: '市委宣传部、市公安局' → '市委宣传部，市公安局'" in stderr
     assert check_file(out).errors == 0
@@ -270,6 +298,18 @@ def test_what_cannot_be_placed_is_kept_and_named(tmp_path: Path) -> None:
     assert doc.signature == "综合办公室" and doc.note == "联系人：王五，电话：0917-1234567"
     assert "（联系人：王五，电话：0917-1234567）" in document_text(out)
     assert "内部资料" not in document_text(out)
+
+
+def test_attachments_each_start_a_page(tmp_path: Path) -> None:
+    draft, out = with_attachments(tmp_path / "d.docx"), tmp_path / "o.docx"
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0 and "未能作为公文要素排版" not in stderr, stderr
+    doc = read_document(out).document
+    assert doc.attachment_note == ["培训安排", "报名回执"]
+    assert [a.title for a in doc.attachments] == ["培训安排", "报名回执"]
+    assert "".join(r.text for r in doc.attachments[0].blocks[0].runs) == "培训为期两天，地点在市委党校。"
+    assert type(doc.attachments[1].blocks[0]).__name__ == "Table"
+    assert check_file(out).errors == 0
 
 
 def test_signers_are_printed_whatever_the_title_says(tmp_path: Path) -> None:
