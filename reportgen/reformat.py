@@ -125,18 +125,27 @@ def compare_text(before: str, after: str) -> TextComparison:
     ``after`` may hold more (heading numbers, 附件：, 抄送：, the 。 that ends the 抄送 line).
     Characters of ``before`` that the longest matching of the two does not cover are ``missing``;
     a missing run whose characters ``after`` holds among its own unmatched ones is ``moved``
-    (kept, but not in its place); the others are lost.
+    (kept, but not in its place); the others are lost. The texts are matched line by line first
+    and character by character where lines differ, so a 300-page draft takes seconds.
     """
-    source, target = squeeze(before), squeeze(after)
-    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
+    source_lines = [line for line in map(squeeze, before.split("\n")) if line]
+    target_lines = [line for line in map(squeeze, after.split("\n")) if line]
+    source, target = "".join(source_lines), "".join(target_lines)
+    if _in_order(source, target):
+        return TextComparison(len(source), len(target), [], [])
     missing: list[str] = []
     spare: Counter[str] = Counter()
-    position = target_position = 0
-    for block in matcher.get_matching_blocks():
-        if block.a > position:
-            missing.append(source[position:block.a])
-        spare.update(target[target_position:block.b])
-        position, target_position = block.a + block.size, block.b + block.size
+    lines = difflib.SequenceMatcher(None, source_lines, target_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        if tag == "equal":
+            continue
+        a, b = "".join(source_lines[i1:i2]), "".join(target_lines[j1:j2])
+        position = target_position = 0
+        for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+            if block.a > position:
+                missing.append(a[position:block.a])
+            spare.update(b[target_position:block.b])
+            position, target_position = block.a + block.size, block.b + block.size
     moved = []
     for run in missing:
         need = Counter(run)
@@ -144,6 +153,12 @@ def compare_text(before: str, after: str) -> TextComparison:
             spare.subtract(need)
             moved.append(run)
     return TextComparison(len(source), len(target), missing, moved)
+
+
+def _in_order(source: str, target: str) -> bool:
+    """Whether ``source`` is a subsequence of ``target`` (the common case, decided in one pass)."""
+    characters = iter(target)
+    return all(ch in characters for ch in source)
 
 
 def draft_text(paras: Iterable[Para], rewrites: Iterable[Rewrite] = ()) -> str:
