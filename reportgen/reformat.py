@@ -451,6 +451,12 @@ def _unkept(read: ReadDocument, path: Path) -> list[Problem]:
     from .ooxml import parse_xml, read_member
 
     with zipfile.ZipFile(path) as zf:
+        skipped = _skipped_characters(read, parse_xml(read_member(zf, _main_part(zf))))
+        if skipped:
+            notes.append(Problem(f"未读入的字符 characters the reader did not take (a text box or shape"
+                                 f" holding no letters or digits?): 「{skipped[:2 * QUOTE]}」",
+                                 hint="type them in the body of the draft if they must be printed",
+                                 severity="warning"))
         for name in sorted(zf.namelist()):
             kind = _part_kind(name)
             if kind is None:
@@ -465,6 +471,29 @@ def _unkept(read: ReadDocument, path: Path) -> list[Problem]:
                                  "the layout prints its own page numbers and no header; put this text in the"
                                  " body of the draft if it must be printed", severity="warning"))
     return notes
+
+
+def _main_part(zf: zipfile.ZipFile) -> str:
+    """The main document part's name, from [Content_Types].xml (word/document.xml as a rule)."""
+    from .check.docxread import MAIN_TYPES
+    from .ooxml import parse_xml, read_member
+
+    types = parse_xml(read_member(zf, "[Content_Types].xml"))
+    for override in types:
+        if override.get("ContentType") in MAIN_TYPES and override.get("PartName"):
+            return str(override.get("PartName")).lstrip("/")
+    return "word/document.xml"
+
+
+def _skipped_characters(read: ReadDocument, root: object) -> str:
+    """Characters of the document's text (w:t, the Fallback of each mc:AlternateContent aside) that
+    the reader's paragraphs do not hold: a text box with a lone ★, a shape's label."""
+    from .check.docxread import drop_fallbacks
+
+    drop_fallbacks(root)
+    written = Counter(squeeze("".join(t.text or "" for t in root.iter(f"{_W}t"))))  # type: ignore[attr-defined]
+    read_chars = Counter(squeeze("".join(p.text for p in read.view.paras)))
+    return "".join((written - read_chars).elements())
 
 
 def _part_kind(name: str) -> str | None:

@@ -312,6 +312,32 @@ def test_attachments_each_start_a_page(tmp_path: Path) -> None:
     assert check_file(out).errors == 0
 
 
+def _text_box(paragraph, text: str) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict>'
+        '<v:shape style="width:100pt;height:30pt"><v:textbox>'
+        f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></w:r>"))
+
+
+def test_text_boxes_are_kept_or_named(tmp_path: Path) -> None:
+    d = _default()
+    _centred(d, "关于开展安全检查的通知")
+    d.add_paragraph("各部门：")
+    _text_box(d.add_paragraph("请于本周内完成自查。"), "阅后归还")
+    _text_box(d.add_paragraph(), "★")
+    _right(d, "2024年4月1日")
+    draft, out = tmp_path / "d.docx", tmp_path / "o.docx"
+    d.save(str(draft))
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0, stderr
+    assert "阅后归还" in document_text(out)
+    assert "未读入的字符 characters the reader did not take" in stderr and "「★」" in stderr
+
+
 def test_signers_are_printed_whatever_the_title_says(tmp_path: Path) -> None:
     draft, out = signed(tmp_path / "d.docx"), tmp_path / "o.docx"
     code, _stdout, stderr = _format(draft, out)
