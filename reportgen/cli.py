@@ -114,6 +114,7 @@ def main() -> None:
       reportgen preview examples/baoji-2020 --doc summary
       reportgen new data/baoji-2020.yaml
       reportgen check out/宝网信办发〔2020〕38号.docx
+      reportgen format 草稿.docx -o 正式.docx
     """
 
 

@@ -305,7 +305,8 @@ def _renumber(read: ReadDocument, blocks: list[Block], notes: list[Problem],
         printed = block.number.strip()
         marker = heading_marker(printed)
         value = marker.number if marker is not None and marker.level == level else None
-        expected_value = counters[level - 1] + 1
+        # A list that starts again at 1 (under a parent the draft did not make a heading) is no fault.
+        expected_value = 1 if value == 1 else counters[level - 1] + 1
         counters[level - 1] = value if value is not None else expected_value
         for deeper in range(level, 4):
             counters[deeper] = 0
