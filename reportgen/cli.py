@@ -396,7 +396,8 @@ def check(files: tuple[Path, ...], fmt: str, roles: bool, project_dir: Path | No
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(path_type=Path),
               help="The .docx file to write.")
 @click.option("--roles", is_flag=True, help="Also list the element found for every paragraph of the draft.")
-@click.option("--check", "run_check", is_flag=True, help="Then print the `check` report of the result.")
+@click.option("--check", "run_check", is_flag=True,
+              help="Then print the `check` report of the result (exit 1 when it finds an error).")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it through LibreOffice.")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Set it in this project's house style (fonts, margins, 抄送 full stop).")

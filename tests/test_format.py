@@ -467,6 +467,15 @@ def test_check_prints_the_report_of_the_result(tmp_path: Path) -> None:
     code, stdout, stderr = _format(draft, out, "--check")
     assert code == 0, stderr
     assert f"{out}: 0 个错误 errors" in stdout
+    d = _default()
+    _centred(d, "关于调整值班安排的通知")
+    d.add_paragraph("各科室：")
+    d.add_paragraph("自下周起调整值班安排。")
+    undated, result = tmp_path / "undated.docx", tmp_path / "undated-out.docx"
+    d.save(str(undated))
+    code, stdout, _stderr = _format(undated, result, "--check")
+    assert code == 1 and result.exists()  # written; the check of it finds no 成文日期
+    assert "[date.missing]" in stdout
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file's signature (.doc, encrypted .docx)
