@@ -203,6 +203,9 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
     irregular: list[tuple[int, str, str]] = []
     for blocks in [doc.blocks] + [a.blocks for a in doc.attachments]:
         irregular += _renumber(read, blocks, notes, rewrites)
+        for block in blocks:  # a heading's weight is the house style's (heading_bold), not the draft's
+            if isinstance(block, Heading):
+                block.runs = [Run(run.text) for run in block.runs]
         _run_in(blocks)
         _table_heads(blocks)
     if irregular:

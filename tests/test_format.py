@@ -64,7 +64,7 @@ def notice(path: Path, table: bool = True) -> Path:
     d.add_paragraph("为深入贯彻落实网络安全法，现就做好2024年网络安全宣传周工作通知如下。")
     d.add_paragraph("一、总体要求")
     d.add_paragraph("坚持以人民为中心，突出网络安全为人民、网络安全靠人民的主题。")
-    d.add_paragraph("（一）加强组织领导")
+    d.add_paragraph().add_run("（一）加强组织领导").bold = True  # bold by habit: not in the output
     p = d.add_paragraph()
     p.add_run(RUN_IN).bold = True
     p.add_run("各单位主要负责同志要亲自部署，确保各项活动落到实处。")
@@ -254,6 +254,7 @@ def test_a_hand_typed_notice_is_set_in_the_standard(tmp_path: Path) -> None:
     # The bold 一是 stays bold; the 抄送 organs are separated by ， as the standard asks.
     run_in = next(r for r in para_starting(root, RUN_IN).iter(f"{W}r") if "".join(r.itertext()) == RUN_IN)
     assert run_in.find(f".//{W}b") is not None
+    assert para_starting(root, "（一）").find(f".//{W}b") is None
     first_row = docx_xml(out).find(f".//{W}tbl/{W}tr")
     assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
     assert first_row.find(f".//{W}rFonts").get(f"{W}eastAsia") == "黑体"
