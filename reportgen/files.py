@@ -15,7 +15,7 @@ import signal
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -171,11 +171,13 @@ def _write_error(path: Path, exc: OSError) -> OutputError:
                        hint=hint + "; any previous file of that name is unchanged")
 
 
-def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
+def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = (),
+                 verify: Callable[[Path], None] | None = None) -> None:
     """Write through a temporary file in the same folder, then rename: never a partial file.
 
     The file gets the permissions a plain write would give it (mkstemp's own are owner-only).
-    Every OSError becomes an OutputError naming the file and what to do.
+    Every OSError becomes an OutputError naming the file and what to do. ``verify`` is given the
+    written temporary file before the rename; whatever it raises leaves ``path`` untouched.
     """
     check_target(path, inputs)
     tmp: str | None = None
@@ -190,6 +192,8 @@ def write_atomic(path: Path, data: bytes, inputs: Iterable[Path] = ()) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if verify is not None:
+            verify(Path(tmp))
         os.replace(tmp, path)
         _live.discard(tmp)
     except BaseException as exc:

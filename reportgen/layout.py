@@ -774,7 +774,7 @@ def _doc_number_lines(doc: Document, style: Style) -> list[Item]:
     ends one character from the right edge (签发人：stands just left of that column).
     """
     number = doc.doc_number or ""
-    if not doc.is_upward:
+    if not doc.is_upward and not doc.signers:  # names of 签发人 make it a 上行文 whatever its title says
         return [Item("doc_number", [Seg(number)], align="center", red_rule=True)]
     if not doc.signers:
         return [Item("doc_number", [Seg(number)], align="left", first_line=spec.UPWARD_NUMBER_INDENT,

@@ -87,7 +87,9 @@ NUMBER_SLOT = re.compile(r"^[\[【〔][^\]】〕]*(文号|编号|字号)[^\]】�
 ORDER_NUMBER = re.compile(r"^第\s*\d+\s*号$")
 MINUTES_NUMBER = re.compile(r"^([〔\[［(（]\s*\d{4}\s*[〕\]］)）])?\s*第\s*\d+\s*[次期]$")
 # Where the seal goes, written in the template: 〔此处加盖红色印章〕, （盖章）.
-SEAL = re.compile(r"^[〔（(\[【]?[^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]?$")
+# Bracketed, or saying where to stamp (盖章): a title such as 图片和印章占位样例 is none.
+SEAL = re.compile(r"^([〔（(\[【][^〔（(\[【]{0,8}(盖章|印章)[^〕）)\]】]{0,4}[〕）)\]】]"
+                  r"|[^〔（(\[【]{0,8}盖章[^〕）)\]】]{0,4})$")
 COPY_NUMBER = re.compile(r"^\d{3,8}$")
 SECRECY = re.compile(rf"^({'|'.join(SECRECY_LEVELS)})\s*([★☆*＊].*)?$")
 URGENCY = re.compile(f"^({'|'.join(URGENCY_LEVELS + URGENCY_OTHER)})$")
@@ -106,6 +108,8 @@ ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]\s*\S")
 NOTE_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]")
 ATTACHMENT_LABEL = re.compile(rf"^附\s*件\s*[\d{CN_SMALL}]*\s*[:：]?$")
 NOTE = re.compile(r"^[（(].*[）)]$")
+# A 附注 typed without its brackets under the date: 联系人：张三，电话：…
+CONTACT = re.compile(r"^(联\s*系\s*人|联系电话|联系方式)\s*[:：]\S.{0,60}$")
 SENTENCE_END = "。！？；"
 
 ROLE_NAMES = {
@@ -273,7 +277,7 @@ def classify(view: DocxView) -> Structure:
     attendance: list[Para] = []  # a 纪要's 出席：/请假：/列席： lines, under the body [10.3]
     while main_tail and MINUTES_LABEL.match(main_tail[-1].text):
         attendance.insert(0, main_tail.pop())
-    body_end = _signature_block(main_tail, s)
+    body_end = _signature_block(main_tail, s, by_index)
     for p in attendance:
         s.roles[p.index] = Role("body")
     # --- body ---------------------------------------------------------------------------
@@ -561,14 +565,15 @@ def _font_kind_of(p: Para) -> str | None:
     return None
 
 
-def _signature_block(tail: list[Para], s: Structure) -> int:
+def _signature_block(tail: list[Para], s: Structure, by_index: dict[int, Para]) -> int:
     """Mark 附注, 成文日期, 署名 and 附件说明 at the end of the main document.
 
     Returns the index where the body ends.
     """
     k = len(tail) - 1
     end = tail[-1].index + 1 if tail else 10**9
-    if k >= 1 and NOTE.match(strip_all(tail[k].text)) and is_date(tail[k - 1].text):
+    if k >= 1 and (NOTE.match(strip_all(tail[k].text)) or CONTACT.match(strip_all(tail[k].text))) \
+            and is_date(tail[k - 1].text):
         s.roles[tail[k].index] = Role("note")
         k -= 1
     if k >= 0 and "\n" in strip_all(tail[k].text) and is_date(strip_all(tail[k].text).split("\n")[-1]):
@@ -581,8 +586,9 @@ def _signature_block(tail: list[Para], s: Structure) -> int:
         k -= 1
         signatures: list[Para] = []
         above = tail[k + 1].index - 1
-        while s.roles.get(above) is not None and s.roles[above].role == "seal":
-            above -= 1  # 〔此处加盖印章〕 between the signature and the date
+        while s.roles.get(above) is not None and (s.roles[above].role == "seal" or (
+                s.roles[above].role == "blank" and above in by_index and by_index[above].has_image)):
+            above -= 1  # 〔此处加盖印章〕, or the seal's picture, between the signature and the date
         wide = k >= 0 and SIDE_BY_SIDE.search(strip_all(tail[k].text)) is not None
         if wide and above - 3 <= tail[k].index < above:
             above = tail[k].index  # a 命令's 签名章 line, or joint signatures, with room left for seals

@@ -758,6 +758,13 @@ def _open(path: Path) -> Any:
         raise CheckError("文件不存在 file not found", place=where)
     if path.is_dir():
         raise CheckError("这是文件夹 is a folder, not a .docx file", place=where)
+    if path.is_file() and path.stat().st_size == 0:
+        raise CheckError("空文件 the file is empty (0 bytes), not a .docx", place=where,
+                         hint="give the .docx as saved by Word, WPS or LibreOffice")
+    if _encrypted(path):
+        raise CheckError("文档已加密 the document is encrypted (password-protected) and cannot be read",
+                         place=where, hint="open it in Word or WPS, remove the password"
+                         " (文件 → 信息 → 保护文档), save, and give that file")
     if not zipfile.is_zipfile(path):
         hint = "a .doc (Word 97–2003) or .wps file must be saved as .docx first" \
             if path.suffix.lower() in (".doc", ".wps") else "give a Word .docx file"
@@ -783,6 +790,19 @@ def _open(path: Path) -> Any:
     except Exception as exc:  # lxml.etree.XMLSyntaxError and other damage inside the package
         raise CheckError(f"文件已损坏 damaged .docx: {type(exc).__name__}: {exc}", place=where,
                          hint=resave) from None
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, .wps, or an encrypted .docx
+
+
+def _encrypted(path: Path) -> bool:
+    """An encrypted .docx is a compound file holding an ``EncryptedPackage`` stream (MS-OFFCRYPTO)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return False
+    return head.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in head
 
 
 # The main part of a document, a template and their macro-enabled kinds: the text is read alike.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import CheckReport
-from .classify import ROLE_NAMES
+from .classify import ROLE_NAMES, Structure
+from .docxread import DocxView
 from .rules import RULES, Finding
 
 MAX_PLACES = 6
@@ -36,16 +37,22 @@ def human(report: CheckReport, roles: bool = False) -> str:
     if not report.findings:
         lines.append("  符合 GB/T 9704-2012 的各项检查 passes every check")
     if roles:
-        lines.append("  识别 elements found:")
-        for p in report.view.paras:
-            role = report.structure.roles[p.index]
-            if role.role == "blank":
-                continue
-            doubt = f"  ？{role.unsure}" if role.unsure else ""
-            text = p.text.strip().replace("\n", "⏎").replace("\t", " ")
-            text = text if len(text) <= 20 else text[:20] + "…"
-            lines.append(f"    第{p.index}段 {ROLE_NAMES.get(role.role, role.role)}: {text}{doubt}")
+        lines += role_lines(report.view, report.structure)
     return "\n".join(lines)
+
+
+def role_lines(view: DocxView, structure: Structure) -> list[str]:
+    """The element found for every paragraph that is not blank (``--roles``)."""
+    lines = ["  识别 elements found:"]
+    for p in view.paras:
+        role = structure.roles[p.index]
+        if role.role == "blank":
+            continue
+        doubt = f"  ？{role.unsure}" if role.unsure else ""
+        text = p.text.strip().replace("\n", "⏎").replace("\t", " ")
+        text = text if len(text) <= 20 else text[:20] + "…"
+        lines.append(f"    第{p.index}段 {ROLE_NAMES.get(role.role, role.role)}: {text}{doubt}")
+    return lines
 
 
 def as_dict(report: CheckReport) -> dict[str, Any]:
