@@ -49,7 +49,7 @@ QUOTE = 16
 # Item roles of the layout that print each field of the Document the reader fills.
 FIELD_ROLES: dict[str, tuple[str, ...]] = {
     "copy_number": ("copy_number",), "secrecy": ("secrecy",), "urgency": ("urgency",),
-    "organ_mark": ("organ_mark",), "doc_number": ("doc_number", "signers"),
+    "organ_mark": ("organ_mark", "letter_head"), "doc_number": ("doc_number", "signers"),
     "signers": ("doc_number", "signers"),
     "title": ("title",), "to": ("to",), "attachment_note": ("attachment_note",),
     "signature": ("signature",), "date": ("date",), "note": ("note",), "cc": ("cc",),
@@ -195,6 +195,11 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
     read = read_document(path)
     doc = read.document
     source = str(path)
+    # A joint document's 文件 beside the stack and its unsealed signatures are the draft's layout,
+    # kept whatever the house style says (the names alone would print without them).
+    from .importer.style import joint_style
+
+    style = style.with_overrides(joint_style(read))
     notes: list[Problem] = []
     rewrites: list[Rewrite] = []
     roles = read.structure.roles

@@ -60,14 +60,7 @@ def house_style(read: ReadDocument) -> dict[str, Any]:
     size = max((r.size for r in mark), default=None)
     if size and abs(size - default.organ_mark_size) > spec.SIZE_TOLERANCE_PT:
         found["organ_mark_size"] = size
-    doc = read.document
-    if doc.organ_marks and doc.organ_mark and doc.organ_mark.startswith(doc.organ_marks[0]):
-        # a joint 版头 prints 文件 once beside the stack: the suffix is a style, not a name
-        suffix = doc.organ_mark[len(doc.organ_marks[0]):]
-        if suffix != default.organ_mark_suffix:
-            found["organ_mark_suffix"] = suffix
-    if len(doc.signatures) > 1 and len(read.fields.get("signature", [])) >= len(doc.signatures):
-        found["sealed"] = False  # joint signatures one a line: printed without seals [7.3.5.2]
+    found.update(joint_style(read))
     cc = read.fields.get("cc")
     if cc and not cc[-1].text.rstrip().endswith(("。", ".")):
         found["cc_full_stop"] = False  # 抄送：A，B without the final 。 [7.4.2], as the original prints it
@@ -82,6 +75,19 @@ def house_style(read: ReadDocument) -> dict[str, Any]:
         if page:
             found["page"] = page
     return _accepted(found)
+
+
+def joint_style(read: ReadDocument) -> dict[str, Any]:
+    """What a joint document (联合行文) prints that the model keeps as style: 文件 once beside the
+    stacked marks (the suffix is no organ's name), and signatures one a line (no seals) [7.2.4, 7.3.5.2]."""
+    doc, found = read.document, {}
+    if doc.organ_marks and doc.organ_mark and doc.organ_mark.startswith(doc.organ_marks[0]):
+        suffix = doc.organ_mark[len(doc.organ_marks[0]):]
+        if suffix != spec.DEFAULT_STYLE.organ_mark_suffix:
+            found["organ_mark_suffix"] = suffix
+    if len(doc.signatures) > 1 and len(read.fields.get("signature", [])) >= len(doc.signatures):
+        found["sealed"] = False
+    return found
 
 
 def _accepted(found: dict[str, Any]) -> dict[str, Any]:
