@@ -1228,11 +1228,11 @@ def joint_mark_item(names: list[str], style: Style) -> Item:
     row = organ_mark_line(size)
     lines = math.ceil(((len(names) - 1) * row + MARK_LINES * spec.LINE_PITCH) / spec.LINE_PITCH)
     joint = JointMark(list(names), suffix, size, scale, row, lines)
-    # In the .docx's reading order: 文件 is the cell beside the first name, merged down the stack
-    # (it prints beside the middle), so the text reads 甲 文件 乙 丙 as Word and the reader see it.
+    # In reading order, as a page prints them top to bottom: 文件 stands beside the middle name
+    # (three names), or between the two middle ones (two or four).
     texts = list(names)
     if suffix:
-        texts.insert(1, suffix)
+        texts.insert((len(names) - 1) // 2 + 1, suffix)
     segs = [Seg(text, "xiaobiaosong", size, color=style.red, scale=scale) for text in texts]
     return Item("organ_mark", segs, align="center", grid_lines=lines, size=size, joint=joint)
 

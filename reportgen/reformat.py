@@ -36,7 +36,7 @@ from .check.classify import ROLE_NAMES, strip_all
 from .check.docxread import DocxView, Para, read_docx
 from .errors import Place, Problem
 from .gongwen import format_date, heading_marker
-from .layout import Plan, plan
+from .layout import Item, Plan, plan
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
 from .spec import Style, heading_number
 
@@ -235,7 +235,7 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
         paras = read.fields[name]
         if name not in FIELD_ROLES or not paras:
             continue
-        printed = "".join(item.text for item in _items(laid, FIELD_ROLES[name]))
+        printed = "".join(_stored_text(item) for item in _items(laid, FIELD_ROLES[name]))
         check = compare_text(draft_text(paras, rewrites), printed)
         if check.missing:
             empty = Document()
@@ -264,6 +264,15 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
 def _items(laid: Plan, roles: tuple[str, ...]) -> list:  # type: ignore[type-arg]
     rows = laid.colophon.rows if laid.colophon else []
     return [item for item in laid.items + rows if item.role in roles]
+
+
+def _stored_text(item: Item) -> str:
+    """An item's text in the order the .docx stores it: a joint mark's 文件 is the cell beside the
+    first name, merged down the stack, though it prints beside the middle (the item's own order)."""
+    joint = item.joint
+    if joint is None:
+        return item.text
+    return "".join([joint.names[0], joint.suffix, *joint.names[1:]])
 
 
 def _quote(p: Para) -> str:
