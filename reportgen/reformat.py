@@ -247,7 +247,9 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
             for other in sharing:
                 for attr in FIELD_ATTRS.get(other, (other,)):
                     setattr(doc, attr, getattr(empty, attr))
-            unplaced += [p for other in sharing for p in read.fields[other] if p not in unplaced]
+            for p in (p for other in sharing for p in read.fields[other]):
+                if p not in unplaced:  # a paragraph read into two fields (文号 and 签发人) goes once
+                    unplaced.append(p)
             laid = plan(doc, style)
     unplaced.sort(key=lambda p: p.index)
     if unplaced:

@@ -592,3 +592,29 @@ def test_a_formatted_draft_prints_on_paper_where_the_layout_puts_it(tmp_path: Pa
         for number, page in enumerate(pdf.pages, 1):
             assert [f.stripped for f in footer_lines(page)] == [f"—{number}—"]
             assert page_number_problems(page) == []
+
+
+def test_a_field_read_twice_from_one_paragraph_is_kept_once(tmp_path: Path) -> None:
+    """A 命令 template's 令号 line with blanks (第  号) is read as the 文号 and its 签发人 line; the
+    layout cannot print it as typed, so it stays body text — once, and formatting again is stable."""
+    from docx.shared import Pt, RGBColor
+
+    d = _default()
+    mark = _centred(d, "XXXX人民政府令", size=36)
+    mark.runs[0].font.color.rgb = RGBColor(0xFF, 0, 0)
+    _centred(d, "第  号", size=16, bold=False)
+    d.add_paragraph("[此处输入正文内容]")
+    _right(d, "[市长]  XXX")
+    _right(d, "2020年2月19日")
+    for p in d.paragraphs:
+        for run in p.runs:
+            run.font.size = run.font.size or Pt(16)
+    draft, first, second = tmp_path / "d.docx", tmp_path / "a.docx", tmp_path / "b.docx"
+    d.save(str(draft))
+    code, _stdout, stderr = _format(draft, first)
+    assert code == 0, stderr
+    assert stderr.count("「第  号」") <= 1
+    assert squeeze(document_text(first)).count("第号") == 1
+    code, _stdout, stderr = _format(first, second)
+    assert code == 0, stderr
+    assert squeeze(document_text(second)) == squeeze(document_text(first))
