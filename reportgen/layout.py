@@ -213,8 +213,8 @@ def break_lines(text: str, width: float = spec.CHARS_PER_LINE, first_indent: flo
 # --- title splitting ------------------------------------------------------------
 
 TITLE_CELLS = int(spec.TEXT_WIDTH / 20 / spec.TITLE_SIZE)  # 20 cells of 2号 per line
-_GOOD_BREAK_AFTER = ("关于", "的", "》", "、", "和", "及", "与", "暨", "，")
-_GOOD_BREAK_BEFORE = ("《", "的", "关于", "——")  # —— opens a title's second part (its subtitle)
+_GOOD_BREAK_AFTER = ("关于", "的", "》", "”", "、", "和", "及", "与", "暨", "，")
+_GOOD_BREAK_BEFORE = ("《", "“", "的", "关于", "——")  # —— opens a title's second part (its subtitle)
 # A year leads the phrase it dates (2023年宝鸡市…): a break right after it parts them.
 _YEAR_END = re.compile(r"\d{4}年度?$")
 YEAR_SPLIT_PENALTY = 60.0  # worse than a break inside a phrase (10), better than inside a word (80)
@@ -243,7 +243,8 @@ def _title_breakpoints(text: str) -> list[tuple[int, float]]:
     pos = 0
     depth = 0
     for index, part in enumerate(parts[:-1]):
-        depth += part.count("《") - part.count("》")
+        # A name in 《》 or “” stays whole where it can (“我的刀盾” is one name, 的 inside it no break).
+        depth += part.count("《") - part.count("》") + part.count("“") - part.count("”")
         pos += len(part)
         nxt = parts[index + 1]
         if nxt[0] in NO_LINE_START or part[-1] in NO_LINE_END:

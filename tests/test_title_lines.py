@@ -95,3 +95,13 @@ def test_no_line_of_a_split_title_is_less_than_half_the_longest(title: str) -> N
     assert "".join(lines) == title and len(lines) == 2
     assert min(map(len, lines)) >= max(map(len, lines)) / 2, lines
     assert len(lines[0]) <= len(lines[1])  # still 上短下长
+
+
+@pytest.mark.parametrize(("title", "first"), [
+    ("关于开展“我的刀盾”传播素材整理工作的通知", "关于开展“我的刀盾”"),
+    ("关于开展“我的家乡”网络正能量作品征集活动的通知", "关于开展“我的家乡”"),
+])
+def test_a_name_in_quotes_stays_whole(title: str, first: str) -> None:
+    """A name in “” is kept whole like one in 《》: 的 inside “我的刀盾” is no place to break."""
+    lines = split_title(title)
+    assert lines[0] == first and "".join(lines) == title
