@@ -486,32 +486,39 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def key_path(node: Any, indexes: bool = True) -> str | None:
+    """The key path a Jinja expression node reads (``a.b``, ``a['b']``, ``a[0]`` as ``a[0]``), or
+    None when it is not a plain chain of names, attributes and constant keys. ``indexes=False``:
+    a chain through a number index is no path (the caller reads its root whole)."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = key_path(node.node, indexes)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        key = node.arg.value
+        if not isinstance(key, str) and not (indexes and isinstance(key, int)):
+            return None
+        base = key_path(node.node, indexes)
+        if base is None:
+            return None
+        return f"{base}[{key}]" if isinstance(key, int) else f"{base}.{key}"
+    return None
+
+
 @lru_cache(maxsize=256)
 def referenced_paths(expression: str) -> tuple[str, ...]:
     """Key paths (``party_orgs.total``) an expression reads, in order of appearance."""
-    from jinja2 import nodes
 
     from .templating import shared_environment
 
     tree = shared_environment(()).parse("{{ (" + expression + ") }}")
     found: list[str] = []
 
-    def chain(node: Any) -> str | None:
-        if isinstance(node, nodes.Name):
-            return node.name
-        if isinstance(node, nodes.Getattr):
-            base = chain(node.node)
-            return f"{base}.{node.attr}" if base else None
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            base = chain(node.node)
-            key = node.arg.value
-            if base is None:
-                return None
-            return f"{base}[{key}]" if isinstance(key, int) else f"{base}.{key}"
-        return None
-
     def visit(node: Any) -> None:
-        path = chain(node)
+        path = key_path(node)
         if path is not None:
             if path not in found:
                 found.append(path)

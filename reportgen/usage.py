@@ -29,29 +29,18 @@ def _paths(source: str) -> tuple[set[str], list[str]]:
     """Key paths a template reads, and the templates it names (extends, include, import)."""
     from jinja2 import nodes
 
+    from .contract import key_path
     from .templating import shared_environment
 
     tree = shared_environment(()).parse(source)
     found: set[str] = set()
     named: list[str] = []
 
-    def chain(node: Any) -> str | None:
-        if isinstance(node, nodes.Name):
-            return node.name
-        if isinstance(node, nodes.Getattr):
-            base = chain(node.node)
-            return f"{base}.{node.attr}" if base else None
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
-                and isinstance(node.arg.value, str):
-            base = chain(node.node)
-            return f"{base}.{node.arg.value}" if base else None
-        return None
-
     def visit(node: Any) -> None:
         if isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport) and \
                 isinstance(node.template, nodes.Const):
             named.append(node.template.value)
-        path = chain(node)
+        path = key_path(node, indexes=False)
         if path is not None:
             if isinstance(node, nodes.Name):
                 if node.ctx == "load":

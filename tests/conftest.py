@@ -165,3 +165,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("measured")
         for line in figures:
             terminalreporter.write_line(line)
+
+
+def rollup_with(tmp_path: Path, districts: int) -> Path:
+    """The rollup example with ``districts`` district files (and the city's stated total to match)."""
+    project = copy_project(ROLLUP, tmp_path)
+    folder = project / "districts"
+    for old in folder.glob("*.yaml"):
+        old.unlink()
+    total = 0
+    for k in range(1, districts + 1):
+        total += k % 7 + 3
+        (folder / f"{k:03d}-d-2020.yaml").write_text(
+            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_orgs: {k % 5 + 1}\n"
+            f"  party_members: {k * 3}\ntraining:\n  classes: {k % 4 + 1}\n  trainees: {k * 11}\n"
+            f"livestream:\n  bases: {k % 3}\n  sessions: {k * 101}\n  sales: {k * 7}.5\n", encoding="utf-8")
+    city = project / "data" / "city-2020.yaml"
+    edit_file(city, "enterprises: 27 ", f"enterprises: {total} ")
+    return project

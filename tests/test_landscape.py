@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROLLUP, assert_clean_failure, build_pdfs, copy_project, edit_file, run_cli
+from conftest import ROLLUP, assert_clean_failure, build_pdfs, copy_project, edit_file, rollup_with, run_cli
 from lxml import etree
 
 from reportgen import landscape, spec
@@ -172,23 +172,6 @@ def test_landscape_document_is_schema_valid_and_checks_clean(tmp_path: Path) -> 
 # ------------------------------------------------------------------------ measured in LibreOffice
 
 
-def _rollup_wide(tmp_path: Path, districts: int) -> Path:
-    """The rollup example with ``districts`` district files, every figure its tables need."""
-    project = copy_project(ROLLUP, tmp_path)
-    folder = project / "districts"
-    for old in folder.glob("*.yaml"):
-        old.unlink()
-    total = 0
-    for k in range(1, districts + 1):
-        total += k % 7 + 3
-        (folder / f"{k:03d}-d-2020.yaml").write_text(
-            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_orgs: {k % 5 + 1}\n"
-            f"  party_members: {k * 3}\ntraining:\n  classes: {k % 4 + 1}\n  trainees: {k * 11}\n"
-            f"livestream:\n  bases: {k % 3}\n  sessions: {k * 101}\n  sales: {k * 7}.5\n", encoding="utf-8")
-    edit_file(project / "data" / "city-2020.yaml", "enterprises: 27 ", f"enterprises: {total} ")
-    return project
-
-
 def _number_chars(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """The page number's characters: turned ones on a landscape page, the footer's on an upright one."""
     if page.width > page.height:
@@ -205,7 +188,7 @@ def test_the_wide_table_prints_on_landscape_pages_as_the_standard_says(
     once and whole, and the page number where an upright page of the same parity has it."""
     import pdfplumber
 
-    project = ROLLUP if districts == 3 else _rollup_wide(tmp_path, districts)
+    project = ROLLUP if districts == 3 else rollup_with(tmp_path, districts)
     code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "docx"))
     assert code == 0, stderr
     predicted = int(re.search(r"\((\d+) 页 pages\)", stdout).group(1))  # type: ignore[union-attr]

@@ -18,6 +18,7 @@ from conftest import (
     copy_project,
     edit_file,
     norm,
+    rollup_with,
     run_cli,
 )
 from hypothesis import given, settings
@@ -358,24 +359,6 @@ def test_preview_draws_the_table_with_aligned_columns_and_repeats_its_header() -
 
 # ----------------------------------------------------------------- the rollup example
 
-def _rollup_with(tmp_path: Path, districts: int) -> Path:
-    """The rollup example with ``districts`` district files (and the city's stated total to match)."""
-    project = copy_project(ROLLUP, tmp_path)
-    folder = project / "districts"
-    for old in folder.glob("*.yaml"):
-        old.unlink()
-    total = 0
-    for k in range(1, districts + 1):
-        total += k % 7 + 3
-        (folder / f"{k:03d}-d-2020.yaml").write_text(
-            f"name: 第{k}区\nregistry:\n  enterprises: {k % 7 + 3}\n  party_orgs: {k % 5 + 1}\n"
-            f"  party_members: {k * 3}\ntraining:\n  classes: {k % 4 + 1}\n  trainees: {k * 11}\n"
-            f"livestream:\n  bases: {k % 3}\n  sessions: {k * 101}\n  sales: {k * 7}.5\n", encoding="utf-8")
-    city = project / "data" / "city-2020.yaml"
-    edit_file(city, "enterprises: 27 ", f"enterprises: {total} ")
-    return project
-
-
 def _table_cells(path: Path, index: int = -1) -> list[list[str]]:
     tbl = [t for t in _xml(path).iter(f"{W}tbl") if t.find(f".//{W}tblHeader") is not None][index]
     return [["".join(tc.itertext()) for tc in tr.findall(f"{W}tc")] for tr in tbl.findall(f"{W}tr")]
@@ -435,7 +418,7 @@ def test_a_table_across_pages_prints_as_offices_print_it(tmp_path: Path) -> None
     import pdfplumber
     from pdfmeasure import AREA_BOTTOM, AREA_LEFT, AREA_RIGHT, to_mm
 
-    project = _rollup_with(tmp_path, 60)
+    project = rollup_with(tmp_path, 60)
     code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "docx"))
     assert code == 0, stderr
     predicted = int(re.search(r"\((\d+) 页 pages\)", stdout).group(1))  # type: ignore[union-attr]
