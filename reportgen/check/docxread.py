@@ -20,6 +20,7 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "eastAsia": "eastAsi
 DEFAULT_SIZE_PT = 10.0
 
 
+@cache
 def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML tag (remembered: the reader asks for a few dozen
+    names some ten thousand times a document)."""
     return f"{{{W_NS}}}{tag}"
 
 
