@@ -335,6 +335,19 @@ def test_keys_come_from_the_words_around_and_repeat_as_one_fact() -> None:
     assert list(same.facts) == ["互联网企业_户"]  # stable: the same words give the same key
 
 
+@pytest.mark.parametrize(("sentence", "key"), [
+    ("目前全市向互联网企业和网络社会组织选派党建指导员11人。", "选派党建指导员_人"),
+    ("全年在各县区互联网企业和网络社会组织中开展网络直播带货2953场次。", "开展网络直播带货_场次"),
+    ("各县区结合实际在重点互联网企业党组织中评选表彰优秀党务工作者12人。", "优秀党务工作者_人"),
+])
+def test_a_long_phrase_is_cut_where_a_word_starts(sentence: str, key: str) -> None:
+    """A key keeps at most eight characters of the words before its figure, starting at a word:
+    after a joining word, else at the verb that governs the noun (not 织选派党建指导员)."""
+    book = FactBook(2020)
+    book.template(sentence, "a")
+    assert list(book.facts) == [key]
+
+
 def test_a_figure_with_other_words_or_value_is_another_fact() -> None:
     book = FactBook(2020)
     book.template("企业31户，党员31人，企业32户。", "a")

@@ -49,6 +49,11 @@ _RESERVED = {"year", "data", "prev", "districts", "loop", "true", "false", "none
 KEY_CHARS = 8  # the noun part of a key: enough to tell 单独组建党支部 from 联合党支部
 # Characters after which a word starts: particles, prepositions, conjunctions, administrative levels.
 _JOINS = set("的了和与及或向对在把从将给为由等各市县区省级")
+# Verbs a figure's noun often follows in a work summary: where no joining word shows where a word
+# starts, a long phrase is cut at one of these (…组织选派党建指导员 → 选派党建指导员).
+_VERBS = ("选派", "建立", "成立", "组建", "开展", "举办", "组织", "确定", "创建", "培训", "发展", "联系",
+          "指导", "涵盖", "覆盖", "推动", "完成", "实现", "打造", "建成", "设立", "招募", "吸纳", "走访",
+          "排查", "登记", "发放", "投入", "带动", "培育", "评选", "表彰", "签订", "录制", "发布", "推送")
 
 
 @dataclass
@@ -250,7 +255,11 @@ def _shortened(words: str) -> str:
     for k in range(len(words) - KEY_CHARS - 2, len(words) - 2):
         if words[k - 1] in _JOINS and words[k] not in _JOINS:
             return words[k:]
-    return words[-KEY_CHARS:]
+    # Else start at a verb that governs the noun (选派党建指导员), or right after it when verb and
+    # noun are too long together (评选表彰|优秀党务工作者): the longest such key that fits.
+    found = [(k, k + len(verb)) for verb in _VERBS if (k := words.rfind(verb)) >= 0]
+    fitting = [k for pair in found for k in pair if len(words) - KEY_CHARS <= k < len(words) - 2]
+    return words[min(fitting):] if fitting else words[-KEY_CHARS:]
 
 
 def words_after(text: str, end: int) -> str:
