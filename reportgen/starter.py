@@ -61,6 +61,28 @@ def _unknown(kind: str, known: dict[str, Starter]) -> ProjectError:
     return ProjectError(f"{kind!r} {what}", place=Place(key="--kind"), hint=hint)
 
 
+def output_pattern(starter: Starter) -> str | None:
+    """The file name offices give the document, from its data: the 文号 (某某发〔2026〕1号.docx), a
+    命令's mark and 令号, a 纪要's mark and number, else its title; None when the data has none."""
+    import yaml
+
+    data = yaml.safe_load(starter.example.read_text(encoding="utf-8")) or {}
+    doc = data.get("document") or {}
+    if {"code", "number", "date"} <= doc.keys():
+        name = "{{ document.code }}〔{{ document.date.year }}〕{{ document.number }}号"
+    elif {"organ", "number", "signer"} <= doc.keys():
+        name = '{{ document.organ ~ (document.word | default("令")) }}第{{ document.number }}号'
+    elif {"mark", "number"} <= doc.keys():
+        name = '{{ document.mark }}第{{ document.number }}{{ document.unit | default("次") }}'
+    elif "title" in doc:
+        name = "{{ document.title }}"
+    elif "title" in (data.get("summary") or {}):
+        name = "{{ summary.title }}"
+    else:
+        return None
+    return "'" + name + ".docx'"
+
+
 def project_files(starter: Starter) -> dict[str, str]:
     """The new project's files, by name: reportgen.yaml and the data file."""
     config = (
@@ -75,6 +97,9 @@ def project_files(starter: Starter) -> dict[str, str]:
         f"    template: {starter.template}{' ' * max(24 - len(starter.template), 1)}"
         f"# 内置模板 built-in template（{starter.kind}）\n"
     )
+    pattern = output_pattern(starter)
+    if pattern:
+        config += f"    output: {pattern}\n"
     return {"reportgen.yaml": config, "data.yaml": starter.example.read_text(encoding="utf-8")}
 
 

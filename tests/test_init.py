@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_clean_failure, run_cli
 
-from reportgen.check import check_file
+from reportgen.check import check_file, read_document
 from reportgen.starter import BUILTIN_LINE, starters
 
 KINDS = ["通知", "请示", "综述", "报告", "总结", "函", "命令", "纪要"]
@@ -48,6 +48,11 @@ def test_init_build_check(kind: str, tmp_path: Path) -> None:
     assert code == 0, stderr
     built = list((tmp_path / "out").glob("*.docx"))
     assert len(built) == 1
+    # Named as offices name the file: by its 文号 (令号, 纪要 number) or, for an article, its title.
+    expected = {"函": "某某函〔2026〕1号", "通知": "某某发〔2026〕1号", "请示": "某某〔2026〕1号",
+                "报告": "某某〔2026〕1号", "命令": "某某市人民政府令第1号",
+                "纪要": "某某工作联席会议纪要第1次", "总结": "某某市某某局2026年度工作总结"}
+    assert built[0].stem == expected.get(kind, read_document(built[0]).document.title.replace("\n", ""))
     report = check_file(built[0])
     assert report.errors == 0, [(f.rule, f.message) for f in report.findings if f.severity == "error"]
 
