@@ -80,3 +80,33 @@ def test_the_prediction_is_what_libreoffice_prints(tmp_path: Path) -> None:
         assert body_lines(alone.pages[1])[0].stripped.startswith("标题下的第一段正文")
         assert body_lines(kept.pages[1])[0].stripped == "标题落在页末"  # kept: moved with its text
         assert find_line(body_lines(kept.pages[1]), "标题下的第一段正文").baseline > 0
+
+
+def _without_keep(tmp_path: Path, markup: str, name: str) -> Path:
+    doc = parse(markup)
+    path = tmp_path / name
+    path.write_bytes(write_docx(plan(doc), doc))
+    from docx import Document
+
+    d = Document(str(path))
+    for p in d.paragraphs:
+        ppr = p._p.find(f"{W}pPr")
+        for tag in ("keepNext", "keepLines"):
+            el = ppr.find(f"{W}{tag}") if ppr is not None else None
+            if el is not None:
+                ppr.remove(el)
+    d.save(str(path))
+    return path
+
+
+def test_a_heading_in_the_middle_of_a_predicted_page_is_left_alone(tmp_path: Path) -> None:
+    """Where the pages are predicted, only a heading that does end a page is reported: one with its
+    text under it has no finding though it lacks keep-with-next. Where a table stands before it,
+    the pages are not predicted, and the missing keep-with-next is a warning."""
+    middle = ARTICLE.replace(FILL, "\n\n".join(["测" * 54] * 3))
+    report = check_file(_without_keep(tmp_path, middle, "middle.docx"))
+    assert not [f for f in report.findings if f.rule == "heading.keep-next"]
+    table = middle.replace("# 标题落在页末", "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n# 标题落在页末")
+    report = check_file(_without_keep(tmp_path, table, "table.docx"))
+    found = [f for f in report.findings if f.rule == "heading.keep-next"]
+    assert [f.severity for f in found] == ["warning"]

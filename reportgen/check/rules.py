@@ -1087,8 +1087,9 @@ class Checker:
         """A heading on a line of its own must not end a page: its paragraph keeps with the next
         (w:keepNext). Word or WPS decides the pages, which check cannot render; where every line
         stands on the 22-line grid (:meth:`page_rows`), the pages are predicted as the layout
-        predicts ours, and a heading that falls on the last line of a page is an error; else
-        the missing keep-with-next, its cause, is a warning."""
+        predicts ours, and a heading that falls on the last line of a page is an error (one that
+        does not is left alone); where they cannot be predicted, the missing keep-with-next, its
+        cause, is a warning."""
         rows: dict[int, tuple[int, int, bool]] | None = None
         predicted = False
         for p in self.each("heading1", "heading2", "heading3", "heading4"):
@@ -1100,7 +1101,9 @@ class Checker:
             if not predicted:
                 rows, predicted = self.page_rows(), True
             place = rows.get(p.index) if rows else None
-            if place is not None and place[2]:
+            if place is not None and not place[2]:
+                continue  # the pages are known and this heading has its text under it
+            if place is not None:
                 self.add("heading.keep-next", f"标题在第 {place[0]} 页末行，与下文分在两页 the heading ends "
                          f"page {place[0]} alone, its text on the next page",
                          "段落 → 换行和分页 → 与下段同页 keep with next", p, severity="error",
