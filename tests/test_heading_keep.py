@@ -2,7 +2,7 @@
 
 The layout moves a heading to the next page with its text, the .docx keeps it with the next
 paragraph (w:keepNext), and ``reportgen check`` reports a heading that does not: an error where it
-can predict the pages and the heading falls on the last line of one, else a warning.
+can predict the pages and the heading falls on the last line of one, else a notice.
 """
 
 from __future__ import annotations
@@ -102,11 +102,11 @@ def _without_keep(tmp_path: Path, markup: str, name: str) -> Path:
 def test_a_heading_in_the_middle_of_a_predicted_page_is_left_alone(tmp_path: Path) -> None:
     """Where the pages are predicted, only a heading that does end a page is reported: one with its
     text under it has no finding though it lacks keep-with-next. Where a table stands before it,
-    the pages are not predicted, and the missing keep-with-next is a warning."""
+    the pages are not predicted, and the missing keep-with-next is a notice."""
     middle = ARTICLE.replace(FILL, "\n\n".join(["测" * 54] * 3))
     report = check_file(_without_keep(tmp_path, middle, "middle.docx"))
     assert not [f for f in report.findings if f.rule == "heading.keep-next"]
     table = middle.replace("# 标题落在页末", "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n# 标题落在页末")
     report = check_file(_without_keep(tmp_path, table, "table.docx"))
     found = [f for f in report.findings if f.rule == "heading.keep-next"]
-    assert [f.severity for f in found] == ["warning"]
+    assert [f.severity for f in found] == ["notice"]

@@ -133,9 +133,9 @@ RULES: dict[str, Rule] = {
     "report.request": Rule("正文", "warning", "条例 15", "a 报告 carries no 请示事项"),
     "heading.marker": Rule("正文层级", "error", "7.3.3", "level markers 一、 （一） 1. （1）"),
     "heading.sequence": Rule("正文层级", "error", "7.3.3", "headings numbered in order, no gap, no repeat"),
-    "heading.keep-next": Rule("正文层级", "warning", "7.3.3",
-                              "a heading on a line of its own keeps with the next line (never last on a "
-                              "page); an error where the page can be predicted and it is"),
+    "heading.keep-next": Rule("正文层级", "error", "7.3.3",
+                              "a heading on a line of its own never ends a page alone (error where the "
+                              "pages can be predicted; a notice of the missing keep-with-next where not)"),
     "attachment-note.form": Rule("附件说明", "error", "7.3.4",
                                  "附件：名称, several numbered 附件：1.名称 2.名称 in order"),
     "attachment-note.punctuation": Rule("附件说明", "error", "7.3.4",
@@ -1089,7 +1089,7 @@ class Checker:
         stands on the 22-line grid (:meth:`page_rows`), the pages are predicted as the layout
         predicts ours, and a heading that falls on the last line of a page is an error (one that
         does not is left alone); where they cannot be predicted, the missing keep-with-next, its
-        cause, is a warning."""
+        cause, is a notice (Word drafts rarely set it, and most of their headings end no page)."""
         rows: dict[int, tuple[int, int, bool]] | None = None
         predicted = False
         for p in self.each("heading1", "heading2", "heading3", "heading4"):
@@ -1109,9 +1109,11 @@ class Checker:
                          "段落 → 换行和分页 → 与下段同页 keep with next", p, severity="error",
                          xml="w:pPr/w:keepNext")
             else:
-                self.add("heading.keep-next", "标题未设置“与下段同页” the heading is not kept with the "
-                         "next line: it may end a page alone",
-                         "段落 → 换行和分页 → 与下段同页 keep with next", p, xml="w:pPr/w:keepNext")
+                self.add("heading.keep-next", "标题未设置“与下段同页”，页面未能预测 the heading is not kept "
+                         "with the next line, and the pages could not be predicted: whether it ends a page "
+                         "alone was not checked",
+                         "段落 → 换行和分页 → 与下段同页 keep with next", p, severity="notice",
+                         xml="w:pPr/w:keepNext")
 
     def page_rows(self) -> dict[int, tuple[int, int, bool]] | None:
         """(page, end in twips from the top of the type area, last line of its page before more
