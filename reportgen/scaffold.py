@@ -32,6 +32,9 @@ from .years import with_year, year_of
 
 #: A comment holding one of these words marks its line's value as the same every year.
 CONSTANT_MARK = re.compile(r"#.*?(?:\bconstant\b|不变)", re.IGNORECASE)
+# Quoted text in a comment (「sentence」, “…”, "…"): words there are the quote's, not a mark, as in the
+# sentence `reportgen import` quotes beside each fact (「…坚持方向不变…」).
+_QUOTED = re.compile(r"「[^」]*」?|“[^”]*”?|\"[^\"]*\"?")
 _TRAILING_COMMENT = re.compile(r"\s+#.*$")
 
 # A note this command left a year ago: "# 2019: 28", maybe followed by the key's own comment.
@@ -88,7 +91,7 @@ class _Keep:
         """Why the value at ``path`` is kept, or None when it is to be filled in again."""
         if path == "year":
             return None
-        if CONSTANT_MARK.search(line):
+        if CONSTANT_MARK.search(_QUOTED.sub("", line)):
             return "marked constant"
         if self.previous is None:
             return None

@@ -621,3 +621,18 @@ def test_marked_constants_of_every_shape_are_kept(tmp_path: Path, text: str, kep
     for key, value in kept.items():
         assert new[key] == value
     assert "(marked constant)" in out and f"kept: {emptied} " not in out
+
+
+@pytest.mark.parametrize("text", [
+    "year: 2020\nsites: 3  # 「坚持示范引领方向不变，确定示范点3个。」\n",
+    "year: 2020\nsites: 3  # “标准不变”的示范点\n",
+    'year: 2020\nmotto: "方向不变 # 不是注释"\nsites: 3\n',
+])
+def test_words_quoted_in_a_comment_are_no_constant_mark(tmp_path: Path, text: str) -> None:
+    """`reportgen import` quotes each fact's sentence in its comment; a 不变 inside the quote (or
+    inside a quoted value) does not make the fact a constant: next year's value is to be filled in."""
+    source = write(tmp_path / "x-2020.yaml", text)
+    code, out, stderr = run_cli("new", str(source))
+    assert code == 0, stderr
+    new = yaml.safe_load((tmp_path / "x-2021.yaml").read_text(encoding="utf-8"))
+    assert new["sites"] is None and "(marked constant)" not in out
