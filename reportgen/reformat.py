@@ -38,6 +38,7 @@ from .errors import Place, Problem
 from .gongwen import format_date, heading_marker
 from .layout import Item, Plan, plan
 from .model import Attachment, Block, Document, Heading, Paragraph, Run, Table
+from .seal import Seal, find_seals, with_seals
 from .spec import Style, heading_number
 
 # Characters that are layout, not text: white space of every kind, and the word joiner the writer
@@ -85,6 +86,7 @@ class Formatted:
     notes: list[Problem] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
     relocated: list[str] = field(default_factory=list)  # texts kept as body text away from their place
+    seals: list[Seal] = field(default_factory=list)  # seal pictures put back over the signature and date
 
     def said_moved(self, run: str) -> bool:
         """Whether a run of text out of its place is one the notes already name."""
@@ -93,7 +95,10 @@ class Formatted:
     def docx_bytes(self) -> bytes:
         from .writers.docx import write_docx
 
-        return write_docx(self.plan, self.document)
+        data = write_docx(self.plan, self.document)
+        if self.seals and self.document.date is not None:
+            data = with_seals(data, self.seals, format_date(self.document.date), self.plan.style)
+        return data
 
 
 @dataclass
@@ -255,12 +260,18 @@ def reformat(path: Path, style: Style = spec.DEFAULT_STYLE) -> Formatted:
     if unplaced:
         _place(read, unplaced, notes)
         laid = plan(doc, style)
-    notes += _unkept(read, path)
+    seals = find_seals(read, path)
+    notes += _unkept(read, path, {seal.paragraph for seal in seals})
+    for seal in seals:
+        notes.append(Problem("图片按印章放置 the picture is placed as the seal, over the signature and the"
+                             f" date [7.3.5.1] ({seal.cx / 36000:.0f} × {seal.cy / 36000:.0f} mm)",
+                             Place(key=f"第{seal.paragraph}段"), "check its place in the output",
+                             severity="warning"))
     for note in notes:
         if note.place.file is None:
             note.place = Place(source, note.place.line, note.place.column, note.place.key)
     relocated = [squeeze(p.number_label + p.text) for p in unplaced]
-    return Formatted(doc, read, laid, notes, rewrites, relocated)
+    return Formatted(doc, read, laid, notes, rewrites, relocated, seals)
 
 
 def _items(laid: Plan, roles: tuple[str, ...]) -> list:  # type: ignore[type-arg]
@@ -459,11 +470,12 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PAGE_ONLY = re.compile(r"^[\s\-—－–·第页共/PAGENUMRSTIFODX\\*0-9]*$")
 
 
-def _unkept(read: ReadDocument, path: Path) -> list[Problem]:
-    """Images, headers' and footers' own text, footnotes, endnotes and comments: named, not placed."""
+def _unkept(read: ReadDocument, path: Path, sealed: set[int]) -> list[Problem]:
+    """Images (but the seals, in the paragraphs ``sealed``), headers' and footers' own text,
+    footnotes, endnotes and comments: named, not placed."""
     notes: list[Problem] = []
     for p in read.view.paras:
-        if p.has_image:
+        if p.has_image and p.index not in sealed:
             quoted = f" in 「{_quote(p)}」" if _quote(p) else ""
             notes.append(Problem(f"图片未保留 picture not kept (a seal, a logo, a scan?){quoted}",
                                  Place(key=f"第{p.index}段"),

@@ -289,7 +289,8 @@ def test_what_cannot_be_placed_is_kept_and_named(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert "第7段 发文机关署名: 综合办公室" in stdout and "第10段 附注: 联系人：王五" in stdout
     assert "页眉 header text not kept: 「内部资料 注意保存」" in stderr
-    assert "第8段: 图片未保留 picture not kept" in stderr
+    assert "第8段: 图片按印章放置 the picture is placed as the seal" in stderr
+    assert "图片未保留" not in stderr
     assert "第1段: 未能作为公文要素排版 not placed as a 公文 element (未识别):" in stderr
     assert "「请于3月30日前反馈意见」" in stderr and "文字移位" not in stderr  # said once
     assert "kept as body text 正文之首 at the start of the body" in stderr
@@ -618,3 +619,61 @@ def test_a_field_read_twice_from_one_paragraph_is_kept_once(tmp_path: Path) -> N
     code, _stdout, stderr = _format(first, second)
     assert code == 0, stderr
     assert squeeze(document_text(second)) == squeeze(document_text(first))
+
+
+def test_a_seal_picture_is_put_back_over_the_signature_and_date(tmp_path: Path) -> None:
+    """A seal picture between the signature and the date comes out with the same bytes, floating in
+    front of the text, centred on the date and a little above the two lines [7.3.5.1]; the lines
+    stay where the layout put them. A picture in the body is no seal: it is named, not carried."""
+    import shutil
+
+    import pdfplumber
+
+    from reportgen.writers.pdf import convert
+
+    draft, out = with_extras(tmp_path / "d.docx"), tmp_path / "o.docx"
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0, stderr
+    with zipfile.ZipFile(out) as zf:
+        media = [n for n in zf.namelist() if n.startswith("word/media/")]
+        assert media == ["word/media/seal1.png"]
+        assert zf.read(media[0]) == (tmp_path / "d.png").read_bytes()
+        xml = zf.read("word/document.xml").decode()
+    assert xml.count("<wp:anchor") == 1 and "<wp:wrapNone/>" in xml and 'r:embed="rIdSeal1"' in xml
+    assert check_file(out).errors == 0
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    (pdf,) = convert([out], tmp_path / "pdf")
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[-1]
+        (image,) = page.images
+        words = page.extract_words()
+    mm = 25.4 / 72
+    date = next(w for w in words if w["text"].startswith("2024年3月25日"))
+    signature = next(w for w in words if w["text"].startswith("综合办公室"))
+    centre_x = (image["x0"] + image["x1"]) / 2
+    centre_y = (image["top"] + image["bottom"]) / 2
+    assert abs(centre_x - (date["x0"] + date["x1"]) / 2) * mm < 1.0
+    assert abs((image["x1"] - image["x0"]) * mm - 40) < 0.5
+    # the two lines below the seal's centre, inside the seal
+    assert image["top"] < signature["top"] and date["bottom"] < image["bottom"]
+    assert centre_y < (signature["top"] + date["bottom"]) / 2
+
+
+def test_a_picture_in_the_body_is_no_seal(tmp_path: Path) -> None:
+    from docx.shared import Mm
+
+    d = _default()
+    _centred(d, "关于召开季度例会的通知")
+    d.add_paragraph("各部门：")
+    d.add_paragraph().add_run().add_picture(str(tmp_png(tmp_path / "p.png")), width=Mm(40))
+    d.add_paragraph("定于4月1日召开季度例会，请准时参加。")
+    _right(d, "综合办公室")
+    _right(d, "2024年3月25日")
+    draft, out = tmp_path / "d.docx", tmp_path / "o.docx"
+    d.save(str(draft))
+    code, _stdout, stderr = _format(draft, out)
+    assert code == 0, stderr
+    assert "图片未保留 picture not kept" in stderr and "图片按印章放置" not in stderr
+    with zipfile.ZipFile(out) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("word/media/")]

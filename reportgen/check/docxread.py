@@ -181,6 +181,8 @@ class Para:
     box_place: tuple[int, int, int, int] | None = None
     box_vertical: bool = False
     has_image: bool = False  # holds a picture (a seal, a scanned page): its height is the picture's
+    # its DrawingML pictures: (relationship id of the image part, width, height in EMU)
+    images: tuple[tuple[str, int, int], ...] = ()
     keep_next: bool = False  # w:keepNext, directly or from its style: kept on the page of the next
 
     @property
@@ -430,6 +432,19 @@ def _has_image(p: Any) -> bool:
         is not None
 
 
+def _images(p: Any) -> tuple[tuple[str, int, int], ...]:
+    """The DrawingML pictures of a paragraph (inline or floating): the image part's relationship
+    id and the picture's extent, in EMU."""
+    found = []
+    for drawing in p.iter(w("drawing")):
+        extent = next(drawing.iter(f"{{{WP_NS}}}extent"), None)
+        for blip in drawing.iter(f"{{{A_NS}}}blip"):
+            rid = blip.get(f"{{{R_NS}}}embed")
+            if rid and extent is not None:
+                found.append((rid, _int(extent.get("cx")) or 0, _int(extent.get("cy")) or 0))
+    return tuple(found)
+
+
 def drop_fallbacks(root: Any) -> None:
     """Keep one reading of each ``mc:AlternateContent``: its Choice (what Word 2010+ and WPS
     show). The Fallback repeats the same text box or shape in VML; reading both counted every
@@ -668,6 +683,7 @@ class Reader:
             mark_size=mark_size,
             shapes=_shapes(p),
             has_image=_has_image(p),
+            images=_images(p),
             keep_next=bool(_on(_last(plevels, "keepNext"))),
         )
 
