@@ -117,6 +117,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def build_pdfs(project: Path, out: Path) -> Path:
     """Build a project with ``--pdf`` through the command line, as a user would; skip without
     LibreOffice (fail on CI, which must have it)."""
+    _build_with_pdfs(project, out)
+    return out
+
+
+def build_pdf(project: Path, out: Path) -> tuple[int, Path]:
+    """A one-document project built with ``--pdf`` (as build_pdfs): the page count that build
+    announced, and its PDF, so a test compares the prediction with the print of one build."""
+    m = re.search(r"\((\d+) 页 pages\)", _build_with_pdfs(project, out))
+    assert m is not None, "the build announced no page count"
+    [pdf] = out.glob("*.pdf")
+    return int(m.group(1)), pdf
+
+
+def _build_with_pdfs(project: Path, out: Path) -> str:
+    """What ``reportgen build PROJECT -o OUT --pdf`` printed on stdout."""
     if shutil.which("soffice") is None:
         message = "LibreOffice (soffice) is not on PATH: cannot render PDFs"
         if os.environ.get("CI"):
@@ -127,7 +142,7 @@ def build_pdfs(project: Path, out: Path) -> Path:
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, (f"build of {project.name} failed ({result.returncode}):\n"
                                     f"{result.stdout}\n{result.stderr}")
-    return out
+    return result.stdout
 
 
 @pytest.fixture(scope="session")

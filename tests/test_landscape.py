@@ -8,7 +8,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROLLUP, assert_clean_failure, build_pdfs, copy_project, edit_file, rollup_with, run_cli
+from conftest import (
+    ROLLUP,
+    assert_clean_failure,
+    build_pdf,
+    copy_project,
+    edit_file,
+    rollup_with,
+    run_cli,
+)
 from lxml import etree
 
 from reportgen import landscape, spec
@@ -189,11 +197,7 @@ def test_the_wide_table_prints_on_landscape_pages_as_the_standard_says(
     import pdfplumber
 
     project = ROLLUP if districts == 3 else rollup_with(tmp_path, districts)
-    code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "docx"))
-    assert code == 0, stderr
-    predicted = int(re.search(r"\((\d+) 页 pages\)", stdout).group(1))  # type: ignore[union-attr]
-    out = build_pdfs(project, tmp_path / "out")
-    [pdf_path] = out.glob("*.pdf")
+    predicted, pdf_path = build_pdf(project, tmp_path / "out")
     with pdfplumber.open(pdf_path) as pdf:
         pages = pdf.pages
         assert len(pages) == predicted

@@ -14,7 +14,7 @@ from conftest import (
     W,
     assert_clean_failure,
     body_texts,
-    build_pdfs,
+    build_pdf,
     copy_project,
     edit_file,
     norm,
@@ -419,11 +419,7 @@ def test_a_table_across_pages_prints_as_offices_print_it(tmp_path: Path) -> None
     from pdfmeasure import AREA_BOTTOM, AREA_LEFT, AREA_RIGHT, to_mm
 
     project = rollup_with(tmp_path, 60)
-    code, stdout, stderr = run_cli("build", str(project), "-o", str(tmp_path / "docx"))
-    assert code == 0, stderr
-    predicted = int(re.search(r"\((\d+) 页 pages\)", stdout).group(1))  # type: ignore[union-attr]
-    out = build_pdfs(project, tmp_path / "out")
-    [pdf_path] = out.glob("*.pdf")
+    predicted, pdf_path = build_pdf(project, tmp_path / "out")
     with pdfplumber.open(pdf_path) as pdf:
         assert len(pdf.pages) == predicted
         table_pages = [pg for pg in pdf.pages if "表1" in (pg.extract_text() or "")]
