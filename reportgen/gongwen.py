@@ -63,9 +63,11 @@ MINUTES_NUMBER = re.compile(r"^(〔\d{4}〕)?第\d+[次期]$")
 ATTENDANCE_LABELS = ("主持", "出席", "请假", "列席", "记录")
 
 
-def kind_format(kind: str) -> str:
-    """The format a kind of document takes by default: ``standard`` unless KIND_FORMATS says."""
-    return KIND_FORMATS.get(kind, "standard")
+def kind_format(kind: str, marked: bool = True) -> str:
+    """The format a kind of document takes by default: ``standard`` unless KIND_FORMATS says; a
+    函 without an organ mark (``marked`` false) is laid out as a plain document."""
+    found = KIND_FORMATS.get(kind, "standard")
+    return found if marked or found != "letter" else "standard"
 
 
 # What people write for a kind, with the kind they mean.

@@ -292,8 +292,7 @@ def _format(value: str | None, kind: str, marked: bool, source: str, lines: dict
     kind's own (a 函 with an organ mark in 信函格式, a 命令 in 命令格式, a 纪要 in 纪要格式), else
     文件格式 (a 函 without a mark is laid out as a plain document)."""
     if value is None:
-        default = kind_format(kind)
-        return default if marked or default != "letter" else "standard"
+        return kind_format(kind, marked)
     name = value.strip().removesuffix("格式")
     if name in FORMATS:
         return FORMATS[name]

@@ -103,14 +103,11 @@ def front_matter(doc: Document, value: Value = _quote,
 def _format(doc: Document) -> list[str]:
     """``format:`` where the document's format is not the one its kind takes by default (a 函
     read in 文件格式, a 通知 in 信函格式); the front matter's default is the reader's too."""
-    from ..gongwen import FORMAT_NAMES, kind_format
+    from ..gongwen import FORMATS, kind_format
 
-    default = kind_format(doc.kind)
-    if default == "letter" and not doc.organ_mark:
-        default = "standard"  # a 函 without a mark is laid out as a plain document
-    if doc.format == default:
+    if doc.format == kind_format(doc.kind, bool(doc.organ_mark)):
         return []
-    return [f"format: {FORMAT_NAMES[doc.format].removesuffix('格式').split('（')[0]}"]
+    return [f"format: {next(name for name, fid in FORMATS.items() if fid == doc.format)}"]
 
 
 def _shaped(lines: tuple[str, ...]) -> bool:
