@@ -1041,9 +1041,6 @@ def _colophon(doc: Document, style: Style) -> Colophon:
 # its number line where the 文号 stands, under it the red rule), with its attendance lines under
 # the body. A 信函 and a 命令 have heads of their own, below.
 
-# With exact line spacing LibreOffice puts the baseline 0.80 of the line height below the line's
-# top, and a CJK em box rises 0.88 em above its baseline (writers.docx.EXACT_BASELINE, EM_ASCENT).
-_EXACT_BASELINE, _EM_ASCENT = 0.80, 0.88
 
 LETTER_MARK_TOP_MM = 30.0  # 信函: the mark's top 30 mm below the page's top edge [10.1]
 LETTER_MARK_GAP_MM = 4.0  # the first double line 4 mm under the mark [10.1]
@@ -1081,8 +1078,8 @@ def letter_head(doc: Document, style: Style) -> LetterHead:
     mm = spec.TWIPS_PER_MM
     pitch = spec.LINE_PITCH
     # The top of the em box of a 3号 character on grid line 2, then the lower (thin) line's bottom.
-    em_top = (style.page.top + pitch + _EXACT_BASELINE * pitch
-              - _EM_ASCENT * spec.BODY_SIZE * spec.TWIPS_PER_PT)
+    em_top = (style.page.top + pitch + spec.EXACT_BASELINE * pitch
+              - spec.EM_ASCENT * spec.BODY_SIZE * spec.TWIPS_PER_PT)
     thin_bottom = em_top - LETTER_NUMBER_GAP * spec.BODY_SIZE * spec.TWIPS_PER_PT
     thin_centre = thin_bottom - LETTER_THIN_PT * 10
     thick_centre = thin_centre - LETTER_LINE_GAP_PT * 20
@@ -1122,10 +1119,20 @@ def _letter_head(doc: Document, style: Style) -> list[Item]:
     return items
 
 
+def organ_mark_line(size: float) -> int:
+    """Exact line height (twips) that puts the top of the organ mark 35 mm below the type area [7.2.4].
+
+    The mark follows the three 版头 lines (份号, 密级, 紧急程度, blank when absent); its
+    paragraph keeps two grid lines in all (line + space after), so what follows stays on the grid.
+    """
+    top = spec.ORGAN_MARK_TOP_MM * spec.TWIPS_PER_MM - 3 * spec.LINE_PITCH
+    return min(mark_line(size, top)[0], 2 * spec.LINE_PITCH)
+
+
 def mark_line(size: float, top_twips: float) -> tuple[int, int]:
     """(exact line height in twips, grid lines) of a mark's paragraph whose em box's top stands
     ``top_twips`` below the paragraph's top; the space after it fills whole grid lines."""
-    line = round((top_twips + _EM_ASCENT * size * spec.TWIPS_PER_PT) / _EXACT_BASELINE)
+    line = round((top_twips + spec.EM_ASCENT * size * spec.TWIPS_PER_PT) / spec.EXACT_BASELINE)
     return line, max(1, math.ceil(line / spec.LINE_PITCH))
 
 
@@ -1221,8 +1228,6 @@ class JointMark:
 
 def joint_mark_item(names: list[str], style: Style) -> Item:
     """The 版头's stacked organ marks as one grid item (:class:`JointMark`)."""
-    from .writers.docx import organ_mark_line  # the exact line that puts the mark at 35 mm
-
     suffix = style.organ_mark_suffix
     width = max(cells(name) for name in names) + (JOINT_SUFFIX_GAP + cells(suffix) if suffix else 0)
     size, scale = _mark_fit(width, style)

@@ -226,11 +226,14 @@ CHAPTER10_MARK_TOP_MM = {"order": ORDER_MARK_TOP_MM, "minutes": spec.ORGAN_MARK_
 # A mark's top is the top of its em box, modelled from the line and the size (the glyphs of another
 # program's font stand up to half a millimetre higher or lower): beyond the standard's ±1 mm by that.
 MARK_TOLERANCE_MM = spec.PAGE_TOLERANCE_MM + 0.5
+
+
+def _em_top(p: Para) -> float:
+    """Twips from the top of an exact-spaced paragraph to the top of its first line's em box."""
+    assert p.line is not None
+    return p.before + spec.EXACT_BASELINE * p.line - spec.EM_ASCENT * p.size * 20
 LETTER_BOTTOM_MM = LETTER_BOTTOM_LINE_MM
 EMU_PER_MM = 36000
-# With exact line spacing the baseline stands 0.80 of the line below its top; a CJK em box rises
-# 0.88 em above the baseline (LibreOffice and the usual Chinese fonts, measured).
-EXACT_BASELINE, EM_ASCENT = 0.80, 0.88
 
 
 class Checker:
@@ -789,7 +792,7 @@ class Checker:
             top += q.before + q.line + q.after
         if p.line_rule != "exact" or not p.line:
             return None
-        return mm(top + p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+        return mm(top + _em_top(p))
 
     def _letter(self, marks: list[Para]) -> None:
         """信函: the mark 30 mm from the page's top, the two double lines, no page number on page 1."""
@@ -807,7 +810,7 @@ class Checker:
         mark_bottom = None
         if marks and marks[0].in_box and box is not None and marks[0].line_rule == "exact" and marks[0].line:
             p = marks[0]
-            top = box.page_y / EMU_PER_MM + mm(p.before + EXACT_BASELINE * p.line - EM_ASCENT * p.size * 20)
+            top = box.page_y / EMU_PER_MM + mm(_em_top(p))
             mark_bottom = top + p.size * 25.4 / 72
             self.unmeasured = [u for u in self.unmeasured if not u.startswith(ROLE_NAMES["organ_mark"])]
             if abs(top - LETTER_MARK_TOP_MM) > MARK_TOLERANCE_MM:

@@ -40,6 +40,7 @@ from ..layout import (
     TableGrid,
     can_break,
     cells,
+    organ_mark_line,
     units,
 )
 from ..model import Document
@@ -230,24 +231,6 @@ def _ppr(style: Style, keep_next: bool, page_break_before: bool, red_rule: bool,
     jc = {"left": "left", "center": "center", "right": "right", "both": "both"}[align]
     _insert_ordered(ppr, _el("w:jc", val=jc), seq)
     return ppr
-
-
-# With exact line spacing LibreOffice puts the baseline 0.80 of the line height below the
-# line's top whatever the font size (measured with Noto CJK: 0.806 for 16, 22 and 36 pt).
-EXACT_BASELINE = 0.80
-EM_ASCENT = 0.88  # top of a CJK character's em box above its baseline, in em
-
-
-def organ_mark_line(size: float) -> int:
-    """Exact line height (twips) that puts the top of the organ mark 35 mm below the type area [7.2.4].
-
-    The mark follows the three 版头 lines (份号, 密级, 紧急程度, blank when absent); its
-    paragraph keeps two grid lines in all (line + space after), so what follows stays on the grid.
-    """
-    above = 3 * spec.LINE_PITCH
-    top = spec.ORGAN_MARK_TOP_MM * spec.TWIPS_PER_MM
-    line = (top - above + EM_ASCENT * size * spec.TWIPS_PER_PT) / EXACT_BASELINE
-    return min(round(line), 2 * spec.LINE_PITCH)
 
 
 COLOPHON_ROW_SLACK = 40  # twips per 版记 row: room for its 1 pt rules (measured)
@@ -1022,7 +1005,7 @@ _DRAWING_NS = (
     'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
 # The line height of the mark's paragraph in its box, in em: its em box's top is then the box's
 # top (baseline 0.80 of the line down, the em box 0.88 em above the baseline).
-LETTER_MARK_LINE = EM_ASCENT / EXACT_BASELINE
+LETTER_MARK_LINE = spec.EM_ASCENT / spec.EXACT_BASELINE
 
 
 def _anchor(number: int, name: str, x: int, y: int, cx: int, cy: int, shape: str):  # type: ignore[no-untyped-def]
